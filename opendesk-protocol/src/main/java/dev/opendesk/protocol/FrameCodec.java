@@ -1,0 +1,423 @@
+package dev.opendesk.protocol;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.CodingErrorAction;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessageFormat;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.core.buffer.ArrayBufferInput;
+
+/**
+ * Encodes and decodes frames (PROTOCOL.md §2–3) and plain msgpack maps (handshake messages).
+ *
+ * <p>Encoding is byte-exact with the original implementation: {@code v} first, then {@code type},
+ * then every field in the order of the spec's table, defaults and nils included, except HELLO's
+ * {@code error} which is left out when {@code null}. Decoding is strict about types (see the spec)
+ * and throws {@link CodecException} naming the offending field for anything that is not a valid
+ * frame. Limits guard the decoder: a maximum message size, a maximum nesting depth, and no
+ * allocation driven by a length header larger than the bytes actually present.
+ *
+ * <p>Thread-safe and reusable; packers and unpackers are reused per thread.
+ */
+public final class FrameCodec {
+
+  /** Default maximum message size: 16 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+
+  /** Default maximum nesting depth of maps and arrays, the frame itself included. */
+  public static final int DEFAULT_MAX_DEPTH = 64;
+
+  private static final FrameCodec STANDARD = new FrameCodec(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_DEPTH);
+
+  /** Packers that grew beyond this are dropped rather than kept per thread. */
+  private static final int RETAINED_PACKER_BYTES = 256 * 1024;
+
+  private static final MessagePack.UnpackerConfig UNPACKER_CONFIG =
+      new MessagePack.UnpackerConfig()
+          .withAllowReadingBinaryAsString(false)
+          .withAllowReadingStringAsBinary(false)
+          .withActionOnMalformedString(CodingErrorAction.REPORT)
+          .withActionOnUnmappableString(CodingErrorAction.REPORT);
+
+  private static final ThreadLocal<MessageBufferPacker> PACKERS =
+      ThreadLocal.withInitial(MessagePack::newDefaultBufferPacker);
+
+  private static final ThreadLocal<Reader> READERS = ThreadLocal.withInitial(Reader::new);
+
+  private final int maxMessageSize;
+  private final int maxDepth;
+
+  private FrameCodec(int maxMessageSize, int maxDepth) {
+    if (maxMessageSize < 1) {
+      throw new IllegalArgumentException("maxMessageSize must be positive: " + maxMessageSize);
+    }
+    if (maxDepth < 2) {
+      throw new IllegalArgumentException("maxDepth must be at least 2: " + maxDepth);
+    }
+    this.maxMessageSize = maxMessageSize;
+    this.maxDepth = maxDepth;
+  }
+
+  /** The shared codec with the default limits. */
+  public static FrameCodec standard() {
+    return STANDARD;
+  }
+
+  /**
+   * A codec with the given limits.
+   *
+   * @param maxMessageSize the largest message, in bytes, that {@link #decode} accepts and
+   *     {@link #encode} produces
+   * @param maxDepth the deepest nesting of maps and arrays, the frame's own map counting as 1
+   */
+  public static FrameCodec withLimits(int maxMessageSize, int maxDepth) {
+    return new FrameCodec(maxMessageSize, maxDepth);
+  }
+
+  /** The largest message this codec accepts, in bytes. */
+  public int maxMessageSize() {
+    return maxMessageSize;
+  }
+
+  /** The deepest nesting this codec accepts. */
+  public int maxDepth() {
+    return maxDepth;
+  }
+
+  // ---------------------------------------------------------------- encoding
+
+  /**
+   * Encodes a frame.
+   *
+   * @throws IllegalArgumentException if a value is outside the value model, nests too deep, or the
+   *     result exceeds the maximum message size; the message names the field
+   */
+  public byte[] encode(Frame frame) {
+    MessageBufferPacker packer = PACKERS.get();
+    try {
+      if (frame instanceof Hello h) {
+          packer.packMapHeader(h.error() == null ? 6 : 7);
+          header(packer, "type", "hello");
+          packer.packString("role").packString(h.role().wire());
+          packer.packString("principal").packString(h.principal());
+          packer.packString("auth");
+          writeMap(packer, h.auth(), "hello.auth", 2);
+          packer.packString("capabilities");
+          writeMap(packer, h.capabilities(), "hello.capabilities", 2);
+          if (h.error() != null) {
+            packer.packString("error");
+            writeError(packer, h.error(), "hello.error");
+          }
+      } else if (frame instanceof Req r) {
+          packer.packMapHeader(6);
+          header(packer, "type", "req");
+          packer.packString("id").packLong(r.id());
+          packer.packString("method").packString(r.method());
+          packer.packString("stream").packBoolean(r.stream());
+          packer.packString("params");
+          writeMap(packer, r.params(), "req.params", 2);
+      } else if (frame instanceof Res r) {
+          packer.packMapHeader(7);
+          header(packer, "type", "res");
+          packer.packString("id").packLong(r.id());
+          packer.packString("seq").packLong(r.seq());
+          packer.packString("end").packBoolean(r.end());
+          packer.packString("result");
+          if (r.result() == null) {
+            packer.packNil();
+          } else {
+            writeMap(packer, r.result(), "res.result", 2);
+          }
+          packer.packString("error");
+          if (r.error() == null) {
+            packer.packNil();
+          } else {
+            writeError(packer, r.error(), "res.error");
+          }
+      } else if (frame instanceof Cancel c) {
+          packer.packMapHeader(4);
+          header(packer, "type", "cancel");
+          packer.packString("id").packLong(c.id());
+          packer.packString("reason").packString(c.reason());
+      } else if (frame instanceof Push p) {
+          packer.packMapHeader(4);
+          header(packer, "type", "push");
+          packer.packString("topic").packString(p.topic());
+          packer.packString("payload");
+          writeMap(packer, p.payload(), "push.payload", 2);
+      } else {
+        throw new IllegalArgumentException("unknown frame " + frame);
+      }
+      return finish(packer);
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory packer failed", e);
+    } finally {
+      release(packer);
+    }
+  }
+
+  /**
+   * Encodes a plain map (a handshake message), keys in the map's iteration order.
+   *
+   * @throws IllegalArgumentException as for {@link #encode(Frame)}
+   */
+  public byte[] encodeMap(Map<String, ?> map) {
+    MessageBufferPacker packer = PACKERS.get();
+    try {
+      writeMap(packer, map, "map", 1);
+      return finish(packer);
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory packer failed", e);
+    } finally {
+      release(packer);
+    }
+  }
+
+  private static void header(MessageBufferPacker packer, String typeKey, String type) throws IOException {
+    packer.packString("v").packInt(Frame.VERSION);
+    packer.packString(typeKey).packString(type);
+  }
+
+  private byte[] finish(MessageBufferPacker packer) {
+    long size = packer.getTotalWrittenBytes();
+    if (size > maxMessageSize) {
+      throw new IllegalArgumentException(
+          "encoded message of " + size + " bytes exceeds the limit of " + maxMessageSize);
+    }
+    return packer.toByteArray();
+  }
+
+  private static void release(MessageBufferPacker packer) {
+    if (packer.getBufferSize() > RETAINED_PACKER_BYTES) {
+      PACKERS.remove();
+    } else {
+      packer.clear();
+    }
+  }
+
+  private void writeError(MessageBufferPacker packer, ErrorInfo error, String path) throws IOException {
+    packer.packMapHeader(3);
+    packer.packString("code").packString(error.code());
+    packer.packString("message").packString(error.message());
+    packer.packString("details");
+    writeMap(packer, error.details(), path + ".details", 3);
+  }
+
+  private void writeMap(MessageBufferPacker packer, Map<?, ?> map, String path, int depth) throws IOException {
+    checkDepth(path, depth);
+    packer.packMapHeader(map.size());
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      if (!(e.getKey() instanceof String key)) {
+        throw new IllegalArgumentException(path + ": map keys must be strings, got " + typeName(e.getKey()));
+      }
+      packer.packString(key);
+      writeValue(packer, e.getValue(), path + "." + key, depth);
+    }
+  }
+
+  private void writeValue(MessageBufferPacker packer, Object value, String path, int depth) throws IOException {
+    if (value == null) {
+      packer.packNil();
+    } else if (value instanceof String s) {
+      packer.packString(s);
+    } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      packer.packLong(((Number) value).longValue());
+    } else if (value instanceof Boolean b) {
+      packer.packBoolean(b);
+    } else if (value instanceof Double || value instanceof Float) {
+      packer.packDouble(((Number) value).doubleValue());
+    } else if (value instanceof byte[] bytes) {
+      packer.packBinaryHeader(bytes.length);
+      packer.writePayload(bytes);
+    } else if (value instanceof Map<?, ?> map) {
+      writeMap(packer, map, path, depth + 1);
+    } else if (value instanceof Collection<?> list) {
+      checkDepth(path, depth + 1);
+      packer.packArrayHeader(list.size());
+      int i = 0;
+      for (Object element : list) {
+        writeValue(packer, element, path + "[" + i++ + "]", depth + 1);
+      }
+    } else if (value instanceof BigInteger big) {
+      if (big.bitLength() > 64 || (big.signum() < 0 && big.bitLength() > 63)) {
+        throw new IllegalArgumentException(path + ": integer out of the msgpack range: " + big);
+      }
+      packer.packBigInteger(big);
+    } else if (value instanceof Enum<?> e) {
+      packer.packString(e.name());
+    } else {
+      throw new IllegalArgumentException(
+          path + ": unsupported value type " + value.getClass().getName()
+              + " (convert records and POJOs with Values.toMap)");
+    }
+  }
+
+  private void checkDepth(String path, int depth) {
+    if (depth > maxDepth) {
+      throw new IllegalArgumentException(path + ": nesting deeper than " + maxDepth);
+    }
+  }
+
+  // ---------------------------------------------------------------- decoding
+
+  /**
+   * Decodes one frame.
+   *
+   * @throws CodecException if {@code message} is not exactly one valid frame; {@link
+   *     CodecException#field()} names the offending field where there is one
+   */
+  public Frame decode(byte[] message) {
+    return FrameReader.toFrame(decodeMap(message));
+  }
+
+  /**
+   * Decodes one msgpack map (a handshake message) into the value model, without frame validation.
+   *
+   * @throws CodecException if {@code message} is not exactly one msgpack map with str keys within
+   *     the limits
+   */
+  public Map<String, Object> decodeMap(byte[] message) {
+    if (message.length == 0) {
+      throw new CodecException("empty message");
+    }
+    if (message.length > maxMessageSize) {
+      throw new CodecException(
+          "message of " + message.length + " bytes exceeds the limit of " + maxMessageSize);
+    }
+    Reader reader = READERS.get();
+    try {
+      reader.reset(message);
+      if (reader.unpacker.getNextFormat().getValueType() != org.msgpack.value.ValueType.MAP) {
+        throw new CodecException(
+            "message is not a map (got " + describe(reader.unpacker.getNextFormat()) + ")");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> map = (Map<String, Object>) reader.readValue(1, maxDepth);
+      if (reader.unpacker.hasNext()) {
+        throw new CodecException(
+            "trailing bytes after the message: " + (message.length - reader.unpacker.getTotalReadBytes()));
+      }
+      return map;
+    } catch (MessagePackException | IOException e) {
+      throw new CodecException(null, "malformed msgpack: " + e.getMessage(), e);
+    } finally {
+      reader.release();
+    }
+  }
+
+  private static String describe(MessageFormat format) {
+    return format.getValueType().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String typeName(Object value) {
+    return value == null ? "null" : value.getClass().getSimpleName();
+  }
+
+  /** A reusable unpacker over one message at a time. */
+  private static final class Reader {
+    private static final byte[] EMPTY = new byte[0];
+    private final ArrayBufferInput input = new ArrayBufferInput(EMPTY);
+    private final MessageUnpacker unpacker = UNPACKER_CONFIG.newUnpacker(input);
+    private int length;
+
+    void reset(byte[] message) throws IOException {
+      input.reset(message);
+      unpacker.reset(input);
+      length = message.length;
+    }
+
+    void release() {
+      // Drop the reference so a large message is not retained by the thread.
+      try {
+        input.reset(EMPTY);
+        unpacker.reset(input);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private long remaining() {
+      return length - unpacker.getTotalReadBytes();
+    }
+
+    private void claim(long minimumBytes, String what) {
+      if (minimumBytes > remaining()) {
+        throw new CodecException(
+            what + " claims at least " + minimumBytes + " bytes but only " + remaining() + " remain");
+      }
+    }
+
+    Object readValue(int depth, int maxDepth) throws IOException {
+      MessageFormat format = unpacker.getNextFormat();
+      switch (format.getValueType()) {
+        case NIL -> {
+          unpacker.unpackNil();
+          return null;
+        }
+        case BOOLEAN -> {
+          return unpacker.unpackBoolean();
+        }
+        case INTEGER -> {
+          if (format == MessageFormat.UINT64) {
+            BigInteger big = unpacker.unpackBigInteger();
+            return big.bitLength() < 64 ? (Object) big.longValue() : big;
+          }
+          return unpacker.unpackLong();
+        }
+        case FLOAT -> {
+          return unpacker.unpackDouble();
+        }
+        case STRING -> {
+          int length = unpacker.unpackRawStringHeader();
+          claim(length, "str");
+          byte[] bytes = unpacker.readPayload(length);
+          return Utf8.decodeStrict(bytes);
+        }
+        case BINARY -> {
+          int length = unpacker.unpackBinaryHeader();
+          claim(length, "bin");
+          return unpacker.readPayload(length);
+        }
+        case ARRAY -> {
+          if (depth > maxDepth) {
+            throw new CodecException("nesting deeper than " + maxDepth);
+          }
+          int size = unpacker.unpackArrayHeader();
+          claim(size, "array of " + size + " elements");
+          List<Object> list = new ArrayList<>(size);
+          for (int i = 0; i < size; i++) {
+            list.add(readValue(depth + 1, maxDepth));
+          }
+          return Collections.unmodifiableList(list);
+        }
+        case MAP -> {
+          if (depth > maxDepth) {
+            throw new CodecException("nesting deeper than " + maxDepth);
+          }
+          int size = unpacker.unpackMapHeader();
+          claim(2L * size, "map of " + size + " entries");
+          Map<String, Object> map = new LinkedHashMap<>(Math.max(4, (int) (size / 0.75f) + 1));
+          for (int i = 0; i < size; i++) {
+            MessageFormat keyFormat = unpacker.getNextFormat();
+            if (keyFormat.getValueType() != org.msgpack.value.ValueType.STRING) {
+              throw new CodecException("map keys must be str, got " + describe(keyFormat));
+            }
+            String key = (String) readValue(depth + 1, maxDepth);
+            map.put(key, readValue(depth + 1, maxDepth));
+          }
+          return Collections.unmodifiableMap(map);
+        }
+        default -> throw new CodecException("unsupported msgpack type " + describe(format));
+      }
+    }
+  }
+}

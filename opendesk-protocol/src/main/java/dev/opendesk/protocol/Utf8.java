@@ -1,0 +1,37 @@
+package dev.opendesk.protocol;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** Strict UTF-8 decoding: malformed input is a {@link CodecException}, never a replacement character. */
+final class Utf8 {
+  private static final ThreadLocal<CharsetDecoder> DECODERS =
+      ThreadLocal.withInitial(
+          () ->
+              StandardCharsets.UTF_8
+                  .newDecoder()
+                  .onMalformedInput(CodingErrorAction.REPORT)
+                  .onUnmappableCharacter(CodingErrorAction.REPORT));
+
+  private Utf8() {}
+
+  static String decodeStrict(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return decodeNonAscii(bytes);
+      }
+    }
+    return new String(bytes, StandardCharsets.US_ASCII);
+  }
+
+  private static String decodeNonAscii(byte[] bytes) {
+    try {
+      return DECODERS.get().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new CodecException(null, "str is not valid UTF-8", e);
+    }
+  }
+}
