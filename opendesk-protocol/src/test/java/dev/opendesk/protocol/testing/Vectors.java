@@ -1,4 +1,4 @@
-package dev.opendesk.protocol;
+package dev.opendesk.protocol.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
