@@ -294,6 +294,8 @@ final class OutboundStream<T> {
       if (accepted) {
         mode = SUBSCRIBER;
         subscriber = s;
+        // Own the delivery until onSubscribe returned (rule 1.3): signals meanwhile are only counted.
+        wip.incrementAndGet();
       }
     } finally {
       lock.unlock();
@@ -304,7 +306,7 @@ final class OutboundStream<T> {
       return;
     }
     s.onSubscribe(new StreamSubscription());
-    signalSubscriber();
+    drainLoop();
   }
 
   private final class StreamSubscription implements Flow.Subscription {

@@ -120,8 +120,9 @@ public final class Peer implements AutoCloseable {
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
   private final Object stateLock = new Object();
+  // Written under stateLock.
+  private volatile boolean started;
   // Guarded by stateLock.
-  private boolean started;
   private boolean helloReceiving;
   private boolean helloSent;
   private volatile boolean closed;
@@ -757,10 +758,8 @@ public final class Peer implements AutoCloseable {
     if (evicted != null) {
       return new SessionEvictedException(evicted);
     }
-    synchronized (stateLock) {
-      if (!started) {
-        return new IllegalStateException("peer not started: call start() (after the HELLO exchange) before calling");
-      }
+    if (!started) {
+      return new IllegalStateException("peer not started: call start() (after the HELLO exchange) before calling");
     }
     Set<String> methods = remoteMethods;
     if (methods != null && !methods.contains(method)) {
