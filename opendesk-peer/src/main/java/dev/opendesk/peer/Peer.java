@@ -187,6 +187,9 @@ public final class Peer implements AutoCloseable {
    * Sends our default HELLO (our role, no principal or auth data, and the dispatcher's {@link
    * Dispatcher#capabilities() manifest} when there is a dispatcher) and receives the remote's.
    *
+   * <p>The exchange waits as long as the remote takes to send its HELLO; bound it with {@link
+   * CompletableFuture#orTimeout} and {@link #close()} the peer on expiry.
+   *
    * @return the remote HELLO; fails with the matching {@link ProtocolException} (the peer then
    *     closes) when the remote rejected the session, with a {@code protocol} error when the first
    *     frame is not a HELLO, or with {@link ConnectionClosedException}
@@ -207,6 +210,7 @@ public final class Peer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code ours} has another role than this peer
    */
   public CompletableFuture<Hello> hello(Hello ours) {
+    requireOurRole(ours);
     CompletableFuture<Hello> received = receiveHello();
     CompletableFuture<Void> sent = sendHello(ours);
     CompletableFuture<Hello> result = new CompletableFuture<>();
@@ -222,6 +226,13 @@ public final class Peer implements AutoCloseable {
     return result;
   }
 
+  private void requireOurRole(Hello ours) {
+    Objects.requireNonNull(ours, "ours");
+    if (ours.role() != role) {
+      throw new IllegalArgumentException("hello.role must be this peer's role " + role + ", got " + ours.role());
+    }
+  }
+
   private Hello defaultHello(String principal, Map<String, Object> auth) {
     return new Hello(role, principal, auth, dispatcher == null ? Map.of() : dispatcher.capabilities(), null);
   }
@@ -234,10 +245,7 @@ public final class Peer implements AutoCloseable {
    * @throws IllegalStateException if a HELLO was already sent
    */
   public CompletableFuture<Void> sendHello(Hello ours) {
-    Objects.requireNonNull(ours, "ours");
-    if (ours.role() != role) {
-      throw new IllegalArgumentException("hello.role must be this peer's role " + role + ", got " + ours.role());
-    }
+    requireOurRole(ours);
     synchronized (stateLock) {
       if (helloSent) {
         throw new IllegalStateException("HELLO already sent");

@@ -1,5 +1,6 @@
 package dev.opendesk.peer;
 
+import dev.opendesk.peer.testing.PeerContract;
 import dev.opendesk.protocol.LoopbackConnection;
 
 /** The {@link PeerContract} suite over {@link LoopbackConnection}. */

@@ -1,4 +1,17 @@
-package dev.opendesk.peer;
+package dev.opendesk.peer.testing;
+
+import dev.opendesk.peer.CallCancelledException;
+import dev.opendesk.peer.CallContext;
+import dev.opendesk.peer.CallOptions;
+import dev.opendesk.peer.CallStream;
+import dev.opendesk.peer.CallTimeoutException;
+import dev.opendesk.peer.CapabilityUnsupportedException;
+import dev.opendesk.peer.Dispatcher;
+import dev.opendesk.peer.Peer;
+import dev.opendesk.peer.PeerOptions;
+import dev.opendesk.peer.PermissionDeniedException;
+import dev.opendesk.peer.ProtocolException;
+import dev.opendesk.peer.SessionEvictedException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,6 +63,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * implement {@link #connect()}; every test runs over the transport. Shipped in the peer module's
  * test-jar. Tests that need to see or forge raw frames drive one end of the connection directly
  * ({@link RawEnd}).
+ *
+ * <p>It lives in its own package, {@code dev.opendesk.peer.testing}, so that modules whose
+ * {@code module-info} requires {@code dev.opendesk.peer} can still load it from the test-jar on the
+ * class path (a test-jar class in {@code dev.opendesk.peer} itself would be a split package).
  */
 @Timeout(60)
 public abstract class PeerContract {
