@@ -81,7 +81,7 @@ final class OutboundStream<T> {
     peer.registerStream(this);
     peer.sendEncoded(req).whenComplete((v, failure) -> {
       if (failure != null) {
-        onClose(failure instanceof ConnectionClosedException c ? c : new ConnectionClosedException("request could not be sent", failure));
+        onClose(peer.sendFailure(failure));
       }
     });
     if (timeout != null) {

@@ -46,9 +46,7 @@ final class OutboundUnary {
     });
     peer.sendEncoded(req).whenComplete((v, failure) -> {
       if (failure != null) {
-        onClose(ConnectionClosedException.class.isInstance(failure)
-            ? (ConnectionClosedException) failure
-            : new ConnectionClosedException("request could not be sent", failure));
+        onClose(peer.sendFailure(failure));
       }
     });
     if (timeout != null) {

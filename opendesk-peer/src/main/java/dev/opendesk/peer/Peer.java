@@ -934,6 +934,15 @@ public final class Peer implements AutoCloseable {
 
   // ------------------------------------------------------------------ for the call classes
 
+  /** What a call whose REQ could not be sent fails with: the peer's close reason if it is closing. */
+  ConnectionClosedException sendFailure(Throwable failure) {
+    if (closed) {
+      return closedException();
+    }
+    Throwable t = ErrorMapping.unwrap(failure);
+    return t instanceof ConnectionClosedException c ? c : new ConnectionClosedException("request could not be sent", t);
+  }
+
   void registerUnary(OutboundUnary call) {
     unaryCalls.put(call.id(), call);
     if (closed) {
