@@ -48,8 +48,7 @@ public final class FrameCodec {
           .withActionOnMalformedString(CodingErrorAction.REPORT)
           .withActionOnUnmappableString(CodingErrorAction.REPORT);
 
-  private static final ThreadLocal<MessageBufferPacker> PACKERS =
-      ThreadLocal.withInitial(MessagePack::newDefaultBufferPacker);
+  private static final ThreadLocal<Writer> WRITERS = ThreadLocal.withInitial(Writer::new);
 
   private static final ThreadLocal<Reader> READERS = ThreadLocal.withInitial(Reader::new);
 
@@ -102,7 +101,8 @@ public final class FrameCodec {
    *     result exceeds the maximum message size; the message names the field
    */
   public byte[] encode(Frame frame) {
-    MessageBufferPacker packer = PACKERS.get();
+    Writer writer = WRITERS.get();
+    MessageBufferPacker packer = writer.packer;
     try {
       if (frame instanceof Hello h) {
           packer.packMapHeader(h.error() == null ? 6 : 7);
@@ -161,7 +161,7 @@ public final class FrameCodec {
     } catch (IOException e) {
       throw new IllegalStateException("in-memory packer failed", e);
     } finally {
-      release(packer);
+      writer.release();
     }
   }
 
@@ -171,14 +171,15 @@ public final class FrameCodec {
    * @throws IllegalArgumentException as for {@link #encode(Frame)}
    */
   public byte[] encodeMap(Map<String, ?> map) {
-    MessageBufferPacker packer = PACKERS.get();
+    Writer writer = WRITERS.get();
+    MessageBufferPacker packer = writer.packer;
     try {
       writeMap(packer, map, "map", 1);
       return finish(packer);
     } catch (IOException e) {
       throw new IllegalStateException("in-memory packer failed", e);
     } finally {
-      release(packer);
+      writer.release();
     }
   }
 
@@ -188,20 +189,12 @@ public final class FrameCodec {
   }
 
   private byte[] finish(MessageBufferPacker packer) {
-    long size = packer.getTotalWrittenBytes();
-    if (size > maxMessageSize) {
+    byte[] message = packer.toByteArray();
+    if (message.length > maxMessageSize) {
       throw new IllegalArgumentException(
-          "encoded message of " + size + " bytes exceeds the limit of " + maxMessageSize);
+          "encoded message of " + message.length + " bytes exceeds the limit of " + maxMessageSize);
     }
-    return packer.toByteArray();
-  }
-
-  private static void release(MessageBufferPacker packer) {
-    if (packer.getBufferSize() > RETAINED_PACKER_BYTES) {
-      PACKERS.remove();
-    } else {
-      packer.clear();
-    }
+    return message;
   }
 
   private void writeError(MessageBufferPacker packer, ErrorInfo error, String path) throws IOException {
@@ -320,6 +313,22 @@ public final class FrameCodec {
 
   private static String typeName(Object value) {
     return value == null ? "null" : value.getClass().getSimpleName();
+  }
+
+  /** A reusable packer; one that grew large is dropped rather than kept by the thread. */
+  private static final class Writer {
+    final MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+    // getTotalWrittenBytes() counts since creation, so remember where this message started.
+    private long start;
+
+    void release() {
+      if (packer.getTotalWrittenBytes() - start > RETAINED_PACKER_BYTES) {
+        WRITERS.remove();
+      } else {
+        packer.clear();
+        start = packer.getTotalWrittenBytes();
+      }
+    }
   }
 
   /** A reusable unpacker over one message at a time. */
