@@ -46,6 +46,17 @@ final class Await {
     }
   }
 
+  /** Bounded polling for a condition no future reports (e.g. a deadline passing). */
+  static void until(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("condition not met within " + SECONDS + " s");
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
   static AuthFailureException.Reason reason(CompletableFuture<?> future) {
     Throwable cause = failure(future);
     assertThat(cause).isInstanceOf(AuthFailureException.class);
