@@ -75,14 +75,15 @@ final class PairingTrust {
           }
           log.info("paired with {} ({})", fingerprint, request.name());
         }, settings.executor());
-    done.whenComplete((ignored, error) -> {
+    // The returned stage completes only after trusted() has, so by the time the first message is
+    // delivered the session already reports the peer as trusted.
+    return done.whenComplete((ignored, error) -> {
       if (error != null) {
         trusted.completeExceptionally(HandshakeIo.unwrap(error));
       } else {
         trusted.complete(null);
       }
     });
-    return done;
   }
 
   /** The approval request, with the name and description the peer's HELLO announced. */
