@@ -1,6 +1,7 @@
 package dev.opendesk.auth;
 
-import static dev.opendesk.auth.Vectors.hex;
+import dev.opendesk.protocol.testing.Vectors;
+import static dev.opendesk.protocol.testing.Vectors.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

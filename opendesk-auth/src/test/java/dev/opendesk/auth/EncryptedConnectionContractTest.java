@@ -1,6 +1,6 @@
 package dev.opendesk.auth;
 
-import dev.opendesk.protocol.ConnectionContract;
+import dev.opendesk.protocol.testing.ConnectionContract;
 import dev.opendesk.protocol.LoopbackConnection;
 import java.util.Random;
 

@@ -40,6 +40,11 @@ public final class Vectors {
     return HexFormat.of().parseHex(hex);
   }
 
+  /** A JSON string node holding lower-case hex, to bytes. */
+  public static byte[] hex(JsonNode node) {
+    return hex(node.asText());
+  }
+
   /** Bytes to lower-case hex. */
   public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(bytes);
