@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -79,7 +78,7 @@ final class DemoServer implements AutoCloseable {
     started.whenComplete((peer, failure) -> {
       if (failure != null) {
         connection.close();
-        events.accept("session failed: " + describe(failure));
+        events.accept("session failed: " + Main.describe(failure));
       }
     });
     return started;
@@ -111,15 +110,6 @@ final class DemoServer implements AutoCloseable {
             peer.close();
           }
         });
-  }
-
-  /** A one-line description of why a session failed. */
-  static String describe(Throwable failure) {
-    Throwable t = failure;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
   /** Closes every open session. Idempotent. */
