@@ -2,6 +2,7 @@ package dev.opendesk.transport.ws;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -98,6 +99,9 @@ final class ClientUpgradeHandler extends ChannelInboundHandlerAdapter {
 
   private void fail(ChannelHandlerContext ctx, Throwable cause) {
     cancelDeadline();
+    if (cause instanceof DecoderException && cause.getCause() != null) {
+      cause = cause.getCause(); // e.g. the SSLHandshakeException the TLS handler wraps
+    }
     result.completeExceptionally(cause);
     ctx.close();
   }
