@@ -11,7 +11,7 @@ module dev.opendesk.transport.ws {
   requires io.netty.buffer;
   requires io.netty.codec;
   requires io.netty.codec.http;
-  requires io.netty.common;
+  requires transitive io.netty.common; // EventLoopGroup extends its EventExecutorGroup
   requires io.netty.transport.classes.epoll;
   requires org.slf4j;
 

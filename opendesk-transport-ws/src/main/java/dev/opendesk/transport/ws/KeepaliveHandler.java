@@ -1,8 +1,10 @@
 package dev.opendesk.transport.ws;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -16,9 +18,10 @@ import java.util.function.BooleanSupplier;
  * pongTimeout} after the ping was written, reports a {@link ConnectionFailure} so the connection is
  * dropped. Any frame counts as proof of life because a peer that is itself paused for backpressure
  * cannot read our ping, yet keeps pinging us. While our own inbound reading is paused the answer
- * cannot be read, so the deadline is extended instead.
+ * cannot be read, so the deadline is extended instead. Falls silent once a close frame has been
+ * written: RFC 6455 allows no frame after it.
  */
-final class KeepaliveHandler extends ChannelInboundHandlerAdapter {
+final class KeepaliveHandler extends ChannelDuplexHandler {
 
   private final long intervalNanos;
   private final long pongTimeoutNanos;
@@ -92,7 +95,11 @@ final class KeepaliveHandler extends ChannelInboundHandlerAdapter {
       }
     }
     if (msg instanceof PingWebSocketFrame ping) {
-      ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+      if (stopped) {
+        ping.release();
+      } else {
+        ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+      }
       return;
     }
     if (msg instanceof PongWebSocketFrame pong) {
@@ -100,6 +107,14 @@ final class KeepaliveHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (msg instanceof CloseWebSocketFrame) {
+      stop();
+    }
+    ctx.write(msg, promise);
   }
 
   @Override
