@@ -1,5 +1,7 @@
 package dev.opendesk.protocol;
 
+import dev.opendesk.protocol.testing.RandomFrames;
+import dev.opendesk.protocol.testing.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Properties of the codec over seeded random frames and byte strings; the seed is in each test's name. */
+@Timeout(120)
 class FrameCodecPropertyTest {
   private static final FrameCodec CODEC = FrameCodec.standard();
   private static final com.sun.management.ThreadMXBean THREADS =
