@@ -1,6 +1,6 @@
 package dev.opendesk.transport.ws;
 
-import dev.opendesk.protocol.ConnectionContract;
+import dev.opendesk.protocol.testing.ConnectionContract;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
