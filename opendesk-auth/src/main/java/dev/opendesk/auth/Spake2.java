@@ -364,6 +364,11 @@ final class Spake2 {
       return cB;
     }
 
+    /** Overwrites the secret values (K, TT, Ke, Ka, KcA, KcB) with zeros once they are used. */
+    void wipe() {
+      KeySchedule.wipe(k, tt, ke, ka, kcA, kcB);
+    }
+
     /** The MAC this party sends: cA for A, cB for B. */
     byte[] ownConfirmation() {
       return role == Role.A ? cA : cB;

@@ -35,7 +35,7 @@ class ReadmeExampleTest {
 
     PairingGate pairing = new PairingGate();
     PairingCode code = PairingCode.random();
-    pairing.armLegacyV1(code, Duration.ofMinutes(2));
+    pairing.arm(code, Duration.ofMinutes(2));
     String typedCode = code.digits();
 
     LoopbackConnection.Pair first = LoopbackConnection.pair();
