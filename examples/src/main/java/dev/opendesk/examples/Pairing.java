@@ -4,6 +4,7 @@ import dev.opendesk.auth.Handshake;
 import dev.opendesk.auth.Identity;
 import dev.opendesk.auth.PairingCode;
 import dev.opendesk.auth.PairingGate;
+import dev.opendesk.auth.PairingMode;
 import dev.opendesk.auth.Session;
 import dev.opendesk.auth.TrustedPeers;
 import dev.opendesk.protocol.Connection;
@@ -23,18 +24,22 @@ final class Pairing {
 
   /** Arms {@code code} on {@code gate} for one pairing of the chosen flavour. */
   static void arm(PairingGate gate, PairingCode code, boolean legacy, Duration ttl) {
-    gate.armLegacyV1(code, ttl);
+    gate.arm(code, mode(legacy), ttl);
   }
 
   /** Pairs as the client with {@code code}, recording the server in {@code trustedPeers}. */
   static CompletableFuture<Session> pairClient(
       Handshake handshake, Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers,
       boolean legacy) {
-    return handshake.pairClient(connection, identity, code, trustedPeers);
+    return handshake.pairClient(connection, identity, code, trustedPeers, mode(legacy));
   }
 
   /** How the flavour is named in output. */
   static String describe(boolean legacy) {
-    return "v1 (legacy)";
+    return legacy ? "legacy v1 (PBKDF2; codes can be cracked offline)" : "v2 (SPAKE2)";
+  }
+
+  static PairingMode mode(boolean legacy) {
+    return legacy ? PairingMode.LEGACY_V1 : PairingMode.V2;
   }
 }

@@ -42,9 +42,13 @@ class CheckScenarioTest {
   private record Run(boolean passed, String output) {}
 
   private Run check(PairingCode code) {
+    return check(code, false);
+  }
+
+  private Run check(PairingCode code, boolean legacy) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    boolean passed = new CheckScenario(new ClientConnector(listener.dialer(), new Home(clientDir)), code, false, out).run();
+    boolean passed = new CheckScenario(new ClientConnector(listener.dialer(), new Home(clientDir)), code, legacy, out).run();
     return new Run(passed, bytes.toString(StandardCharsets.UTF_8));
   }
 
@@ -63,6 +67,31 @@ class CheckScenarioTest {
     assertThat(auth.output()).contains("PASS auth", "PASS sleep.cancel", "PASS push.demo.tick")
         .doesNotContain("FAIL", "reconnect.auth").endsWith("16 passed, 0 failed" + System.lineSeparator());
     assertThat(auth.passed()).isTrue();
+  }
+
+  @Test
+  void legacyPairingOnBothSidesPassesEveryCheck() throws Exception {
+    startServer(DemoMethods.dispatcher());
+    PairingCode code = PairingCode.random();
+    Pairing.arm(gate, code, true, Duration.ofMinutes(1));
+
+    Run run = check(code, true);
+
+    assertThat(run.output()).doesNotContain("FAIL").endsWith("17 passed, 0 failed" + System.lineSeparator());
+    assertThat(run.passed()).isTrue();
+  }
+
+  @Test
+  void v2ClientAgainstALegacyCodeFailsUnsupportedWithoutFallingBack() throws Exception {
+    startServer(DemoMethods.dispatcher());
+    PairingCode code = PairingCode.random();
+    Pairing.arm(gate, code, true, Duration.ofMinutes(1));
+
+    Run run = check(code, false);
+
+    assertThat(run.passed()).isFalse();
+    assertThat(run.output()).startsWith("FAIL pair: ").contains("unsupported");
+    assertThat(new Home(clientDir).trustedPeers().list()).isEmpty();
   }
 
   @Test

@@ -206,7 +206,7 @@ class CommandLineIT {
     Result demo = run();
 
     assertThat(demo.status()).as(demo.toString()).isZero();
-    assertThat(demo.out()).contains("pairing v", "push    demo.tick", "done in ");
+    assertThat(demo.out()).contains("pairing v2 (SPAKE2)", "push    demo.tick", "done in ");
   }
 
   private static void sendAndAwaitClose(URI uri, byte[] message) throws Exception {

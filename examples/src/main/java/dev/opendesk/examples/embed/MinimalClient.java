@@ -3,6 +3,7 @@ package dev.opendesk.examples.embed;
 import dev.opendesk.auth.Handshake;
 import dev.opendesk.auth.Identity;
 import dev.opendesk.auth.PairingCode;
+import dev.opendesk.auth.PairingMode;
 import dev.opendesk.auth.Session;
 import dev.opendesk.peer.Peer;
 import dev.opendesk.protocol.Role;
@@ -29,8 +30,9 @@ public final class MinimalClient {
     // A throwaway identity: the server trusts it after this pairing (see PairThenReconnect to keep one).
     Identity identity = Identity.generate();
     WebSocketConnection connection = WebSocketClient.connect(url).join();
-    // Pairing proves both sides know the code and exchanges static keys; frames are encrypted from here.
-    Session session = Handshake.defaults().pairClient(connection, identity, code).join();
+    // Pairing (v2, SPAKE2) proves both sides know the code and exchanges static keys; frames are
+    // encrypted from here on.
+    Session session = Handshake.defaults().pairClient(connection, identity, code, null, PairingMode.V2).join();
     try (Peer peer = Peer.builder(session.connection(), Role.CLIENT)
         .remotePublicKey(session.remotePublicKey())
         .build()) {

@@ -4,6 +4,7 @@ import dev.opendesk.auth.Handshake;
 import dev.opendesk.auth.Identity;
 import dev.opendesk.auth.PairingCode;
 import dev.opendesk.auth.PairingGate;
+import dev.opendesk.auth.PairingMode;
 import dev.opendesk.auth.TrustedPeers;
 import dev.opendesk.peer.Dispatcher;
 import dev.opendesk.peer.Peer;
@@ -40,9 +41,10 @@ public final class MinimalServer {
     // The server's long-lived key pair, and the clients it trusts (created on first use).
     Identity identity = Identity.loadOrCreate(home.resolve("identity.key"));
     TrustedPeers trusted = TrustedPeers.open(home.resolve("trusted-peers.json"));
-    // One pairing is allowed, with this code, for five minutes; the first attempt consumes it.
+    // One pairing (v2, SPAKE2) is allowed, with this code, for five minutes; the first attempt
+    // consumes it, whatever its outcome.
     PairingGate pairing = new PairingGate();
-    pairing.armLegacyV1(code, Duration.ofMinutes(5));
+    pairing.arm(code, PairingMode.V2, Duration.ofMinutes(5));
 
     // What clients may call. One dispatcher serves every connection.
     Dispatcher dispatcher = Dispatcher.builder()
