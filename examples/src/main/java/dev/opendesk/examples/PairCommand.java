@@ -23,8 +23,8 @@ final class PairCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PairingCode parsed = PairingCode.parse(code);
     try (ClientConnector.Connected connected = client.connector().pair(parsed, legacyPairing, p -> {})) {
-      System.out.println("paired with " + connected.session().remoteFingerprint() + " ("
-          + Pairing.describe(legacyPairing) + "); trusted in " + client.home().dir().resolve("trusted-peers.json"));
+      System.out.println("paired with " + connected.session().remoteFingerprint() + " using pairing "
+          + Pairing.describe(legacyPairing) + "; trusted in " + client.home().dir().resolve("trusted-peers.json"));
     }
     return 0;
   }
