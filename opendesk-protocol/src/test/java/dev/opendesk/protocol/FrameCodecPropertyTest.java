@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Properties of the codec over seeded random frames and byte strings; the seed is in each test's name. */
+@Timeout(120)
 class FrameCodecPropertyTest {
   private static final FrameCodec CODEC = FrameCodec.standard();
   private static final com.sun.management.ThreadMXBean THREADS =

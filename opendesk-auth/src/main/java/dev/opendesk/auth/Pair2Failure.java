@@ -1,0 +1,53 @@
+package dev.opendesk.auth;
+
+/**
+ * A pairing v2 step failed for one of the reasons of PAIRING-V2.md ("Failures").
+ *
+ * <p>The {@link #reason()} is one of {@link #PROTOCOL}, {@link #UNSUPPORTED} or {@link
+ * #WRONG_CODE}; the handshake maps it to the public authentication failure and closes the link
+ * (1008) without sending an error message. The message names the offending field or check and
+ * never contains key material, codes or other secrets.
+ *
+ * <p>Unchecked so that the handshake's asynchronous stages can throw it directly; the handshake
+ * must translate it at its boundary. Immutable, thread-safe.
+ */
+final class Pair2Failure extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** A malformed, mistyped, wrongly sized or cryptographically invalid message or value. */
+  static final String PROTOCOL = "protocol";
+
+  /** The peer speaks another pairing flavour or suite. */
+  static final String UNSUPPORTED = "unsupported";
+
+  /** A SPAKE2 key confirmation MAC did not verify: the two sides hold different codes. */
+  static final String WRONG_CODE = "wrong_code";
+
+  private final String reason;
+
+  private Pair2Failure(String reason, String message) {
+    super(reason + ": " + message);
+    this.reason = reason;
+  }
+
+  /** A {@link #PROTOCOL} failure. */
+  static Pair2Failure protocol(String message) {
+    return new Pair2Failure(PROTOCOL, message);
+  }
+
+  /** An {@link #UNSUPPORTED} failure. */
+  static Pair2Failure unsupported(String message) {
+    return new Pair2Failure(UNSUPPORTED, message);
+  }
+
+  /** A {@link #WRONG_CODE} failure. */
+  static Pair2Failure wrongCode(String message) {
+    return new Pair2Failure(WRONG_CODE, message);
+  }
+
+  /** The local failure reason: {@code protocol}, {@code unsupported} or {@code wrong_code}. */
+  String reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,224 @@
+package dev.opendesk.auth;
+
+import static dev.opendesk.auth.Pair2Vectors.hex;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.bouncycastle.util.encoders.Hex;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class Pair2KeyScheduleTest {
+
+  private static final byte[] EC = hex("/keys/client_ephemeral/public_hex");
+  private static final byte[] ES = hex("/keys/server_ephemeral/public_hex");
+  private static final byte[] SC = hex("/keys/client_static/public_hex");
+  private static final byte[] SS = hex("/keys/server_static/public_hex");
+  private static final byte[] EC_PRIVATE = hex("/keys/client_ephemeral/private_hex");
+  private static final byte[] ES_PRIVATE = hex("/keys/server_ephemeral/private_hex");
+  private static final byte[] SC_PRIVATE = hex("/keys/client_static/private_hex");
+  private static final byte[] SS_PRIVATE = hex("/keys/server_static/private_hex");
+
+  private static Pair2KeySchedule vectorSchedule() {
+    return new Pair2KeySchedule(EC, hex("/pA_hex"), ES, hex("/pB_hex"), hex("/dh/ee_hex"),
+        hex("/Ke_hex"));
+  }
+
+  private static Pair2KeySchedule afterOffer() {
+    Pair2KeySchedule schedule = vectorSchedule();
+    schedule.absorbOffer(hex("/cB_hex"), hex("/ct1_hex"));
+    return schedule;
+  }
+
+  private static Pair2KeySchedule afterFinish() {
+    Pair2KeySchedule schedule = afterOffer();
+    schedule.absorbFinish(hex("/cA_hex"), hex("/ct2_hex"));
+    return schedule;
+  }
+
+  @Test
+  void fixedKeysArePairJsonsKeys() {
+    assertThat(Pair2Primitives.x25519PublicKey(EC_PRIVATE)).isEqualTo(EC);
+    assertThat(Pair2Primitives.x25519PublicKey(ES_PRIVATE)).isEqualTo(ES);
+    assertThat(Pair2Primitives.x25519PublicKey(SC_PRIVATE)).isEqualTo(SC);
+    assertThat(Pair2Primitives.x25519PublicKey(SS_PRIVATE)).isEqualTo(SS);
+  }
+
+  @Test
+  void labelAndAadMatchTheVectors() {
+    assertThat(Pair2KeySchedule.label()).hasSize(43).isEqualTo(hex("/labels/LBL_hex"));
+    assertThat(new String(Pair2KeySchedule.label(), StandardCharsets.US_ASCII))
+        .isEqualTo(Pair2Vectors.text("/labels/LBL_ascii"));
+    assertThat(Pair2KeySchedule.aad(EC, ES)).hasSize(107).isEqualTo(hex("/AAD_hex"));
+  }
+
+  @Test
+  void eachDhAgreesOnBothSidesWithTheVectors() {
+    assertThat(Pair2KeySchedule.dh(ES_PRIVATE, EC, "ee")).isEqualTo(hex("/dh/ee_hex"));
+    assertThat(Pair2KeySchedule.dh(EC_PRIVATE, ES, "ee")).isEqualTo(hex("/dh/ee_hex"));
+    assertThat(Pair2KeySchedule.dh(SS_PRIVATE, EC, "se")).isEqualTo(hex("/dh/se_hex"));
+    assertThat(Pair2KeySchedule.dh(EC_PRIVATE, SS, "se")).isEqualTo(hex("/dh/se_hex"));
+    assertThat(Pair2KeySchedule.dh(ES_PRIVATE, SC, "es")).isEqualTo(hex("/dh/es_hex"));
+    assertThat(Pair2KeySchedule.dh(SC_PRIVATE, ES, "es")).isEqualTo(hex("/dh/es_hex"));
+  }
+
+  /** Low-order points of Curve25519 (and non-canonical encodings of them): X25519 gives 0. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "0000000000000000000000000000000000000000000000000000000000000000",
+      "0100000000000000000000000000000000000000000000000000000000000000",
+      "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+      "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+      "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+      "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"})
+  void lowOrderPublicKeysAreRefused(String publicKey) {
+    assertThatThrownBy(() -> Pair2KeySchedule.dh(ES_PRIVATE, Hex.decode(publicKey), "ee"))
+        .isInstanceOfSatisfying(Pair2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
+        .hasMessageContaining("ee: X25519 result is all zero");
+  }
+
+  @Test
+  void h1AndK1MatchTheVectors() {
+    Pair2KeySchedule schedule = vectorSchedule();
+    assertThat(Pair2Primitives.sha256(hex("/h1/input_hex"))).isEqualTo(hex("/h1/sha256_hex"));
+    assertThat(schedule.h1()).isEqualTo(hex("/h1/sha256_hex"));
+    assertThat(schedule.k1()).isEqualTo(hex("/k1/key_hex"));
+    assertThat(Pair2Primitives.concat(hex("/dh/ee_hex"), hex("/Ke_hex")))
+        .isEqualTo(hex("/k1/hkdf_ikm_hex"));
+  }
+
+  @Test
+  void ct1SealsAndOpensTheServerStaticKey() {
+    Pair2KeySchedule schedule = vectorSchedule();
+    assertThat(schedule.sealCt1(SS)).hasSize(48).isEqualTo(hex("/ct1_hex"));
+    assertThat(schedule.openCt1(hex("/ct1_hex"))).isEqualTo(SS);
+  }
+
+  @Test
+  void h2AndK2MatchTheVectors() {
+    Pair2KeySchedule schedule = afterOffer();
+    assertThat(Pair2Primitives.sha256(hex("/h2/input_hex"))).isEqualTo(hex("/h2/sha256_hex"));
+    assertThat(schedule.h2()).isEqualTo(hex("/h2/sha256_hex"));
+    assertThat(schedule.k2()).isEqualTo(hex("/k2/key_hex"));
+  }
+
+  @Test
+  void ct2SealsAndOpensTheClientStaticKey() {
+    Pair2KeySchedule schedule = afterOffer();
+    assertThat(schedule.sealCt2(SC)).hasSize(48).isEqualTo(hex("/ct2_hex"));
+    assertThat(schedule.openCt2(hex("/ct2_hex"))).isEqualTo(SC);
+  }
+
+  @Test
+  void transcriptMatchesTheVector() {
+    assertThat(Pair2Primitives.sha256(hex("/transcript/input_hex")))
+        .isEqualTo(hex("/transcript/sha256_hex"));
+    assertThat(afterFinish().transcript()).isEqualTo(hex("/transcript/sha256_hex"));
+  }
+
+  @Test
+  void sessionKeysMatchTheVectors() {
+    Pair2KeySchedule.SessionKeys keys =
+        afterFinish().sessionKeys(hex("/dh/se_hex"), hex("/dh/es_hex"));
+    assertThat(keys.c2s()).isEqualTo(hex("/c2s_key_hex"));
+    assertThat(keys.s2c()).isEqualTo(hex("/s2c_key_hex"));
+    assertThat(Pair2Primitives.concat(keys.c2s(), keys.s2c()))
+        .isEqualTo(hex("/session_hkdf/okm_hex"));
+    assertThat(Pair2Primitives.concat(hex("/dh/ee_hex"), hex("/dh/se_hex"), hex("/dh/es_hex"),
+        hex("/Ke_hex"))).isEqualTo(hex("/session_hkdf/ikm_hex"));
+  }
+
+  @Test
+  void rogueClientsK2MatchesTheVector() {
+    // The rogue (code 000000) derives k2 from its own Ke over the same H2 as the server.
+    Spake2 rogue = Spake2.client(Spake2.passwordScalar("000000"),
+        Pair2Vectors.scalar("/spake2_scalars/x/hex"));
+    Spake2.Keys keys = rogue.finish(hex("/pB_hex"), hex("/AAD_hex"));
+    Pair2KeySchedule schedule = new Pair2KeySchedule(EC, rogue.share(), ES, hex("/pB_hex"),
+        hex("/dh/ee_hex"), keys.ke());
+    Pair2Messages.Offer offer =
+        Pair2Messages.parseOffer(hex("/wrong_code/messages/1/msgpack_hex"));
+    schedule.absorbOffer(offer.cb(), offer.ct());
+    assertThat(schedule.k2())
+        .isEqualTo(hex("/wrong_code_server_side/rogue_client_values/k2_hex"));
+  }
+
+  @Test
+  void aFlippedCt1DoesNotOpen() {
+    byte[] ct1 = hex("/ct1_hex");
+    for (int i = 0; i < ct1.length; i++) {
+      byte[] tampered = ct1.clone();
+      tampered[i] ^= 0x01;
+      assertThatThrownBy(() -> vectorSchedule().openCt1(tampered))
+          .as("byte %d", i)
+          .isInstanceOfSatisfying(Pair2Failure.class,
+              f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
+          .hasMessageContaining("does not open");
+    }
+  }
+
+  @Test
+  void ct1UnderAnotherKeDoesNotOpen() {
+    byte[] otherKe = hex("/Ke_hex");
+    otherKe[0] ^= 0x01;
+    Pair2KeySchedule other = new Pair2KeySchedule(EC, hex("/pA_hex"), ES, hex("/pB_hex"),
+        hex("/dh/ee_hex"), otherKe);
+    assertThatThrownBy(() -> other.openCt1(hex("/ct1_hex")))
+        .isInstanceOfSatisfying(Pair2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL));
+  }
+
+  @Test
+  void aFlippedCt2DoesNotOpen() {
+    byte[] ct2 = hex("/ct2_hex");
+    ct2[47] ^= 0x80;
+    assertThatThrownBy(() -> afterOffer().openCt2(ct2))
+        .isInstanceOfSatisfying(Pair2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL));
+  }
+
+  @Test
+  void k2DependsOnWhatTheOfferCarried() {
+    Pair2KeySchedule schedule = vectorSchedule();
+    byte[] cB = hex("/cB_hex");
+    cB[0] ^= 0x01;
+    schedule.absorbOffer(cB, hex("/ct1_hex"));
+    assertThat(schedule.k2()).isNotEqualTo(hex("/k2/key_hex"));
+  }
+
+  @Test
+  void stepsOutOfOrderAreRefused() {
+    Pair2KeySchedule fresh = vectorSchedule();
+    assertThatThrownBy(fresh::k2).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> fresh.sealCt2(SC)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> fresh.absorbFinish(hex("/cA_hex"), hex("/ct2_hex")))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(fresh::transcript).isInstanceOf(IllegalStateException.class);
+    Pair2KeySchedule offered = afterOffer();
+    assertThatThrownBy(() -> offered.absorbOffer(hex("/cB_hex"), hex("/ct1_hex")))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> offered.sessionKeys(hex("/dh/se_hex"), hex("/dh/es_hex")))
+        .isInstanceOf(IllegalStateException.class);
+    Pair2KeySchedule finished = afterFinish();
+    assertThatThrownBy(() -> finished.absorbFinish(hex("/cA_hex"), hex("/ct2_hex")))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void valuesOfTheWrongLengthAreRefused() {
+    assertThatThrownBy(() -> new Pair2KeySchedule(new byte[31], hex("/pA_hex"), ES,
+        hex("/pB_hex"), hex("/dh/ee_hex"), hex("/Ke_hex")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Ec");
+    assertThatThrownBy(() -> new Pair2KeySchedule(EC, hex("/pA_hex"), ES, hex("/pB_hex"),
+        hex("/dh/ee_hex"), new byte[32]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Ke");
+    assertThatThrownBy(() -> vectorSchedule().openCt1(new byte[47]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ct1");
+    assertThatThrownBy(() -> Pair2KeySchedule.dh(ES_PRIVATE, new byte[33], "ee"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
