@@ -113,10 +113,10 @@ public final class ComparisonTable {
             new Transport(
                 "WebSocket encrypted",
                 odWsEncrypted,
+                // Encryption's own cost (against plain opendesk) and the distance to the plaintext peer.
                 List.of(
                     new Peer("opendesk WebSocket plain", "opendesk", odWs),
-                    new Peer("gRPC Netty (plaintext), msgpack", "grpc", grpcMsgpackNetty),
-                    new Peer("RSocket TCP (plaintext)", "rsocket", rsocketTcp))));
+                    new Peer("gRPC Netty (plaintext), msgpack", "grpc", grpcMsgpackNetty))));
 
     for (Transport t : transports) {
       for (String payload : List.of("SMALL", "BIN_4K")) {
