@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * is 1 / mean). {@code unaryInFlight64}: calls/s with 64 calls outstanding.
  */
 @State(Scope.Benchmark)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class GrpcUnaryBenchmark {

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * calls/s with 64 outstanding.
  */
 @State(Scope.Benchmark)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class RSocketUnaryBenchmark {
