@@ -1,5 +1,6 @@
 package dev.opendesk.auth;
 
+import dev.opendesk.protocol.testing.Vectors;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;

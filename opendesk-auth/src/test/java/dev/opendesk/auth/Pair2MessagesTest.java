@@ -1,5 +1,6 @@
 package dev.opendesk.auth;
 
+import dev.opendesk.protocol.testing.Vectors;
 import static dev.opendesk.auth.Pair2Vectors.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,30 +1,16 @@
 package dev.opendesk.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.opendesk.protocol.testing.Vectors;
 import java.math.BigInteger;
 import org.bouncycastle.util.encoders.Hex;
 
-/** Read access to {@code shared/vectors/pair2.json}, copied to {@code pair2/pair2.json}. */
+/** Read access to {@code vectors/pair2.json} by JSON pointer. */
 final class Pair2Vectors {
 
-  static final JsonNode ROOT = load();
+  static final JsonNode ROOT = Vectors.load("pair2.json");
 
   private Pair2Vectors() {}
-
-  private static JsonNode load() {
-    try (InputStream in = Pair2Vectors.class.getResourceAsStream("/pair2/pair2.json")) {
-      if (in == null) {
-        throw new IllegalStateException("pair2/pair2.json missing from the test resources");
-      }
-      return new ObjectMapper().readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /** The node at a JSON pointer, which must exist. */
   static JsonNode at(String pointer) {

@@ -1,5 +1,7 @@
 package dev.opendesk.protocol;
 
+import dev.opendesk.protocol.testing.RandomFrames;
+import dev.opendesk.protocol.testing.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

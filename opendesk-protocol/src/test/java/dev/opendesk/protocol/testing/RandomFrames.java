@@ -1,5 +1,14 @@
-package dev.opendesk.protocol;
+package dev.opendesk.protocol.testing;
 
+import dev.opendesk.protocol.Cancel;
+import dev.opendesk.protocol.ErrorCode;
+import dev.opendesk.protocol.ErrorInfo;
+import dev.opendesk.protocol.Frame;
+import dev.opendesk.protocol.Hello;
+import dev.opendesk.protocol.Push;
+import dev.opendesk.protocol.Req;
+import dev.opendesk.protocol.Res;
+import dev.opendesk.protocol.Role;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.opendesk.protocol;
+package dev.opendesk.protocol.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,6 +38,11 @@ public final class Vectors {
   /** Lower-case hex to bytes. */
   public static byte[] hex(String hex) {
     return HexFormat.of().parseHex(hex);
+  }
+
+  /** A JSON string node holding lower-case hex, to bytes. */
+  public static byte[] hex(JsonNode node) {
+    return hex(node.asText());
   }
 
   /** Bytes to lower-case hex. */

@@ -1,5 +1,7 @@
-package dev.opendesk.protocol;
+package dev.opendesk.protocol.testing;
 
+import dev.opendesk.protocol.Connection;
+import dev.opendesk.protocol.ConnectionClosedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,0 +1,283 @@
+package dev.opendesk.auth;
+
+import dev.opendesk.protocol.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * The opendesk v1 handshakes (PROTOCOL.md §6): pairing with a 6-digit code on first contact, and
+ * authentication with static keys on every reconnect. Each returns a future {@link Session} whose
+ * {@link EncryptedConnection} carries the frames that follow.
+ *
+ * <pre>{@code
+ * Handshake handshake = Handshake.builder().stepTimeout(Duration.ofSeconds(5)).build();
+ *
+ * // server: accepts reconnects from trusted peers, and one pairing while a code is armed
+ * PairingGate pairing = new PairingGate();
+ * pairing.armLegacyV1(code, Duration.ofMinutes(2));
+ * Session s = handshake.serve(connection, identity, trustedPeers, pairing).join();
+ *
+ * // client: first contact, then later reconnects
+ * Session paired = handshake.pairClient(connection, identity, code, trustedPeers).join();
+ * Session again = handshake.authClient(otherConnection, identity, paired.remotePublicKey()).join();
+ * }</pre>
+ *
+ * <p>Failures complete the future exceptionally with {@link AuthFailureException} (reason {@code
+ * wrong_code}, {@code untrusted_peer}, {@code unexpected_peer}, {@code protocol} or {@code
+ * timeout}) and close the connection; a trust store that cannot be read fails it with {@link
+ * java.io.UncheckedIOException}. Every step waits at most the step timeout (default 10 s). CPU work
+ * (PBKDF2, X25519) and trust-store I/O run on the handshake executor, never on the thread that
+ * completed a transport future (default: a small shared pool of daemon threads).
+ *
+ * <p>Immutable and thread-safe: one instance can run any number of handshakes at once.
+ */
+public final class Handshake {
+
+  /** Default time allowed for each handshake step. */
+  public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final Handshake DEFAULTS = builder().build();
+
+  private final Duration stepTimeout;
+  private final Executor executor;
+  private final PairingApprover approver;
+  private final EphemeralKeySource keySource;
+  private final Function<PairingCode, byte[]> psk;
+
+  private Handshake(Builder builder) {
+    this.stepTimeout = builder.stepTimeout;
+    this.executor = builder.executor != null ? builder.executor : HandshakeExecutor.shared();
+    this.approver = builder.approver;
+    this.keySource = builder.keySource;
+    this.psk = builder.psk;
+  }
+
+  /** Handshakes with every default: 10 s steps, the shared executor, every pairing approved. */
+  public static Handshake defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---------------------------------------------------------------- client side
+
+  /**
+   * Pairs as the client with {@code code}, without writing trust: the caller stores {@link
+   * Session#remotePublicKey()} itself once {@link Session#trusted()} completes.
+   */
+  public CompletableFuture<Session> pairClient(Connection connection, Identity identity, PairingCode code) {
+    return pairClient(connection, identity, code, null);
+  }
+
+  /**
+   * Pairs as the client with {@code code} (PROTOCOL.md §6.1). The server's key is written to {@code
+   * trustedPeers} once the server's first encrypted message has opened and the approver agreed
+   * (see {@link Session#trusted()}).
+   *
+   * @param trustedPeers where to record the server, or {@code null}
+   */
+  public CompletableFuture<Session> pairClient(
+      Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(code, "code");
+    HandshakeIo io = new HandshakeIo(connection, this);
+    return io.run("pairing (client)", () -> PairingV1.client(io, identity, code, trustedPeers));
+  }
+
+  /**
+   * Authenticates as the client to a server that must hold {@code expectedServerKey} (PROTOCOL.md
+   * §6.2), e.g. {@link TrustedPeer#publicKey()} of a paired server.
+   *
+   * @throws IllegalArgumentException if {@code expectedServerKey} is not 32 bytes
+   */
+  public CompletableFuture<Session> authClient(Connection connection, Identity identity, byte[] expectedServerKey) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(expectedServerKey, "expectedServerKey");
+    if (expectedServerKey.length != Identity.KEY_SIZE) {
+      throw new IllegalArgumentException(
+          "expectedServerKey: expected " + Identity.KEY_SIZE + " bytes, got " + expectedServerKey.length);
+    }
+    byte[] serverKey = expectedServerKey.clone();
+    HandshakeIo io = new HandshakeIo(connection, this);
+    return io.run("authentication (client)", () -> AuthV1.client(io, identity, serverKey));
+  }
+
+  // ---------------------------------------------------------------- server side
+
+  /**
+   * Serves one v1 pairing with {@code code} on this connection and nothing else: any first message
+   * other than {@code pair_hello} fails with {@code protocol}. Trust is not written (see {@link
+   * #pairServer(Connection, Identity, PairingCode, TrustedPeers)}).
+   */
+  public CompletableFuture<Session> pairServer(Connection connection, Identity identity, PairingCode code) {
+    return pairServer(connection, identity, code, null);
+  }
+
+  /**
+   * Serves one v1 pairing with {@code code} on this connection and nothing else. The client's key
+   * is written to {@code trustedPeers} once its first encrypted message has opened and the
+   * approver agreed. To accept both reconnects and pairings on a listening server, use {@link
+   * #serve} with a {@link PairingGate}.
+   *
+   * @param trustedPeers where to record the client, or {@code null}
+   */
+  public CompletableFuture<Session> pairServer(
+      Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
+    Objects.requireNonNull(code, "code");
+    PairingGate gate = new PairingGate();
+    gate.arm(code, PairingFlavor.V1, Duration.ofDays(365));
+    return dispatch(connection, identity, trustedPeers, gate, false);
+  }
+
+  /**
+   * Serves one authentication: the client must be in {@code trustedPeers}. A pairing attempt fails
+   * with {@code protocol}.
+   */
+  public CompletableFuture<Session> authServer(Connection connection, Identity identity, TrustedPeers trustedPeers) {
+    Objects.requireNonNull(trustedPeers, "trustedPeers");
+    return dispatch(connection, identity, trustedPeers, null, true);
+  }
+
+  /**
+   * Serves one connection as PROTOCOL.md §6.3 describes: reads the first handshake message and
+   * dispatches on its kind. {@code auth_hello} authenticates against {@code trustedPeers}; a
+   * pairing hello takes {@code pairing}'s armed code (one-shot: consumed whatever the outcome) and
+   * pairs, provided the code was armed for that flavour; with no code armed it fails with {@code
+   * protocol}. A newly paired client is written to {@code trustedPeers} once its first message has
+   * opened and the approver agreed.
+   *
+   * @param pairing the armed pairing code, or {@code null} to refuse every pairing
+   */
+  public CompletableFuture<Session> serve(
+      Connection connection, Identity identity, TrustedPeers trustedPeers, PairingGate pairing) {
+    Objects.requireNonNull(trustedPeers, "trustedPeers");
+    return dispatch(connection, identity, trustedPeers, pairing, true);
+  }
+
+  private CompletableFuture<Session> dispatch(
+      Connection connection, Identity identity, TrustedPeers trustedPeers, PairingGate pairing, boolean allowAuth) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(identity, "identity");
+    HandshakeIo io = new HandshakeIo(connection, this);
+    return io.run("handshake (server)", () -> io.receive("the first handshake message")
+        .thenCompose(hello -> respond(io, identity, trustedPeers, pairing, allowAuth, hello)));
+  }
+
+  private static CompletableFuture<Session> respond(
+      HandshakeIo io, Identity identity, TrustedPeers trustedPeers, PairingGate pairing, boolean allowAuth,
+      Map<String, Object> hello) {
+    String kind = HandshakeMessages.kind(hello);
+    if (HandshakeMessages.AUTH_HELLO.equals(kind)) {
+      if (!allowAuth) {
+        throw HandshakeMessages.protocol("expected a pairing hello, got auth_hello");
+      }
+      return AuthV1.server(io, identity, hello, trustedPeers);
+    }
+    PairingFlavor flavor = PairingFlavor.forHelloKind(kind);
+    if (flavor == null) {
+      throw HandshakeMessages.protocol("unexpected first handshake message kind \"" + kind + "\"");
+    }
+    PairingGate.ArmedCode armed = pairing == null ? null : pairing.take();
+    if (armed == null) {
+      throw HandshakeMessages.protocol(kind + " while no pairing code is armed");
+    }
+    if (armed.flavor() != flavor) {
+      throw new AuthFailureException(
+          AuthFailureException.Reason.UNSUPPORTED,
+          "the pairing code is armed for " + armed.flavor().helloKind() + ", not " + kind);
+    }
+    return flavor.respond(io, identity, hello, armed.code(), trustedPeers);
+  }
+
+  // ---------------------------------------------------------------- settings
+
+  /** The time allowed for each handshake step. */
+  public Duration stepTimeout() {
+    return stepTimeout;
+  }
+
+  Executor executor() {
+    return executor;
+  }
+
+  PairingApprover approver() {
+    return approver;
+  }
+
+  EphemeralKeySource keySource() {
+    return keySource;
+  }
+
+  byte[] psk(PairingCode code) {
+    return psk.apply(code);
+  }
+
+  /** A builder for {@link Handshake}. Not thread-safe. */
+  public static final class Builder {
+    private Duration stepTimeout = DEFAULT_STEP_TIMEOUT;
+    private Executor executor;
+    private PairingApprover approver = PairingApprover.approveAll();
+    private EphemeralKeySource keySource = EphemeralKeySource.secure();
+    private Function<PairingCode, byte[]> psk = KeySchedule::psk;
+
+    private Builder() {}
+
+    /**
+     * The time allowed for each step (each awaited handshake message); default 10 s.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder stepTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("stepTimeout must be positive: " + timeout);
+      }
+      this.stepTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Where handshake CPU work (PBKDF2, X25519) and trust-store I/O run; default a small shared
+     * pool of daemon threads. Must not be a transport event loop.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Decides on each new pairing before the peer is trusted (see {@link PairingApprover});
+     * default: approve every pairing that completed the handshake.
+     */
+    public Builder approver(PairingApprover approver) {
+      this.approver = Objects.requireNonNull(approver, "approver");
+      return this;
+    }
+
+    /** Test hook: fixed ephemeral keys to reproduce vectors. */
+    Builder keySource(EphemeralKeySource keySource) {
+      this.keySource = Objects.requireNonNull(keySource, "keySource");
+      return this;
+    }
+
+    /** Test hook: a cached PSK derivation so tests need not run PBKDF2 again and again. */
+    Builder psk(Function<PairingCode, byte[]> psk) {
+      this.psk = Objects.requireNonNull(psk, "psk");
+      return this;
+    }
+
+    /** The configured handshakes. */
+    public Handshake build() {
+      return new Handshake(this);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.opendesk.auth;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The result of a successful handshake: the {@link EncryptedConnection} to speak frames on, who
+ * the peer is, and whether this was a first-contact pairing.
+ *
+ * <p>After a pairing, the peer's key becomes trusted only once its first encrypted message has
+ * opened under the new session keys (proving it holds the keys the handshake derived) and the
+ * {@link PairingApprover} has agreed; only then is it written to the {@link TrustedPeers} store
+ * given to the handshake, and only then is that first message delivered by {@code receive()}.
+ * {@link #trusted()} completes at that point. After an authentication the peer is trusted already.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Session {
+
+  private final EncryptedConnection connection;
+  private final byte[] remotePublicKey;
+  private final boolean pairing;
+  private final CompletableFuture<Void> trusted;
+
+  Session(EncryptedConnection connection, byte[] remotePublicKey, boolean pairing, CompletableFuture<Void> trusted) {
+    this.connection = Objects.requireNonNull(connection, "connection");
+    this.remotePublicKey = remotePublicKey.clone();
+    this.pairing = pairing;
+    this.trusted = trusted;
+  }
+
+  /** The encrypted connection; send and receive frames on it, never on the underlying one. */
+  public EncryptedConnection connection() {
+    return connection;
+  }
+
+  /** The peer's static public key (a copy). */
+  public byte[] remotePublicKey() {
+    return remotePublicKey.clone();
+  }
+
+  /** The peer's fingerprint. */
+  public String remoteFingerprint() {
+    return Identity.fingerprint(remotePublicKey);
+  }
+
+  /** Whether the session came from a pairing (first contact) rather than an authentication. */
+  public boolean isPairing() {
+    return pairing;
+  }
+
+  /**
+   * Completes when the peer is trusted: at once after an authentication; after a pairing, once the
+   * peer's first message has opened, the approver agreed and the key was stored (when a store was
+   * given). Fails, and the connection closes, if the approver refuses ({@link AuthFailureException}
+   * with reason {@code untrusted_peer}), the store cannot be written, or the connection closes
+   * first. A returned copy: completing it has no effect.
+   */
+  public CompletableFuture<Void> trusted() {
+    return trusted.copy();
+  }
+
+  @Override
+  public String toString() {
+    return "Session[" + remoteFingerprint() + (pairing ? ", pairing" : "") + "]";
+  }
+}

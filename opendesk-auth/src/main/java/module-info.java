@@ -1,0 +1,13 @@
+/**
+ * opendesk authentication: the long-lived {@link dev.opendesk.auth.Identity}, the {@link
+ * dev.opendesk.auth.TrustedPeers} store, the v1 pairing and authentication handshakes
+ * ({@link dev.opendesk.auth.Handshake}) and the {@link dev.opendesk.auth.EncryptedConnection}
+ * they produce. See the package documentation for the security model.
+ */
+module dev.opendesk.auth {
+  requires transitive dev.opendesk.protocol;
+  requires org.bouncycastle.provider;
+  requires org.slf4j;
+
+  exports dev.opendesk.auth;
+}

@@ -1,0 +1,41 @@
+package dev.opendesk.auth;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Fixed ephemeral keys and cached PSKs for tests. */
+final class TestKeys {
+
+  private static final Map<String, byte[]> PSKS = new ConcurrentHashMap<>();
+
+  private TestKeys() {}
+
+  /** A key source handing out the given private keys in order, then failing. */
+  static EphemeralKeySource fixed(byte[]... privateKeys) {
+    Deque<byte[]> queue = new ArrayDeque<>();
+    for (byte[] key : privateKeys) {
+      queue.add(key);
+    }
+    return () -> {
+      synchronized (queue) {
+        byte[] next = queue.poll();
+        if (next == null) {
+          throw new IllegalStateException("no more fixed ephemeral keys");
+        }
+        return X25519KeyPair.fromPrivateKey(next);
+      }
+    };
+  }
+
+  /** The real PBKDF2 PSK, computed once per code per test run (handshakes wipe their copy). */
+  static byte[] cachedPsk(PairingCode code) {
+    return PSKS.computeIfAbsent(code.digits(), d -> KeySchedule.psk(code)).clone();
+  }
+
+  /** Handshakes with cached PSKs and the given step timeout in milliseconds. */
+  static Handshake.Builder fast() {
+    return Handshake.builder().psk(TestKeys::cachedPsk);
+  }
+}

@@ -1,0 +1,189 @@
+package dev.opendesk.peer;
+
+import dev.opendesk.protocol.Values;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * How a {@link Peer} serves inbound calls: a fixed table of handlers by method name.
+ *
+ * <pre>{@code
+ * record Range(long from, long to) {}
+ * Dispatcher dispatcher = Dispatcher.builder()
+ *     .unary("echo", (ctx, params) -> params)
+ *     .unary("sum", Range.class, (ctx, range) -> Map.of("sum", (range.from() + range.to()) * (range.to() - range.from() + 1) / 2))
+ *     .stream("count", Range.class, (ctx, range, sink) -> {
+ *       for (long i = range.from(); i <= range.to(); i++) {
+ *         sink.next(Map.of("n", i));
+ *       }
+ *     })
+ *     .build();
+ * }</pre>
+ *
+ * <p>Handlers run on the peer's handler executor, never on its receive loop, so a slow or blocking
+ * handler does not stall other calls. What a handler throws is answered with an error code:
+ * {@link ProtocolException} → its own code and details; {@link IllegalArgumentException} → {@code
+ * invalid_argument}; {@link java.util.NoSuchElementException}, {@link java.io.FileNotFoundException}
+ * and {@link java.nio.file.NoSuchFileException} → {@code not_found}; {@link
+ * java.util.concurrent.TimeoutException} → {@code timeout}; {@link
+ * java.util.concurrent.CancellationException} → {@code cancelled}; {@link SecurityException} → {@code
+ * permission_denied}; anything else → {@code internal}, with a message that names the exception type
+ * only. A method with no handler is answered with {@code capability_unsupported}; so is a unary call
+ * to a stream method. A stream call to a unary method gets the result as its only item.
+ *
+ * <p>Immutable and thread-safe once built; one dispatcher may serve many peers.
+ */
+public final class Dispatcher {
+
+  /** Serves a unary call. */
+  @FunctionalInterface
+  public interface UnaryHandler {
+    /**
+     * Handles one call.
+     *
+     * @return the result: a {@code Map<String, ?>}, a record or POJO (converted through {@link
+     *     Values#toMap}), {@code null} for an empty success, or a {@link CompletionStage} of one of
+     *     those for an asynchronous answer
+     * @throws Exception answered with the mapped error code (see {@link Dispatcher})
+     */
+    Object handle(CallContext context, Map<String, Object> params) throws Exception;
+  }
+
+  /** Serves a unary call with parameters converted to {@code P}. */
+  @FunctionalInterface
+  public interface TypedUnaryHandler<P> {
+    /** Handles one call; as {@link UnaryHandler#handle}. */
+    Object handle(CallContext context, P params) throws Exception;
+  }
+
+  /**
+   * Serves a stream call by writing items to the sink; the stream ends cleanly when the handler
+   * returns, with the mapped error when it throws.
+   */
+  @FunctionalInterface
+  public interface StreamHandler {
+    /** Handles one stream call. */
+    void handle(CallContext context, Map<String, Object> params, StreamSink sink) throws Exception;
+  }
+
+  /** Serves a stream call with parameters converted to {@code P}. */
+  @FunctionalInterface
+  public interface TypedStreamHandler<P> {
+    /** Handles one stream call; as {@link StreamHandler#handle}. */
+    void handle(CallContext context, P params, StreamSink sink) throws Exception;
+  }
+
+  /**
+   * Serves a stream call with a {@link Flow.Publisher} of items (maps, records or POJOs). The peer
+   * requests items only as fast as the connection takes them, and cancels the subscription when the
+   * call is cancelled.
+   */
+  @FunctionalInterface
+  public interface PublisherHandler {
+    /** Returns the publisher of this call's items. */
+    Flow.Publisher<?> handle(CallContext context, Map<String, Object> params) throws Exception;
+  }
+
+  /** A registered handler, by kind. */
+  sealed interface Route permits UnaryRoute, StreamRoute, PublisherRoute {}
+
+  record UnaryRoute(UnaryHandler handler) implements Route {}
+
+  record StreamRoute(StreamHandler handler) implements Route {}
+
+  record PublisherRoute(PublisherHandler handler) implements Route {}
+
+  private final Map<String, Route> routes;
+
+  private Dispatcher(Map<String, Route> routes) {
+    this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+  }
+
+  /** A builder with no handlers. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The methods this dispatcher serves, sorted. */
+  public Set<String> methods() {
+    return Collections.unmodifiableSet(new TreeSet<>(routes.keySet()));
+  }
+
+  /**
+   * The capability manifest for a HELLO: {@code {"capabilities": [method, …]}}, the convention by
+   * which a remote peer learns which methods we serve (it then refuses other calls locally).
+   */
+  public Map<String, Object> capabilities() {
+    List<Object> names = new ArrayList<>(methods());
+    return Map.of("capabilities", Collections.unmodifiableList(names));
+  }
+
+  Route route(String method) {
+    return routes.get(method);
+  }
+
+  /** Builds a {@link Dispatcher}; not thread-safe. */
+  public static final class Builder {
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Registers a unary handler for {@code method}. */
+    public Builder unary(String method, UnaryHandler handler) {
+      return add(method, new UnaryRoute(Objects.requireNonNull(handler, "handler")));
+    }
+
+    /**
+     * Registers a unary handler whose parameters are converted to {@code paramsType} through {@link
+     * Values#fromMap}; parameters that do not fit are answered with {@code invalid_argument}.
+     */
+    public <P> Builder unary(String method, Class<P> paramsType, TypedUnaryHandler<P> handler) {
+      Objects.requireNonNull(paramsType, "paramsType");
+      Objects.requireNonNull(handler, "handler");
+      return add(method, new UnaryRoute((ctx, params) -> handler.handle(ctx, Values.fromMap(params, paramsType))));
+    }
+
+    /** Registers a stream handler for {@code method}. */
+    public Builder stream(String method, StreamHandler handler) {
+      return add(method, new StreamRoute(Objects.requireNonNull(handler, "handler")));
+    }
+
+    /** Registers a stream handler whose parameters are converted to {@code paramsType}. */
+    public <P> Builder stream(String method, Class<P> paramsType, TypedStreamHandler<P> handler) {
+      Objects.requireNonNull(paramsType, "paramsType");
+      Objects.requireNonNull(handler, "handler");
+      return add(
+          method,
+          new StreamRoute((ctx, params, sink) -> handler.handle(ctx, Values.fromMap(params, paramsType), sink)));
+    }
+
+    /** Registers a stream method served by a {@link Flow.Publisher}. */
+    public Builder publisher(String method, PublisherHandler handler) {
+      return add(method, new PublisherRoute(Objects.requireNonNull(handler, "handler")));
+    }
+
+    private Builder add(String method, Route route) {
+      Objects.requireNonNull(method, "method");
+      if (method.isEmpty()) {
+        throw new IllegalArgumentException("method must not be empty");
+      }
+      if (routes.putIfAbsent(method, route) != null) {
+        throw new IllegalArgumentException("method already registered: " + method);
+      }
+      return this;
+    }
+
+    /** The dispatcher. */
+    public Dispatcher build() {
+      return new Dispatcher(routes);
+    }
+  }
+}

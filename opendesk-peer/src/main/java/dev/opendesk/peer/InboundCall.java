@@ -1,0 +1,346 @@
+package dev.opendesk.peer;
+
+import dev.opendesk.protocol.ConnectionClosedException;
+import dev.opendesk.protocol.ErrorCode;
+import dev.opendesk.protocol.ErrorInfo;
+import dev.opendesk.protocol.Hello;
+import dev.opendesk.protocol.Res;
+import dev.opendesk.protocol.Values;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+
+/**
+ * One inbound call, unary or stream, from REQ to its final RES.
+ *
+ * <p>State machine, guarded by {@code lock}: RUNNING → FINISHED. Exactly one final RES leaves per
+ * call: whoever moves the call to FINISHED (the handler's result, its failure, or an inbound CANCEL)
+ * sends it, and stream items are only sent while RUNNING, under the same lock, so no item can follow
+ * the final RES on the wire. When the peer closes, the call is finished without sending.
+ */
+final class InboundCall implements CallContext, StreamSink, Runnable {
+
+  /** How many items a publisher may have in flight towards the connection. */
+  private static final int PUBLISHER_WINDOW = 8;
+
+  private final Peer peer;
+  private final long id;
+  private final String method;
+  private final boolean stream;
+  private final Map<String, Object> params;
+  private final Dispatcher.Route route;
+
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private boolean finished;
+  private long seq;
+  private volatile boolean cancelled;
+  private final CompletableFuture<Void> cancellation = new CompletableFuture<>();
+
+  InboundCall(Peer peer, long id, String method, boolean stream, Map<String, Object> params, Dispatcher.Route route) {
+    this.peer = peer;
+    this.id = id;
+    this.method = method;
+    this.stream = stream;
+    this.params = params;
+    this.route = route;
+  }
+
+  // ------------------------------------------------------------------ running the handler
+
+  @Override
+  public void run() {
+    if (cancelled) {
+      return;
+    }
+    try {
+      if (route instanceof Dispatcher.UnaryRoute unary) {
+        Object result = unary.handler().handle(this, params);
+        if (result instanceof CompletionStage<?> stage) {
+          CompletableFuture<?> f = stage.toCompletableFuture();
+          onCancel(() -> f.cancel(false));
+          stage.whenComplete(this::finishUnary);
+        } else {
+          finishUnary(result, null);
+        }
+      } else if (route instanceof Dispatcher.StreamRoute streamRoute) {
+        streamRoute.handler().handle(this, params, this);
+        finishStream(null);
+      } else if (route instanceof Dispatcher.PublisherRoute publisherRoute) {
+        Flow.Publisher<?> publisher = publisherRoute.handler().handle(this, params);
+        Objects.requireNonNull(publisher, "publisher handler returned null");
+        publisher.subscribe(new Forwarder());
+      }
+    } catch (Throwable t) {
+      if (stream && !(route instanceof Dispatcher.UnaryRoute)) {
+        finishStream(t);
+      } else {
+        finishUnary(null, t);
+      }
+      if (t instanceof VirtualMachineError e) {
+        throw e;
+      }
+    }
+  }
+
+  private void finishUnary(Object value, Throwable failure) {
+    if (failure == null) {
+      Map<String, Object> result;
+      try {
+        result = toResult(value);
+      } catch (RuntimeException e) {
+        finishWith(errorRes(internal("handler result could not be converted: " + e.getMessage())));
+        return;
+      }
+      if (stream) {
+        // A stream call served by a unary handler: the result is the only item.
+        finishWith(result == null ? Res.end(id, 0) : new Res(id, 0, true, result, null));
+      } else {
+        finishWith(Res.ok(id, result));
+      }
+    } else {
+      logFailure(failure);
+      finishWith(errorRes(ErrorMapping.toErrorInfo(failure)));
+    }
+  }
+
+  private void finishStream(Throwable failure) {
+    if (failure != null) {
+      logFailure(failure);
+    }
+    synchronized (lock) {
+      if (finished) {
+        return;
+      }
+      finishWith(failure == null ? Res.end(id, seq) : Res.endWithError(id, seq, ErrorMapping.toErrorInfo(failure)));
+    }
+  }
+
+  private Res errorRes(ErrorInfo error) {
+    synchronized (lock) {
+      return stream ? Res.endWithError(id, seq, error) : Res.error(id, error);
+    }
+  }
+
+  /** Sends {@code res} as the final RES unless the call already finished. */
+  private void finishWith(Res res) {
+    synchronized (lock) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      byte[] bytes;
+      try {
+        bytes = peer.encode(res);
+      } catch (IllegalArgumentException e) {
+        bytes = peer.encode(stream
+            ? Res.endWithError(id, seq, internal("handler result could not be encoded: " + e.getMessage()))
+            : Res.error(id, internal("handler result could not be encoded: " + e.getMessage())));
+      }
+      peer.sendEncoded(bytes);
+    }
+    peer.inboundFinished(this);
+  }
+
+  private static ErrorInfo internal(String message) {
+    return ErrorInfo.of(ErrorCode.INTERNAL, message);
+  }
+
+  private void logFailure(Throwable failure) {
+    Throwable t = ErrorMapping.unwrap(failure);
+    if (cancelled) {
+      Peer.LOG.debug("cancelled call {} #{} ended with {}", method, id, t.toString());
+    } else if (ErrorMapping.toErrorInfo(t).code().equals(ErrorCode.INTERNAL.wire()) && !(t instanceof ProtocolException)) {
+      // Only unclassified failures are bugs worth a stack trace; the rest are answers.
+      Peer.LOG.warn("handler of {} #{} failed", method, id, t);
+    } else {
+      Peer.LOG.debug("call {} #{} answered with an error: {}", method, id, t.toString());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> toResult(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (Object key : map.keySet()) {
+        if (!(key instanceof String)) {
+          throw new IllegalArgumentException("result keys must be strings, got " + (key == null ? "null" : key.getClass().getName()));
+        }
+      }
+      return (Map<String, Object>) map;
+    }
+    return Values.toMap(value);
+  }
+
+  // ------------------------------------------------------------------ cancellation
+
+  /** An inbound CANCEL: answer {@code cancelled} (unless already finished) and cancel the context. */
+  void cancel(String reason) {
+    synchronized (lock) {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      if (!finished) {
+        String message = reason.isEmpty() ? "cancelled by caller" : "cancelled by caller: " + reason;
+        finishWith(errorRes(ErrorInfo.of(ErrorCode.CANCELLED, message)));
+      }
+    }
+    peer.runAsync(() -> cancellation.complete(null));
+  }
+
+  /** The peer closed: finish without sending and cancel the context. */
+  void closeCancel() {
+    synchronized (lock) {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      finished = true;
+    }
+    peer.runAsync(() -> cancellation.complete(null));
+  }
+
+  // ------------------------------------------------------------------ CallContext
+
+  @Override
+  public String method() {
+    return method;
+  }
+
+  @Override
+  public long callId() {
+    return id;
+  }
+
+  @Override
+  public boolean isStream() {
+    return stream;
+  }
+
+  @Override
+  public byte[] remotePublicKey() {
+    return peer.remotePublicKey();
+  }
+
+  @Override
+  public Hello remoteHello() {
+    return peer.remoteHello();
+  }
+
+  @Override
+  public Peer peer() {
+    return peer;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  @Override
+  public void onCancel(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    cancellation.thenRun(() -> {
+      try {
+        callback.run();
+      } catch (RuntimeException e) {
+        Peer.LOG.warn("onCancel callback of {} #{} failed", method, id, e);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ StreamSink
+
+  @Override
+  public void next(Map<String, ?> item) {
+    CompletableFuture<Void> sent = emit(item);
+    if (!sent.isDone()) {
+      try {
+        CompletableFuture.anyOf(sent, cancellation).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CallCancelledException("interrupted while sending an item of " + method);
+      } catch (ExecutionException e) {
+        // Reported below from the future that failed.
+      }
+    }
+    if (sent.isCompletedExceptionally()) {
+      throw new ConnectionClosedException("connection closed while streaming " + method);
+    }
+    if (!sent.isDone()) {
+      throw new CallCancelledException("call " + method + " was cancelled");
+    }
+  }
+
+  @Override
+  public void nextValue(Object item) {
+    next(Values.toMap(Objects.requireNonNull(item, "item")));
+  }
+
+  /** Sends one item; the future completes when the connection has taken it. */
+  @SuppressWarnings("unchecked")
+  private CompletableFuture<Void> emit(Map<String, ?> item) {
+    Objects.requireNonNull(item, "item");
+    synchronized (lock) {
+      if (cancelled) {
+        throw new CallCancelledException("call " + method + " was cancelled");
+      }
+      if (finished) {
+        throw new IllegalStateException("stream " + method + " has already ended");
+      }
+      byte[] bytes = peer.encode(Res.item(id, seq, toResult(item)));
+      seq++;
+      return peer.sendEncoded(bytes);
+    }
+  }
+
+  /** Feeds a publisher's items to the connection, requesting more as the connection takes them. */
+  private final class Forwarder implements Flow.Subscriber<Object> {
+    private volatile Flow.Subscription subscription;
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      onCancel(s::cancel);
+      s.request(PUBLISHER_WINDOW);
+    }
+
+    @Override
+    public void onNext(Object item) {
+      CompletableFuture<Void> sent;
+      try {
+        sent = emit(toResult(Objects.requireNonNull(item, "publisher emitted null")));
+      } catch (CallCancelledException e) {
+        return;
+      } catch (RuntimeException e) {
+        subscription.cancel();
+        finishStream(e);
+        return;
+      }
+      sent.whenComplete((v, failure) -> {
+        if (failure == null) {
+          // Send futures may complete on a transport thread: publisher code runs elsewhere.
+          peer.runAsync(() -> subscription.request(1));
+        } else {
+          subscription.cancel();
+        }
+      });
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      finishStream(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      finishStream(null);
+    }
+  }
+}

@@ -1,0 +1,1071 @@
+package dev.opendesk.peer;
+
+import dev.opendesk.protocol.Cancel;
+import dev.opendesk.protocol.CodecException;
+import dev.opendesk.protocol.Connection;
+import dev.opendesk.protocol.ConnectionClosedException;
+import dev.opendesk.protocol.ErrorCode;
+import dev.opendesk.protocol.ErrorInfo;
+import dev.opendesk.protocol.Frame;
+import dev.opendesk.protocol.FrameCodec;
+import dev.opendesk.protocol.Hello;
+import dev.opendesk.protocol.Push;
+import dev.opendesk.protocol.Req;
+import dev.opendesk.protocol.Res;
+import dev.opendesk.protocol.Role;
+import dev.opendesk.protocol.Values;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One end of an opendesk session over a {@link Connection}: both ends are peers, each may call,
+ * stream and push, and each may serve calls with a {@link Dispatcher}.
+ *
+ * <h2>Lifecycle</h2>
+ * Build the peer, exchange HELLOs ({@link #hello()}; a server that wants to vet the client first
+ * uses {@link #receiveHello()} then {@link #sendHello} or {@link #reject}), then {@link #start()}
+ * the receive loop. Calls made before {@code start()} fail with {@link IllegalStateException}.
+ * {@link #close()} (or the loss of the connection) ends everything: every outbound call and stream
+ * fails with {@link ConnectionClosedException}, every inbound handler is cancelled (the peer's own
+ * handler threads are interrupted), push handlers stop, and the peer's threads end.
+ *
+ * <pre>{@code
+ * LoopbackConnection.Pair pair = LoopbackConnection.pair();
+ * Peer server = Peer.server(pair.second(), Dispatcher.builder().unary("echo", (ctx, p) -> p).build());
+ * Peer client = Peer.client(pair.first());
+ * CompletableFuture<Hello> serverHello = server.hello();
+ * client.hello().join();
+ * serverHello.join();
+ * server.start();
+ * client.start();
+ * Map<String, Object> result = client.call("echo", Map.of("text", "hi")).join();
+ * client.close();
+ * }</pre>
+ *
+ * <h2>Calls</h2>
+ * Call ids start at 1 and grow by one per call or stream. A call's future completes with the result
+ * map ({@code {}} for an empty success) or fails with a {@link ProtocolException} (or subclass) for
+ * the remote's error, {@link CallTimeoutException} when its deadline passes (CANCEL is sent), or
+ * {@link ConnectionClosedException}. Cancelling the future ({@code cancel(true)}) sends CANCEL.
+ * Results are delivered on the handler executor, never on the receive loop, so it is safe to block
+ * in a dependent stage.
+ *
+ * <p><b>Capability gate.</b> When the remote HELLO's {@code capabilities} map lists the remote's
+ * methods under the key {@code "capabilities"} (a list of names, as {@link Dispatcher#capabilities()}
+ * produces and {@link #hello()} sends), a call or stream to a method not listed fails at once with
+ * {@link CapabilityUnsupportedException} and nothing is sent. Without such a list, every call is
+ * sent.
+ *
+ * <p><b>Eviction.</b> After a {@code session.evicted} push, new calls and streams fail with {@link
+ * SessionEvictedException} carrying the remote's reason.
+ *
+ * <h2>Threads</h2>
+ * The receive loop never runs handlers or user callbacks: handlers, push handlers, result delivery
+ * and stream subscribers run on the handler executor ({@link PeerOptions#handlerExecutor()}). The
+ * loop stops reading while a stream's buffer is full (see {@link CallStream}). A limit on concurrent
+ * inbound calls ({@link PeerOptions#maxConcurrentInboundCalls()}) answers the excess with {@code
+ * busy}. Deadlines run on one timer thread shared by all open peers.
+ *
+ * <p>Thread-safe: every method may be called from any thread.
+ */
+public final class Peer implements AutoCloseable {
+
+  static final Logger LOG = LoggerFactory.getLogger(Peer.class);
+
+  private static final AtomicInteger PEER_NUMBERS = new AtomicInteger();
+
+  private final Connection connection;
+  private final Role role;
+  private final Dispatcher dispatcher;
+  private final PeerOptions options;
+  private final FrameCodec codec;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final SerialExecutor pushExecutor;
+  private final SharedScheduler.Lease scheduler;
+  private final byte[] remotePublicKey;
+  private final String name;
+
+  private final AtomicLong nextCallId = new AtomicLong(1);
+  private final ConcurrentHashMap<Long, OutboundUnary> unaryCalls = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, OutboundStream<?>> streams = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, InboundCall> inboundCalls = new ConcurrentHashMap<>();
+  private final AtomicInteger inboundCount = new AtomicInteger();
+  private final CopyOnWriteArrayList<PushRegistration> pushHandlers = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+  private final Object stateLock = new Object();
+  // Written under stateLock.
+  private volatile boolean started;
+  // Guarded by stateLock.
+  private boolean helloReceiving;
+  private boolean helloSent;
+  private volatile boolean closed;
+  private volatile Throwable closeCause;
+  private volatile Hello remoteHello;
+  private volatile Set<String> remoteMethods;
+  private volatile String evictionReason;
+  private volatile CompletableFuture<Void> paused;
+
+  private Peer(Builder builder) {
+    this.connection = builder.connection;
+    this.role = builder.role;
+    this.dispatcher = builder.dispatcher;
+    this.options = builder.options;
+    this.codec = options.codec();
+    this.remotePublicKey = builder.remotePublicKey;
+    this.name = "opendesk-peer-" + PEER_NUMBERS.incrementAndGet();
+    if (options.handlerExecutor() == null) {
+      AtomicInteger threads = new AtomicInteger();
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, name + "-worker-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      this.ownedExecutor = pool;
+      this.executor = pool;
+    } else {
+      this.ownedExecutor = null;
+      this.executor = options.handlerExecutor();
+    }
+    this.pushExecutor = new SerialExecutor(executor);
+    this.scheduler = SharedScheduler.acquire();
+    // A loop waiting for a slow stream consumer must still notice a closed connection: once the
+    // transport is closed nothing more can arrive beyond what it buffered, so reading on is bounded.
+    connection.closeFuture().whenComplete((v, e) -> releasePause());
+  }
+
+  /** A builder for a peer with {@code role} over {@code connection}. */
+  public static Builder builder(Connection connection, Role role) {
+    return new Builder(connection, role);
+  }
+
+  /** A client peer with default options and no dispatcher. */
+  public static Peer client(Connection connection) {
+    return builder(connection, Role.CLIENT).build();
+  }
+
+  /** A server peer with default options serving {@code dispatcher}. */
+  public static Peer server(Connection connection, Dispatcher dispatcher) {
+    return builder(connection, Role.SERVER).dispatcher(Objects.requireNonNull(dispatcher, "dispatcher")).build();
+  }
+
+  /** This peer's role. */
+  public Role role() {
+    return role;
+  }
+
+  // ------------------------------------------------------------------ HELLO
+
+  /**
+   * Sends our default HELLO (our role, no principal or auth data, and the dispatcher's {@link
+   * Dispatcher#capabilities() manifest} when there is a dispatcher) and receives the remote's.
+   *
+   * <p>The exchange waits as long as the remote takes to send its HELLO; bound it with {@link
+   * CompletableFuture#orTimeout} and {@link #close()} the peer on expiry.
+   *
+   * @return the remote HELLO; fails with the matching {@link ProtocolException} (the peer then
+   *     closes) when the remote rejected the session, with a {@code protocol} error when the first
+   *     frame is not a HELLO, or with {@link ConnectionClosedException}
+   */
+  public CompletableFuture<Hello> hello() {
+    return hello(defaultHello("", Map.of()));
+  }
+
+  /** As {@link #hello()}, with a principal and auth data. */
+  public CompletableFuture<Hello> hello(String principal, Map<String, Object> auth) {
+    return hello(defaultHello(principal, auth));
+  }
+
+  /**
+   * Sends {@code ours} and receives the remote HELLO (both at once, so it works over unbuffered
+   * transports); as {@link #hello()}.
+   *
+   * @throws IllegalArgumentException if {@code ours} has another role than this peer
+   */
+  public CompletableFuture<Hello> hello(Hello ours) {
+    requireOurRole(ours);
+    CompletableFuture<Hello> received = receiveHello();
+    CompletableFuture<Void> sent = sendHello(ours);
+    CompletableFuture<Hello> result = new CompletableFuture<>();
+    CompletableFuture.allOf(received, sent).whenComplete((v, e) -> {
+      if (received.isCompletedExceptionally()) {
+        received.whenComplete((h, failure) -> result.completeExceptionally(ErrorMapping.unwrap(failure)));
+      } else if (sent.isCompletedExceptionally()) {
+        sent.whenComplete((h, failure) -> result.completeExceptionally(ErrorMapping.unwrap(failure)));
+      } else {
+        result.complete(received.join());
+      }
+    });
+    return result;
+  }
+
+  private void requireOurRole(Hello ours) {
+    Objects.requireNonNull(ours, "ours");
+    if (ours.role() != role) {
+      throw new IllegalArgumentException("hello.role must be this peer's role " + role + ", got " + ours.role());
+    }
+  }
+
+  private Hello defaultHello(String principal, Map<String, Object> auth) {
+    return new Hello(role, principal, auth, dispatcher == null ? Map.of() : dispatcher.capabilities(), null);
+  }
+
+  /**
+   * Sends our HELLO only (a server that vetted the client's HELLO first).
+   *
+   * @return completes when the connection took the frame
+   * @throws IllegalArgumentException if {@code ours} has another role than this peer
+   * @throws IllegalStateException if a HELLO was already sent
+   */
+  public CompletableFuture<Void> sendHello(Hello ours) {
+    requireOurRole(ours);
+    synchronized (stateLock) {
+      if (helloSent) {
+        throw new IllegalStateException("HELLO already sent");
+      }
+      helloSent = true;
+    }
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    return relay(sendEncoded(codec.encode(ours)));
+  }
+
+  /**
+   * Receives the remote HELLO only, before {@link #start()}.
+   *
+   * @return the remote HELLO; fails as {@link #hello()} does
+   * @throws IllegalStateException if the receive loop is running or a HELLO was already received
+   */
+  public CompletableFuture<Hello> receiveHello() {
+    synchronized (stateLock) {
+      if (started) {
+        throw new IllegalStateException("receiveHello() after start(): the receive loop reads the HELLO");
+      }
+      if (helloReceiving || remoteHello != null) {
+        throw new IllegalStateException("the remote HELLO is already being received");
+      }
+      helloReceiving = true;
+    }
+    CompletableFuture<Hello> result = new CompletableFuture<>();
+    CompletableFuture<byte[]> received;
+    try {
+      received = connection.receive();
+    } catch (RuntimeException e) {
+      received = CompletableFuture.failedFuture(e);
+    }
+    received.whenComplete((message, failure) -> {
+      RuntimeException error = null;
+      Hello hello = null;
+      if (failure != null) {
+        error = onConnectionFailure(failure);
+      } else {
+        try {
+          Frame frame = codec.decode(message);
+          if (frame instanceof Hello h) {
+            error = acceptHello(h);
+            hello = h;
+          } else {
+            error = protocolViolation("expected HELLO as the first frame, got " + frame.type());
+          }
+        } catch (CodecException e) {
+          error = protocolViolation(e.getMessage());
+        }
+      }
+      synchronized (stateLock) {
+        helloReceiving = false;
+      }
+      completeAsync(result, hello, error);
+    });
+    return result;
+  }
+
+  /** Records the remote HELLO; a rejection closes the peer and is returned as the failure. */
+  private RuntimeException acceptHello(Hello hello) {
+    if (hello.isRejection()) {
+      ProtocolException rejection = ProtocolException.from(hello.error());
+      LOG.debug("{}: session rejected by the remote: {}", name, rejection.getMessage());
+      shutdown(rejection);
+      return rejection;
+    }
+    remoteMethods = methodsOf(hello);
+    remoteHello = hello;
+    return null;
+  }
+
+  private static Set<String> methodsOf(Hello hello) {
+    Object listed = hello.capabilities().get("capabilities");
+    if (!(listed instanceof Collection<?> names)) {
+      return null;
+    }
+    Set<String> methods = new HashSet<>();
+    for (Object n : names) {
+      if (n instanceof String s) {
+        methods.add(s);
+      }
+    }
+    return Set.copyOf(methods);
+  }
+
+  /**
+   * Rejects the session: sends a HELLO carrying {@code error} (e.g. code {@code busy}), then closes.
+   *
+   * @return completes when the peer is closed
+   */
+  public CompletableFuture<Void> reject(ErrorInfo error) {
+    Objects.requireNonNull(error, "error");
+    CompletableFuture<Void> sent = sendHello(Hello.rejection(role, error));
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    sent.whenComplete((v, e) -> {
+      close();
+      done.complete(null);
+    });
+    return done;
+  }
+
+  /** The remote HELLO, or {@code null} before it arrived. */
+  public Hello remoteHello() {
+    return remoteHello;
+  }
+
+  byte[] remotePublicKey() {
+    return remotePublicKey == null ? null : remotePublicKey.clone();
+  }
+
+  // ------------------------------------------------------------------ receive loop
+
+  /**
+   * Starts the receive loop (idempotent). A HELLO exchange, if any, must have completed.
+   *
+   * @return this peer
+   * @throws IllegalStateException if the remote HELLO is still being received
+   */
+  public Peer start() {
+    synchronized (stateLock) {
+      if (closed || started) {
+        return this;
+      }
+      if (helloReceiving) {
+        throw new IllegalStateException("start() while the remote HELLO is being received: wait for it first");
+      }
+      started = true;
+    }
+    runAsync(this::readLoop);
+    return this;
+  }
+
+  /**
+   * Reads and dispatches frames until the connection has nothing ready, a stream buffer is full, or
+   * the peer closed. It iterates: transports may complete receive futures synchronously.
+   */
+  private void readLoop() {
+    while (!closed) {
+      CompletableFuture<byte[]> next;
+      try {
+        next = connection.receive();
+      } catch (RuntimeException e) {
+        next = CompletableFuture.failedFuture(e);
+      }
+      if (!next.isDone()) {
+        // Whoever comes second (this thread or the completing one) carries the loop on.
+        AtomicBoolean handoff = new AtomicBoolean();
+        CompletableFuture<byte[]> pending = next;
+        pending.whenComplete((message, failure) -> {
+          if (!handoff.compareAndSet(false, true) && process(message, failure)) {
+            readLoop();
+          }
+        });
+        if (handoff.compareAndSet(false, true)) {
+          return;
+        }
+      }
+      byte[] message = null;
+      Throwable failure = null;
+      try {
+        message = next.join();
+      } catch (CompletionException | CancellationException e) {
+        failure = ErrorMapping.unwrap(e);
+      }
+      if (!process(message, failure)) {
+        return;
+      }
+    }
+  }
+
+  /** Handles one received message; returns whether the loop should read on at once. */
+  private boolean process(byte[] message, Throwable failure) {
+    if (failure != null) {
+      onConnectionFailure(failure);
+      return false;
+    }
+    if (closed) {
+      return false;
+    }
+    Frame frame;
+    try {
+      frame = codec.decode(message);
+    } catch (CodecException e) {
+      protocolViolation(e.getMessage());
+      return false;
+    }
+    CompletableFuture<Void> wait;
+    try {
+      wait = dispatch(frame);
+    } catch (RuntimeException e) {
+      LOG.error("{}: failure while dispatching a {} frame", name, frame.type(), e);
+      shutdown(new ProtocolException(ErrorInfo.of(ErrorCode.INTERNAL, "receive loop failed: " + e.getClass().getName())));
+      return false;
+    }
+    if (wait == null) {
+      return true;
+    }
+    paused = wait;
+    wait.whenComplete((v, e) -> {
+      paused = null;
+      runAsync(this::readLoop);
+    });
+    if (closed || !connection.isOpen()) {
+      releasePause();
+    }
+    return false;
+  }
+
+  private void releasePause() {
+    CompletableFuture<Void> p = paused;
+    if (p != null) {
+      p.complete(null);
+    }
+  }
+
+  private CompletableFuture<Void> dispatch(Frame frame) {
+    if (frame instanceof Res res) {
+      return onRes(res);
+    }
+    if (frame instanceof Req req) {
+      onReq(req);
+    } else if (frame instanceof Cancel cancel) {
+      InboundCall call = inboundCalls.get(cancel.id());
+      if (call != null) {
+        call.cancel(cancel.reason());
+      } else {
+        LOG.debug("{}: CANCEL for unknown call id {} ignored", name, cancel.id());
+      }
+    } else if (frame instanceof Push push) {
+      onPushFrame(push);
+    } else if (frame instanceof Hello hello) {
+      if (remoteHello != null) {
+        protocolViolation("second HELLO from the remote");
+      } else {
+        acceptHello(hello);
+      }
+    }
+    return null;
+  }
+
+  private CompletableFuture<Void> onRes(Res res) {
+    OutboundUnary unary = unaryCalls.get(res.id());
+    if (unary != null) {
+      unary.onRes(res);
+      return null;
+    }
+    OutboundStream<?> stream = streams.get(res.id());
+    if (stream != null) {
+      return stream.onRes(res);
+    }
+    LOG.debug("{}: RES for call id {} that is no longer tracked ignored", name, res.id());
+    return null;
+  }
+
+  private void onReq(Req req) {
+    if (inboundCalls.containsKey(req.id())) {
+      protocolViolation("call id " + req.id() + " reused while in flight");
+      return;
+    }
+    Dispatcher.Route route = dispatcher == null ? null : dispatcher.route(req.method());
+    if (route == null) {
+      answer(req, ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "unknown method: " + req.method()));
+      return;
+    }
+    if (!req.stream() && !(route instanceof Dispatcher.UnaryRoute)) {
+      answer(req, ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "method " + req.method() + " is a stream: call it as one"));
+      return;
+    }
+    if (inboundCount.incrementAndGet() > options.maxConcurrentInboundCalls()) {
+      inboundCount.decrementAndGet();
+      answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent calls (limit " + options.maxConcurrentInboundCalls() + ")"));
+      return;
+    }
+    InboundCall call = new InboundCall(this, req.id(), req.method(), req.stream(), req.params(), route);
+    inboundCalls.put(req.id(), call);
+    if (closed) {
+      call.closeCancel();
+      inboundFinished(call);
+      return;
+    }
+    try {
+      executor.execute(call);
+    } catch (RejectedExecutionException e) {
+      call.cancel("handler executor rejected the call");
+    }
+  }
+
+  private void answer(Req req, ErrorInfo error) {
+    sendEncoded(codec.encode(req.stream() ? Res.endWithError(req.id(), 0, error) : Res.error(req.id(), error)));
+  }
+
+  private void onPushFrame(Push push) {
+    if (Push.SESSION_EVICTED.equals(push.topic())) {
+      Object reason = push.payload().get("reason");
+      evictionReason = reason instanceof String s ? s : "";
+      LOG.info("{}: session evicted by the remote peer", name);
+    }
+    for (PushRegistration registration : pushHandlers) {
+      if (registration.topic == null || registration.topic.equals(push.topic())) {
+        pushExecutor.execute(() -> registration.deliver(push));
+      }
+    }
+  }
+
+  private RuntimeException protocolViolation(String message) {
+    ProtocolException violation = new ProtocolException(ErrorInfo.of(ErrorCode.PROTOCOL, message));
+    LOG.warn("{}: protocol violation by the remote peer, closing: {}", name, message);
+    shutdown(violation);
+    return violation;
+  }
+
+  /** The connection failed or closed under a receive: close the peer with the right cause. */
+  private RuntimeException onConnectionFailure(Throwable failure) {
+    if (!closed) {
+      Throwable t = ErrorMapping.unwrap(failure);
+      Throwable cause = null;
+      CompletableFuture<Void> connectionClosed = connection.closeFuture();
+      if (connectionClosed.isCompletedExceptionally()) {
+        try {
+          connectionClosed.getNow(null);
+        } catch (CompletionException | CancellationException e) {
+          cause = ErrorMapping.unwrap(e);
+        }
+      } else if (!(t instanceof ConnectionClosedException)) {
+        cause = t;
+      } else if (t.getCause() != null) {
+        cause = t.getCause();
+      }
+      // An orderly close by the remote ends the session normally.
+      shutdown(cause);
+    }
+    return closedException();
+  }
+
+  // ------------------------------------------------------------------ calls
+
+  /** Calls {@code method} with the peer's default options; see {@link #call(String, Map, CallOptions)}. */
+  public CompletableFuture<Map<String, Object>> call(String method, Map<String, ?> params) {
+    return call(method, params, CallOptions.defaults());
+  }
+
+  /**
+   * Calls {@code method}.
+   *
+   * @param params the parameters in the value model of {@link Values}; {@code null} for none
+   * @return the result map ({@code {}} for an empty success); fails as described in the class
+   *     documentation, or with {@link IllegalArgumentException} naming the field when {@code params}
+   *     cannot be encoded, or {@link IllegalStateException} before {@link #start()}
+   */
+  public CompletableFuture<Map<String, Object>> call(String method, Map<String, ?> params, CallOptions options) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(options, "options");
+    RuntimeException refusal = refusal(method);
+    if (refusal != null) {
+      return CompletableFuture.failedFuture(refusal);
+    }
+    long id = nextCallId.getAndIncrement();
+    byte[] req;
+    try {
+      req = codec.encode(Req.unary(id, method, asParams(params)));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return new OutboundUnary(this, id, method).start(req, timeoutOf(options));
+  }
+
+  /**
+   * Calls {@code method} with typed parameters and result, converted through {@link Values}.
+   *
+   * @param params a record, POJO or map, or {@code null} for none
+   * @param resultType what the result map converts to; a result that does not fit fails the future
+   *     with {@link IllegalArgumentException}
+   */
+  public <T> CompletableFuture<T> call(String method, Object params, Class<T> resultType) {
+    return call(method, params, resultType, CallOptions.defaults());
+  }
+
+  /** As {@link #call(String, Object, Class)}, with options. */
+  public <T> CompletableFuture<T> call(String method, Object params, Class<T> resultType, CallOptions options) {
+    Objects.requireNonNull(resultType, "resultType");
+    Map<String, Object> map;
+    try {
+      map = Values.toMap(params);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return linked(call(method, map, options), m -> Values.fromMap(m, resultType));
+  }
+
+  /**
+   * Calls {@code method} and waits for the result.
+   *
+   * @throws ProtocolException for the remote's error (or a subclass), {@link CallTimeoutException},
+   *     {@link ConnectionClosedException}, {@link CallCancelledException} if the thread is
+   *     interrupted (the call is then cancelled)
+   */
+  public Map<String, Object> callBlocking(String method, Map<String, ?> params) {
+    return await(call(method, params));
+  }
+
+  /** As {@link #callBlocking(String, Map)}, typed as {@link #call(String, Object, Class)}. */
+  public <T> T callBlocking(String method, Object params, Class<T> resultType) {
+    return await(call(method, params, resultType));
+  }
+
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new CallCancelledException("interrupted while waiting for a call");
+    } catch (ExecutionException e) {
+      Throwable cause = ErrorMapping.unwrap(e);
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new CompletionException(cause);
+    }
+  }
+
+  /** A future of {@code fn(source)} whose cancellation cancels {@code source}. */
+  private static <A, B> CompletableFuture<B> linked(CompletableFuture<A> source, Function<A, B> fn) {
+    CompletableFuture<B> out = new CompletableFuture<>();
+    source.whenComplete((value, failure) -> {
+      if (failure != null) {
+        out.completeExceptionally(ErrorMapping.unwrap(failure));
+        return;
+      }
+      try {
+        out.complete(fn.apply(value));
+      } catch (RuntimeException e) {
+        out.completeExceptionally(e);
+      }
+    });
+    out.whenComplete((value, failure) -> {
+      if (out.isCancelled()) {
+        source.cancel(true);
+      }
+    });
+    return out;
+  }
+
+  // ------------------------------------------------------------------ streams
+
+  /** Opens a stream call with the peer's default options; see {@link #stream(String, Map, CallOptions)}. */
+  public CallStream<Map<String, Object>> stream(String method, Map<String, ?> params) {
+    return stream(method, params, CallOptions.defaults());
+  }
+
+  /**
+   * Opens a stream call. The returned stream is consumed once, as a {@link
+   * java.util.concurrent.Flow.Publisher} or as a blocking iterator; closing it before the end sends
+   * CANCEL. A stream that cannot start (not started, closed, evicted, capability gate, parameters
+   * that do not encode) fails on first use with that error.
+   */
+  public CallStream<Map<String, Object>> stream(String method, Map<String, ?> params, CallOptions options) {
+    return openStream(method, params, options, Function.identity());
+  }
+
+  /** Opens a stream call with typed parameters and items, converted through {@link Values}. */
+  public <T> CallStream<T> stream(String method, Object params, Class<T> itemType) {
+    return stream(method, params, itemType, CallOptions.defaults());
+  }
+
+  /** As {@link #stream(String, Object, Class)}, with options. */
+  public <T> CallStream<T> stream(String method, Object params, Class<T> itemType, CallOptions options) {
+    Objects.requireNonNull(itemType, "itemType");
+    Map<String, Object> map;
+    try {
+      map = Values.toMap(params);
+    } catch (IllegalArgumentException e) {
+      return new CallStream<>(OutboundStream.failed(method, e));
+    }
+    return openStream(method, map, options, m -> Values.fromMap(m, itemType));
+  }
+
+  private <T> CallStream<T> openStream(
+      String method, Map<String, ?> params, CallOptions options, Function<Map<String, Object>, T> converter) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(options, "options");
+    RuntimeException refusal = refusal(method);
+    if (refusal != null) {
+      return new CallStream<>(OutboundStream.failed(method, refusal));
+    }
+    long id = nextCallId.getAndIncrement();
+    byte[] req;
+    try {
+      req = codec.encode(Req.stream(id, method, asParams(params)));
+    } catch (IllegalArgumentException e) {
+      return new CallStream<>(OutboundStream.failed(method, e));
+    }
+    OutboundStream<T> stream = new OutboundStream<>(this, id, method, this.options.streamBufferFrames(), converter);
+    stream.start(req, timeoutOf(options));
+    return new CallStream<>(stream);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asParams(Map<String, ?> params) {
+    return params == null ? Map.of() : (Map<String, Object>) params;
+  }
+
+  private Duration timeoutOf(CallOptions callOptions) {
+    return callOptions.timeout() != null ? callOptions.timeout() : options.defaultCallTimeout();
+  }
+
+  private RuntimeException refusal(String method) {
+    if (closed) {
+      return closedException();
+    }
+    String evicted = evictionReason;
+    if (evicted != null) {
+      return new SessionEvictedException(evicted);
+    }
+    if (!started) {
+      return new IllegalStateException("peer not started: call start() (after the HELLO exchange) before calling");
+    }
+    Set<String> methods = remoteMethods;
+    if (methods != null && !methods.contains(method)) {
+      return new CapabilityUnsupportedException("the remote peer does not list " + method + " in its capabilities");
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------ pushes
+
+  /**
+   * Sends a PUSH event.
+   *
+   * @param payload the event data in the value model of {@link Values}; {@code null} for none
+   * @return completes when the connection took the frame; fails with {@link
+   *     ConnectionClosedException}, or {@link IllegalArgumentException} naming the field when the
+   *     payload cannot be encoded
+   */
+  public CompletableFuture<Void> push(String topic, Map<String, ?> payload) {
+    Objects.requireNonNull(topic, "topic");
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    byte[] frame;
+    try {
+      frame = codec.encode(new Push(topic, asParams(payload)));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return relay(sendEncoded(frame));
+  }
+
+  /**
+   * Registers a handler for PUSH events with {@code topic}. Push handlers run one at a time, in
+   * arrival order, on the handler executor; they stop when the peer closes.
+   *
+   * @return closing the registration removes the handler
+   */
+  public Registration onPush(String topic, Consumer<Map<String, Object>> handler) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(handler, "handler");
+    return register(new PushRegistration(topic, push -> handler.accept(push.payload())));
+  }
+
+  /** Registers a handler for PUSH events with {@code topic}, payloads converted to {@code type}. */
+  public <T> Registration onPush(String topic, Class<T> type, Consumer<T> handler) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(handler, "handler");
+    return onPush(topic, payload -> handler.accept(Values.fromMap(payload, type)));
+  }
+
+  /** Registers a handler for PUSH events of every topic. */
+  public Registration onPush(Consumer<Push> handler) {
+    return register(new PushRegistration(null, Objects.requireNonNull(handler, "handler")));
+  }
+
+  private Registration register(PushRegistration registration) {
+    pushHandlers.add(registration);
+    return () -> pushHandlers.remove(registration);
+  }
+
+  /** A registration that can be removed; closing it is idempotent. Thread-safe. */
+  @FunctionalInterface
+  public interface Registration extends AutoCloseable {
+    /** Removes the registration. */
+    @Override
+    void close();
+  }
+
+  private final class PushRegistration {
+    final String topic;
+    final Consumer<Push> handler;
+
+    PushRegistration(String topic, Consumer<Push> handler) {
+      this.topic = topic;
+      this.handler = handler;
+    }
+
+    void deliver(Push push) {
+      if (closed || !pushHandlers.contains(this)) {
+        return;
+      }
+      try {
+        handler.accept(push);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: push handler for {} failed", name, push.topic(), e);
+      }
+    }
+  }
+
+  /**
+   * Why the remote evicted this session, or {@code null} if it did not.
+   */
+  public String evictionReason() {
+    return evictionReason;
+  }
+
+  // ------------------------------------------------------------------ close
+
+  /**
+   * Closes the peer and its connection (idempotent). Every outbound call and stream fails with
+   * {@link ConnectionClosedException}, inbound handlers are cancelled, and the peer's threads end.
+   */
+  @Override
+  public void close() {
+    shutdown(null);
+  }
+
+  /**
+   * Completes when the peer closed: normally after {@link #close()} or an orderly close by the
+   * remote; exceptionally with a {@link ProtocolException} of code {@code protocol} after a protocol
+   * violation by the remote, with the rejection after a rejected HELLO, or with the transport's error.
+   */
+  public CompletableFuture<Void> closeFuture() {
+    return closeFuture;
+  }
+
+  /** Whether the peer is open. */
+  public boolean isOpen() {
+    return !closed;
+  }
+
+  private void shutdown(Throwable cause) {
+    synchronized (stateLock) {
+      if (closed) {
+        return;
+      }
+      closeCause = cause;
+      closed = true;
+    }
+    LOG.debug("{}: closing{}", name, cause == null ? "" : " (" + cause + ")");
+    connection.close();
+    ConnectionClosedException failure = closedException();
+    for (OutboundUnary call : List.copyOf(unaryCalls.values())) {
+      call.onClose(failure);
+    }
+    for (OutboundStream<?> stream : List.copyOf(streams.values())) {
+      stream.onClose(failure);
+    }
+    for (InboundCall call : List.copyOf(inboundCalls.values())) {
+      call.closeCancel();
+      inboundFinished(call);
+    }
+    pushExecutor.clear();
+    releasePause();
+    scheduler.release();
+    if (ownedExecutor != null) {
+      // Interrupts handlers still running: their calls are cancelled and nobody awaits them.
+      ownedExecutor.shutdownNow();
+    }
+    if (cause == null) {
+      closeFuture.complete(null);
+    } else {
+      closeFuture.completeExceptionally(cause);
+    }
+  }
+
+  private ConnectionClosedException closedException() {
+    Throwable cause = closeCause;
+    return cause == null
+        ? new ConnectionClosedException("connection closed")
+        : new ConnectionClosedException("connection closed: " + cause.getMessage(), cause);
+  }
+
+  // ------------------------------------------------------------------ for the call classes
+
+  /** What a call whose REQ could not be sent fails with: the peer's close reason if it is closing. */
+  ConnectionClosedException sendFailure(Throwable failure) {
+    if (closed) {
+      return closedException();
+    }
+    Throwable t = ErrorMapping.unwrap(failure);
+    return t instanceof ConnectionClosedException c ? c : new ConnectionClosedException("request could not be sent", t);
+  }
+
+  void registerUnary(OutboundUnary call) {
+    unaryCalls.put(call.id(), call);
+    if (closed) {
+      call.onClose(closedException());
+    }
+  }
+
+  void unregisterUnary(OutboundUnary call) {
+    unaryCalls.remove(call.id(), call);
+  }
+
+  void registerStream(OutboundStream<?> stream) {
+    streams.put(stream.id(), stream);
+    if (closed) {
+      stream.onClose(closedException());
+    }
+  }
+
+  void unregisterStream(OutboundStream<?> stream) {
+    streams.remove(stream.id(), stream);
+  }
+
+  void inboundFinished(InboundCall call) {
+    if (inboundCalls.remove(call.callId(), call)) {
+      inboundCount.decrementAndGet();
+    }
+  }
+
+  byte[] encode(Frame frame) {
+    return codec.encode(frame);
+  }
+
+  CompletableFuture<Void> sendEncoded(byte[] frame) {
+    try {
+      return connection.send(frame);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  void sendCancel(long id, String reason) {
+    if (!closed) {
+      sendEncoded(codec.encode(new Cancel(id, reason)));
+    }
+  }
+
+  ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    return scheduler.schedule(task, delay.toNanos());
+  }
+
+  void runAsync(Runnable task) {
+    runOn(executor, task);
+  }
+
+  /** Runs {@code task} on {@code executor}, or here if the executor no longer accepts tasks (closing). */
+  static void runOn(Executor executor, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
+    }
+  }
+
+  <T> void completeAsync(CompletableFuture<T> future, T value, Throwable failure) {
+    runAsync(() -> {
+      if (failure == null) {
+        future.complete(value);
+      } else {
+        future.completeExceptionally(failure);
+      }
+    });
+  }
+
+  /** A copy of {@code source} completed on the handler executor, not on a transport thread. */
+  private <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    source.whenComplete((value, failure) -> completeAsync(out, value, failure == null ? null : ErrorMapping.unwrap(failure)));
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "Peer[" + name + ", " + role + (closed ? ", closed" : "") + "]";
+  }
+
+  /** Builds a {@link Peer}; not thread-safe. */
+  public static final class Builder {
+    private final Connection connection;
+    private final Role role;
+    private Dispatcher dispatcher;
+    private PeerOptions options = PeerOptions.defaults();
+    private byte[] remotePublicKey;
+
+    private Builder(Connection connection, Role role) {
+      this.connection = Objects.requireNonNull(connection, "connection");
+      this.role = Objects.requireNonNull(role, "role");
+    }
+
+    /** Serves inbound calls with {@code dispatcher}; without one, every inbound call is answered {@code capability_unsupported}. */
+    public Builder dispatcher(Dispatcher dispatcher) {
+      this.dispatcher = dispatcher;
+      return this;
+    }
+
+    /** Limits and resources; {@link PeerOptions#defaults()} unless set. */
+    public Builder options(PeerOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * The remote's authenticated static public key, as established by the handshake, exposed to
+     * handlers through {@link CallContext#remotePublicKey()}; {@code null} (the default) for an
+     * unauthenticated connection.
+     */
+    public Builder remotePublicKey(byte[] key) {
+      this.remotePublicKey = key == null ? null : key.clone();
+      return this;
+    }
+
+    /** The peer; it owns the connection from now on and closes it when it closes. */
+    public Peer build() {
+      return new Peer(this);
+    }
+  }
+}

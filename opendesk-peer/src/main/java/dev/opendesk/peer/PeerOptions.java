@@ -1,0 +1,132 @@
+package dev.opendesk.peer;
+
+import dev.opendesk.protocol.FrameCodec;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Limits and resources of a {@link Peer}.
+ *
+ * <pre>{@code
+ * PeerOptions options = PeerOptions.builder()
+ *     .maxConcurrentInboundCalls(256)
+ *     .streamBufferFrames(32)
+ *     .defaultCallTimeout(Duration.ofSeconds(30))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable, thread-safe.
+ *
+ * @param maxConcurrentInboundCalls how many inbound calls may be in flight at once (default {@value
+ *     #DEFAULT_MAX_CONCURRENT_INBOUND_CALLS}); the excess is answered with error code {@code busy}
+ * @param streamBufferFrames how many stream items the caller side buffers per stream before the
+ *     peer stops reading the connection (default {@value #DEFAULT_STREAM_BUFFER_FRAMES}); see {@link
+ *     CallStream} for what that means for other calls
+ * @param handlerExecutor runs handlers, push handlers and the delivery of results to callers; {@code
+ *     null} (the default) gives each peer its own cached thread pool, shut down when the peer closes.
+ *     A supplied executor is not shut down by the peer, and must not run tasks on the calling thread
+ *     if handlers may block.
+ * @param codec the frame codec (default {@link FrameCodec#standard()})
+ * @param defaultCallTimeout the timeout of calls that do not set one, or {@code null} for none (the
+ *     default)
+ */
+public record PeerOptions(
+    int maxConcurrentInboundCalls,
+    int streamBufferFrames,
+    Executor handlerExecutor,
+    FrameCodec codec,
+    Duration defaultCallTimeout) {
+
+  /** Default of {@link #maxConcurrentInboundCalls()}. */
+  public static final int DEFAULT_MAX_CONCURRENT_INBOUND_CALLS = 1024;
+
+  /** Default of {@link #streamBufferFrames()}. */
+  public static final int DEFAULT_STREAM_BUFFER_FRAMES = 64;
+
+  private static final PeerOptions DEFAULTS = builder().build();
+
+  /** Validates every field; the messages name the field. */
+  public PeerOptions {
+    if (maxConcurrentInboundCalls < 1) {
+      throw new IllegalArgumentException("maxConcurrentInboundCalls must be positive: " + maxConcurrentInboundCalls);
+    }
+    if (streamBufferFrames < 1) {
+      throw new IllegalArgumentException("streamBufferFrames must be positive: " + streamBufferFrames);
+    }
+    Objects.requireNonNull(codec, "codec");
+    if (defaultCallTimeout != null && (defaultCallTimeout.isNegative() || defaultCallTimeout.isZero())) {
+      throw new IllegalArgumentException("defaultCallTimeout must be positive: " + defaultCallTimeout);
+    }
+  }
+
+  /** The defaults. */
+  public static PeerOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    return new Builder()
+        .maxConcurrentInboundCalls(maxConcurrentInboundCalls)
+        .streamBufferFrames(streamBufferFrames)
+        .handlerExecutor(handlerExecutor)
+        .codec(codec)
+        .defaultCallTimeout(defaultCallTimeout);
+  }
+
+  /** Builds {@link PeerOptions}; not thread-safe. */
+  public static final class Builder {
+    private int maxConcurrentInboundCalls = DEFAULT_MAX_CONCURRENT_INBOUND_CALLS;
+    private int streamBufferFrames = DEFAULT_STREAM_BUFFER_FRAMES;
+    private Executor handlerExecutor;
+    private FrameCodec codec = FrameCodec.standard();
+    private Duration defaultCallTimeout;
+
+    private Builder() {}
+
+    /** See {@link PeerOptions#maxConcurrentInboundCalls()}. */
+    public Builder maxConcurrentInboundCalls(int max) {
+      this.maxConcurrentInboundCalls = max;
+      return this;
+    }
+
+    /** See {@link PeerOptions#streamBufferFrames()}. */
+    public Builder streamBufferFrames(int frames) {
+      this.streamBufferFrames = frames;
+      return this;
+    }
+
+    /** See {@link PeerOptions#handlerExecutor()}; {@code null} restores the peer-owned pool. */
+    public Builder handlerExecutor(Executor executor) {
+      this.handlerExecutor = executor;
+      return this;
+    }
+
+    /** See {@link PeerOptions#codec()}. */
+    public Builder codec(FrameCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /** See {@link PeerOptions#defaultCallTimeout()}; {@code null} for none. */
+    public Builder defaultCallTimeout(Duration timeout) {
+      this.defaultCallTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @throws IllegalArgumentException if a value is out of range; the message names it
+     */
+    public PeerOptions build() {
+      return new PeerOptions(maxConcurrentInboundCalls, streamBufferFrames, handlerExecutor, codec, defaultCallTimeout);
+    }
+  }
+}
