@@ -1,0 +1,461 @@
+package dev.opendesk.transport.ws;
+
+import dev.opendesk.protocol.ConnectionClosedException;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a WebSocket pipeline: turns whole binary frames into {@code byte[]} messages
+ * and back, and implements the {@link dev.opendesk.protocol.Connection} semantics (bounded reads,
+ * writability-aware sends, the close handshake). Copies every inbound payload out of its buffer and
+ * releases it, so nothing reference-counted leaves the pipeline.
+ *
+ * <p>Thread model: Netty callbacks run on the channel's event loop; {@link #send}, {@link #receive}
+ * and {@link #close} may be called from any thread. State shared between the two is guarded by
+ * {@code lock}; futures are completed outside it.
+ */
+final class MessageBridge extends ChannelDuplexHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
+
+  /** Inbound messages buffered beyond receive() demand before reading from the socket pauses. */
+  static final int MAX_BUFFERED_MESSAGES = 32;
+  /** Inbound bytes buffered beyond receive() demand before reading from the socket pauses. */
+  static final long MAX_BUFFERED_BYTES = 1024 * 1024;
+  /** Written-but-unflushed bytes after which a send burst flushes, so writability stays accurate. */
+  private static final int FLUSH_THRESHOLD = 64 * 1024;
+
+  private record PendingSend(byte[] message, CompletableFuture<Void> taken) {}
+
+  /** Why the connection ended, and whether that was an error. */
+  private record Ending(String message, Throwable cause, boolean error) {
+    ConnectionClosedException exception() {
+      return cause == null ? new ConnectionClosedException(message) : new ConnectionClosedException(message, cause);
+    }
+  }
+
+  private static final Ending LOCAL_CLOSE = new Ending("connection closed", null, false);
+
+  private final Duration closeTimeout;
+  private final int maxMessageSize;
+  private final Object lock = new Object();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+  // Guarded by lock.
+  private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
+  private long inboundBytes;
+  private CompletableFuture<byte[]> receiver;
+  private final ArrayDeque<PendingSend> outbound = new ArrayDeque<>();
+  private boolean localClosed;
+  private Ending ending;
+  private boolean readPaused;
+
+  // Event loop only.
+  private ChannelHandlerContext ctx;
+  private boolean active;
+  private boolean closeFrameSent;
+  private ScheduledFuture<?> forceClose;
+  private String remote = "?";
+
+  MessageBridge(WebSocketOptions options) {
+    this.closeTimeout = options.closeTimeout();
+    this.maxMessageSize = options.maxMessageSize();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Called on the event loop once the upgrade completed: from now on reads follow receive() demand. */
+  void activate(String remoteDescription) {
+    remote = remoteDescription;
+    active = true;
+    ctx.channel().config().setAutoRead(false);
+    log.debug("{}: WebSocket open", remote);
+    ctx.read();
+  }
+
+  /** Whether inbound reading is paused because the application is not receiving (keepalive asks). */
+  boolean readPaused() {
+    synchronized (lock) {
+      return readPaused;
+    }
+  }
+
+  CompletableFuture<Void> closeFuture() {
+    return closeFuture;
+  }
+
+  boolean isOpen() {
+    synchronized (lock) {
+      return ending == null;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Application side (any thread).
+
+  CompletableFuture<Void> send(byte[] message) {
+    if (message == null) {
+      return CompletableFuture.failedFuture(new NullPointerException("message"));
+    }
+    PendingSend pending = new PendingSend(message, new CompletableFuture<>());
+    synchronized (lock) {
+      if (ending != null) {
+        return CompletableFuture.failedFuture(ending.exception());
+      }
+      outbound.add(pending);
+    }
+    scheduleDrain();
+    return pending.taken;
+  }
+
+  CompletableFuture<byte[]> receive() {
+    byte[] message;
+    CompletableFuture<byte[]> result;
+    boolean resume = false;
+    synchronized (lock) {
+      if (receiver != null) {
+        return CompletableFuture.failedFuture(new IllegalStateException("a receive is already outstanding"));
+      }
+      message = inbound.poll();
+      if (message != null) {
+        inboundBytes -= message.length;
+        result = CompletableFuture.completedFuture(message);
+      } else if (ending != null) {
+        return CompletableFuture.failedFuture(ending.exception());
+      } else {
+        receiver = new CompletableFuture<>();
+        result = receiver;
+      }
+      if (readPaused && hasRoom()) {
+        readPaused = false;
+        resume = true;
+      }
+    }
+    if (resume) {
+      ctx.read(); // thread-safe: Netty hops to the event loop
+    }
+    return result;
+  }
+
+  void close() {
+    close(WebSocketCloseStatus.NORMAL_CLOSURE);
+  }
+
+  void close(WebSocketCloseStatus status) {
+    CompletableFuture<byte[]> r;
+    List<PendingSend> sends;
+    synchronized (lock) {
+      if (localClosed) {
+        return;
+      }
+      localClosed = true;
+      if (ending == null) {
+        ending = LOCAL_CLOSE;
+      }
+      inbound.clear();
+      inboundBytes = 0;
+      r = receiver;
+      receiver = null;
+      sends = new ArrayList<>(outbound);
+      outbound.clear();
+    }
+    if (r != null) {
+      r.completeExceptionally(LOCAL_CLOSE.exception());
+    }
+    sends.forEach(s -> s.taken.completeExceptionally(LOCAL_CLOSE.exception()));
+    try {
+      ctx.executor().execute(() -> startClose(status.code(), status.reasonText()));
+    } catch (RejectedExecutionException e) {
+      // The event loop is gone, so the channel is closed already.
+      ctx.channel().close();
+    }
+  }
+
+  private boolean hasRoom() {
+    return inbound.size() < MAX_BUFFERED_MESSAGES && inboundBytes < MAX_BUFFERED_BYTES;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Outbound (event loop).
+
+  private void scheduleDrain() {
+    if (drainScheduled.compareAndSet(false, true)) {
+      try {
+        ctx.executor().execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        drainScheduled.set(false);
+        end(new Ending("connection closed: event loop shut down", e, true));
+      }
+    }
+  }
+
+  private void drain() {
+    drainScheduled.set(false);
+    boolean wrote = false;
+    long unflushed = 0;
+    while (ctx.channel().isWritable()) {
+      PendingSend next;
+      synchronized (lock) {
+        next = outbound.poll();
+      }
+      if (next == null) {
+        break;
+      }
+      if (closeFrameSent || !ctx.channel().isActive()) {
+        next.taken.completeExceptionally(new ConnectionClosedException("connection closed"));
+        continue;
+      }
+      ChannelPromise promise = ctx.newPromise();
+      CompletableFuture<Void> taken = next.taken;
+      promise.addListener(
+          f -> {
+            if (f.isSuccess()) {
+              taken.complete(null);
+            } else {
+              taken.completeExceptionally(new ConnectionClosedException("connection closed before the message was written", f.cause()));
+            }
+          });
+      // The array is ours now (send takes ownership), so it is wrapped, not copied.
+      ctx.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(next.message)), promise);
+      wrote = true;
+      unflushed += next.message.length;
+      if (unflushed >= FLUSH_THRESHOLD) {
+        ctx.flush();
+        unflushed = 0;
+        wrote = false;
+      }
+    }
+    if (wrote) {
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      drain();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Inbound (event loop).
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (msg instanceof BinaryWebSocketFrame frame) {
+        onMessage(ByteBufUtil.getBytes(frame.content()));
+      } else if (msg instanceof CloseWebSocketFrame frame) {
+        onCloseFrame(frame.statusCode(), frame.reasonText());
+      }
+      // Anything else (a pong already seen by the keepalive handler, ...) carries nothing for us.
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onMessage(byte[] message) {
+    CompletableFuture<byte[]> r = null;
+    synchronized (lock) {
+      if (localClosed || ending != null) {
+        return;
+      }
+      if (receiver != null) {
+        r = receiver;
+        receiver = null;
+      } else {
+        inbound.add(message);
+        inboundBytes += message.length;
+      }
+    }
+    if (r != null) {
+      r.complete(message);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (active) {
+      boolean read;
+      synchronized (lock) {
+        if (localClosed || ending != null) {
+          read = false; // closing: auto-read is back on to drain until the peer's close
+        } else if (hasRoom()) {
+          read = true;
+        } else {
+          readPaused = true;
+          read = false;
+        }
+      }
+      if (read) {
+        ctx.read();
+      }
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  private void onCloseFrame(int status, String reason) {
+    if (closeFrameSent) {
+      // The peer answered our close: the handshake is complete.
+      ctx.close();
+      return;
+    }
+    boolean normal = status == -1 || status == 1000 || status == 1001;
+    String text =
+        status == -1
+            ? "closed by peer"
+            : "closed by peer with status " + status + (reason == null || reason.isEmpty() ? "" : ": " + reason);
+    log.debug("{}: {}", remote, text);
+    end(new Ending(text, null, !normal));
+    closeFrameSent = true;
+    CloseWebSocketFrame echo = status == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(status, "");
+    ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+    armForceClose();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Closing (event loop).
+
+  private void startClose(int status, String reason) {
+    if (!ctx.channel().isActive()) {
+      ctx.close();
+      return;
+    }
+    if (closeFrameSent) {
+      return;
+    }
+    closeFrameSent = true;
+    // Keep reading (and discarding) so the peer's close frame is seen and its sends never stall.
+    ctx.channel().config().setAutoRead(true);
+    ctx.writeAndFlush(new CloseWebSocketFrame(status, reason))
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                ctx.close();
+              }
+            });
+    armForceClose();
+  }
+
+  private void armForceClose() {
+    if (forceClose == null) {
+      forceClose = ctx.executor().schedule(() -> ctx.close(), closeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Closes after a failure: sends {@code status} when it is a close status, then waits for the peer's close. */
+  private void failClose(int status, String message, Throwable cause) {
+    log.debug("{}: closing: {}", remote, message);
+    end(new Ending(message, cause, true));
+    if (status == ConnectionFailure.NO_CLOSE_FRAME || closeFrameSent || !active || !ctx.channel().isActive()) {
+      ctx.close();
+      return;
+    }
+    startClose(status, "");
+  }
+
+  /** Records how the input ended, fails the waiting receive (if nothing is left to drain) and queued sends. */
+  private void end(Ending why) {
+    CompletableFuture<byte[]> r = null;
+    List<PendingSend> sends;
+    synchronized (lock) {
+      if (ending == null) {
+        ending = why;
+      }
+      if (receiver != null && inbound.isEmpty()) {
+        r = receiver;
+        receiver = null;
+      }
+      sends = new ArrayList<>(outbound);
+      outbound.clear();
+    }
+    Ending e = endingNow();
+    if (r != null) {
+      r.completeExceptionally(e.exception());
+    }
+    sends.forEach(s -> s.taken.completeExceptionally(e.exception()));
+  }
+
+  private Ending endingNow() {
+    synchronized (lock) {
+      return ending;
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!active) {
+      // Upgrade failures are reported by the upgrade handlers; just make sure the channel goes.
+      log.debug("{}: failure before the upgrade completed", ctx.channel().remoteAddress(), cause);
+      ctx.close();
+      return;
+    }
+    if (cause instanceof ConnectionFailure failure) {
+      failClose(failure.closeStatus, failure.getMessage(), null);
+    } else if (cause instanceof TooLongFrameException
+        || (cause instanceof CorruptedWebSocketFrameException corrupt
+            && corrupt.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code())) {
+      failClose(
+          WebSocketCloseStatus.MESSAGE_TOO_BIG.code(),
+          "peer sent a message larger than " + maxMessageSize + " bytes (closed with status 1009)",
+          cause);
+    } else if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+      failClose(
+          corrupt.closeStatus().code(),
+          "peer violated the WebSocket protocol (closed with status " + corrupt.closeStatus().code() + "): " + corrupt.getMessage(),
+          cause);
+    } else if (cause instanceof IOException) {
+      failClose(ConnectionFailure.NO_CLOSE_FRAME, "connection lost: " + cause.getMessage(), cause);
+    } else {
+      log.warn("{}: unexpected failure, closing with status 1011", remote, cause);
+      failClose(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "internal error: " + cause, cause);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (forceClose != null) {
+      forceClose.cancel(false);
+    }
+    end(
+        active
+            ? new Ending("connection lost: the peer closed the TCP connection without a WebSocket close", null, true)
+            : new Ending("connection closed before the WebSocket upgrade completed", null, true));
+    Ending e = endingNow();
+    if (e.error()) {
+      log.debug("{}: WebSocket closed: {}", remote, e.message());
+      closeFuture.completeExceptionally(e.exception());
+    } else {
+      log.debug("{}: WebSocket closed", remote);
+      closeFuture.complete(null);
+    }
+    ctx.fireChannelInactive();
+  }
+}

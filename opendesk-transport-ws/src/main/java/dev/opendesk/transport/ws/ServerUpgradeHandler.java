@@ -1,0 +1,152 @@
+package dev.opendesk.transport.ws;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server side of the opening handshake: answers the HTTP upgrade request on the configured path
+ * (404 elsewhere, 400 for a malformed upgrade), enforces the upgrade deadline from TCP accept, and
+ * on success removes itself and hands the channel to the WebSocket handlers.
+ */
+final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(WebSocketServer.class);
+
+  /** Told on the event loop when a connection is open. */
+  interface Listener {
+    void opened(WebSocketConnection connection);
+  }
+
+  private final WebSocketOptions options;
+  private final boolean secure;
+  private final MessageBridge bridge;
+  private final KeepaliveHandler keepalive;
+  private final Listener listener;
+  private ScheduledFuture<?> deadline;
+  private boolean upgrading;
+
+  ServerUpgradeHandler(
+      WebSocketOptions options, boolean secure, MessageBridge bridge, KeepaliveHandler keepalive, Listener listener) {
+    this.options = options;
+    this.secure = secure;
+    this.bridge = bridge;
+    this.keepalive = keepalive;
+    this.listener = listener;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    deadline =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  log.debug("{}: no WebSocket upgrade within {}, closing", ctx.channel().remoteAddress(), options.upgradeTimeout());
+                  ctx.close();
+                },
+                options.upgradeTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancelDeadline();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest request)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      if (upgrading) {
+        return; // pipelined request after the upgrade one: ignored
+      }
+      String path = new QueryStringDecoder(request.uri()).path();
+      if (!path.equals(options.path())) {
+        respond(ctx, HttpResponseStatus.NOT_FOUND, "no WebSocket endpoint at this path\n");
+        return;
+      }
+      String location = (secure ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + options.path();
+      WebSocketDecoderConfig decoderConfig =
+          WebSocketDecoderConfig.newBuilder()
+              .expectMaskedFrames(true)
+              .allowExtensions(false)
+              .maxFramePayloadLength(options.maxMessageSize())
+              // MessageBridge sends the close frame itself, then waits for the peer's close.
+              .closeOnProtocolViolation(false)
+              .build();
+      WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, decoderConfig).newHandshaker(request);
+      if (handshaker == null) {
+        WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+      upgrading = true;
+      handshaker
+          .handshake(ctx.channel(), request)
+          .addListener(
+              f -> {
+                if (f.isSuccess()) {
+                  opened(ctx);
+                } else {
+                  log.debug("{}: WebSocket upgrade failed", ctx.channel().remoteAddress(), f.cause());
+                  ctx.close();
+                }
+              });
+    } catch (WebSocketHandshakeException e) {
+      respond(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+    } finally {
+      ReferenceCountUtil.release(request);
+    }
+  }
+
+  private void opened(ChannelHandlerContext ctx) {
+    cancelDeadline();
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    ctx.pipeline().remove(this);
+    WebSocketConnection connection =
+        new WebSocketConnection(bridge, (java.net.InetSocketAddress) ctx.channel().remoteAddress(), secure);
+    bridge.activate(connection.remoteHost() + ":" + connection.remotePort());
+    keepalive.start();
+    listener.opened(connection);
+  }
+
+  private void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
+    DefaultFullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void cancelDeadline() {
+    if (deadline != null) {
+      deadline.cancel(false);
+      deadline = null;
+    }
+  }
+}

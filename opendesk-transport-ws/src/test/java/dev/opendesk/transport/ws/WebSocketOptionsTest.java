@@ -1,0 +1,52 @@
+package dev.opendesk.transport.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class WebSocketOptionsTest {
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    WebSocketOptions o = WebSocketOptions.defaults();
+    assertThat(o.maxMessageSize()).isEqualTo(16 * 1024 * 1024);
+    assertThat(o.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(o.upgradeTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(o.pingInterval()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(o.pongTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(o.closeTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(o.path()).isEqualTo("/");
+    assertThat(o.sslContext()).isEmpty();
+    assertThat(o.eventLoopGroup()).isEmpty();
+    assertThat(o.handlerExecutor()).isEmpty();
+  }
+
+  @Test
+  void toBuilderKeepsEverySetting() {
+    WebSocketOptions o = WebSocketOptions.builder().maxMessageSize(10).path("/x").pingInterval(Duration.ZERO).build();
+    WebSocketOptions copy = o.toBuilder().build();
+    assertThat(copy.maxMessageSize()).isEqualTo(10);
+    assertThat(copy.path()).isEqualTo("/x");
+    assertThat(copy.pingInterval()).isZero();
+  }
+
+  @Test
+  void invalidValuesAreRejectedNamingTheField() {
+    WebSocketOptions.Builder b = WebSocketOptions.builder();
+    assertThatThrownBy(() -> b.maxMessageSize(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxMessageSize");
+    assertThatThrownBy(() -> b.connectTimeout(Duration.ZERO)).hasMessageContaining("connectTimeout");
+    assertThatThrownBy(() -> b.upgradeTimeout(Duration.ofSeconds(-1))).hasMessageContaining("upgradeTimeout");
+    assertThatThrownBy(() -> b.pingInterval(Duration.ofSeconds(-1))).hasMessageContaining("pingInterval");
+    assertThatThrownBy(() -> b.pongTimeout(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("pongTimeout");
+    assertThatThrownBy(() -> b.closeTimeout(Duration.ZERO)).hasMessageContaining("closeTimeout");
+    assertThatThrownBy(() -> b.path("no-slash")).hasMessageContaining("path");
+    assertThatThrownBy(() -> b.path("/a?b")).hasMessageContaining("path");
+  }
+
+  @Test
+  void zeroPingIntervalDisablesKeepalive() {
+    assertThat(WebSocketOptions.builder().pingInterval(Duration.ZERO).build().pingInterval()).isZero();
+  }
+}
