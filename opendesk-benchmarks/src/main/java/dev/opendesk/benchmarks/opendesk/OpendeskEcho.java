@@ -1,11 +1,19 @@
 package dev.opendesk.benchmarks.opendesk;
 
+import dev.opendesk.auth.Handshake;
+import dev.opendesk.auth.Identity;
+import dev.opendesk.auth.Session;
+import dev.opendesk.auth.TrustedPeers;
 import dev.opendesk.peer.CallStream;
 import dev.opendesk.peer.Dispatcher;
 import dev.opendesk.peer.Peer;
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.LoopbackConnection;
 import dev.opendesk.protocol.Role;
+import dev.opendesk.transport.ws.WebSocketClient;
+import dev.opendesk.transport.ws.WebSocketConnection;
+import dev.opendesk.transport.ws.WebSocketServer;
+import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +31,18 @@ public final class OpendeskEcho implements AutoCloseable {
   /** The transport between the two peers. */
   public enum Transport {
     /** {@link LoopbackConnection}: in memory, the peer of gRPC in-process and RSocket local. */
-    LOOPBACK
+    LOOPBACK,
+    /** WebSocket on 127.0.0.1, plain: the peer of gRPC over Netty and RSocket over TCP. */
+    WEBSOCKET,
+    /** WebSocket on 127.0.0.1, {@code EncryptedConnection} after an auth handshake. */
+    WEBSOCKET_ENCRYPTED
   }
 
   private static final long TIMEOUT_SECONDS = 30;
 
   private final Peer server;
   private final Peer client;
+  private final WebSocketServer webSocketServer;
 
   /** Connects a client to a server whose streams send {@code streamItem}, HELLOs exchanged. */
   public OpendeskEcho(Transport transport, Map<String, Object> streamItem) throws Exception {
@@ -39,8 +52,28 @@ public final class OpendeskEcho implements AutoCloseable {
       LoopbackConnection.Pair pair = LoopbackConnection.pair();
       clientConnection = pair.first();
       serverConnection = pair.second();
+      webSocketServer = null;
     } else {
-      throw new IllegalArgumentException("unknown transport " + transport);
+      CompletableFuture<WebSocketConnection> accepted = new CompletableFuture<>();
+      webSocketServer = WebSocketServer.start("127.0.0.1", 0, accepted::complete);
+      URI uri = URI.create("ws://127.0.0.1:" + webSocketServer.port() + webSocketServer.path());
+      clientConnection = WebSocketClient.connect(uri).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      serverConnection = accepted.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (transport == Transport.WEBSOCKET_ENCRYPTED) {
+        // A reconnect of an already paired client: what every encrypted session but the first does.
+        Identity serverIdentity = Identity.generate();
+        Identity clientIdentity = Identity.generate();
+        TrustedPeers trust = TrustedPeers.inMemory();
+        trust.add(clientIdentity.publicKey(), "bench client", "");
+        CompletableFuture<Session> serverSession =
+            Handshake.defaults().authServer(serverConnection, serverIdentity, trust);
+        Session clientSession =
+            Handshake.defaults()
+                .authClient(clientConnection, clientIdentity, serverIdentity.publicKey())
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        clientConnection = clientSession.connection();
+        serverConnection = serverSession.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).connection();
+      }
     }
     Dispatcher dispatcher =
         Dispatcher.builder()
@@ -90,5 +123,9 @@ public final class OpendeskEcho implements AutoCloseable {
     client.close();
     server.closeFuture().handle((v, e) -> null).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     server.close();
+    if (webSocketServer != null) {
+      webSocketServer.close();
+      webSocketServer.closeFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
   }
 }

@@ -33,7 +33,7 @@ public class OpendeskStreamBenchmark {
   public static final int FRAMES = 256;
 
   /** The transport between the peers. */
-  @Param({"LOOPBACK"})
+  @Param({"LOOPBACK", "WEBSOCKET", "WEBSOCKET_ENCRYPTED"})
   public OpendeskEcho.Transport transport;
 
   /** Bytes of bin data per item. */
