@@ -2,7 +2,7 @@
 # Builds opendesk-benchmarks, runs a short JMH profile of every scenario that has an opendesk side
 # or a peer, and prints one comparison table (scenario, opendesk, peer, ratio) as Markdown.
 #
-#   benchmarks/run.sh                 # short profile: a few minutes on 2 cores
+#   benchmarks/run.sh                 # short profile: ~8 minutes on 2 cores
 #   PROFILE=full benchmarks/run.sh    # every parameter, the benchmarks' own warmup/measurement
 #   JMH_ARGS='-f 1 -wi 1 -i 1' benchmarks/run.sh   # override the iteration settings
 #
