@@ -1,37 +1,47 @@
 package dev.opendesk.auth;
 
 import dev.opendesk.protocol.Connection;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * The opendesk v1 handshakes (PROTOCOL.md §6): pairing with a 6-digit code on first contact, and
- * authentication with static keys on every reconnect. Each returns a future {@link Session} whose
+ * The opendesk handshakes: pairing with a 6-digit code on first contact, and authentication with
+ * static keys on every reconnect (PROTOCOL.md §6). Each returns a future {@link Session} whose
  * {@link EncryptedConnection} carries the frames that follow.
+ *
+ * <p>Pairing runs {@link PairingMode#V2} (SPAKE2, PAIRING-V2.md) unless {@link
+ * PairingMode#LEGACY_V1} is asked for explicitly, on the client with {@link #pairClient(Connection,
+ * Identity, PairingCode, TrustedPeers, PairingMode)} and on the server by arming the {@link
+ * PairingGate} for it. Neither side ever switches mode by itself: a v2 client facing a v1-only
+ * server fails with {@code unsupported}, and so does a server whose code is armed for the other
+ * mode. Authentication is the same after either pairing.
  *
  * <pre>{@code
  * Handshake handshake = Handshake.builder().stepTimeout(Duration.ofSeconds(5)).build();
  *
  * // server: accepts reconnects from trusted peers, and one pairing while a code is armed
  * PairingGate pairing = new PairingGate();
- * pairing.armLegacyV1(code, Duration.ofMinutes(2));
+ * pairing.arm(code, Duration.ofMinutes(2)); // pairing v2
  * Session s = handshake.serve(connection, identity, trustedPeers, pairing).join();
  *
- * // client: first contact, then later reconnects
+ * // client: first contact (pairing v2), then later reconnects
  * Session paired = handshake.pairClient(connection, identity, code, trustedPeers).join();
  * Session again = handshake.authClient(otherConnection, identity, paired.remotePublicKey()).join();
  * }</pre>
  *
  * <p>Failures complete the future exceptionally with {@link AuthFailureException} (reason {@code
- * wrong_code}, {@code untrusted_peer}, {@code unexpected_peer}, {@code protocol} or {@code
- * timeout}) and close the connection; a trust store that cannot be read fails it with {@link
- * java.io.UncheckedIOException}. Every step waits at most the step timeout (default 10 s). CPU work
- * (PBKDF2, X25519) and trust-store I/O run on the handshake executor, never on the thread that
- * completed a transport future (default: a small shared pool of daemon threads).
+ * wrong_code}, {@code untrusted_peer}, {@code unexpected_peer}, {@code protocol}, {@code
+ * unsupported} or {@code timeout}) and close the connection without sending anything more; a
+ * failure never writes trust. A trust store that cannot be read fails it with {@link
+ * java.io.UncheckedIOException}. Every step waits at most the step timeout (default 10 s). CPU
+ * work (PBKDF2, P-256, X25519) and trust-store I/O run on the handshake executor, never on the
+ * thread that completed a transport future (default: a small shared pool of daemon threads).
  *
  * <p>Immutable and thread-safe: one instance can run any number of handshakes at once.
  */
@@ -47,6 +57,7 @@ public final class Handshake {
   private final PairingApprover approver;
   private final EphemeralKeySource keySource;
   private final Function<PairingCode, byte[]> psk;
+  private final Supplier<BigInteger> spakeScalars;
 
   private Handshake(Builder builder) {
     this.stepTimeout = builder.stepTimeout;
@@ -54,6 +65,7 @@ public final class Handshake {
     this.approver = builder.approver;
     this.keySource = builder.keySource;
     this.psk = builder.psk;
+    this.spakeScalars = builder.spakeScalars;
   }
 
   /** Handshakes with every default: 10 s steps, the shared executor, every pairing approved. */
@@ -69,27 +81,43 @@ public final class Handshake {
   // ---------------------------------------------------------------- client side
 
   /**
-   * Pairs as the client with {@code code}, without writing trust: the caller stores {@link
-   * Session#remotePublicKey()} itself once {@link Session#trusted()} completes.
+   * Pairs as the client with {@code code} using pairing v2, without writing trust: the caller
+   * stores {@link Session#remotePublicKey()} itself once {@link Session#trusted()} completes.
    */
   public CompletableFuture<Session> pairClient(Connection connection, Identity identity, PairingCode code) {
     return pairClient(connection, identity, code, null);
   }
 
   /**
-   * Pairs as the client with {@code code} (PROTOCOL.md §6.1). The server's key is written to {@code
-   * trustedPeers} once the server's first encrypted message has opened and the approver agreed
-   * (see {@link Session#trusted()}).
+   * Pairs as the client with {@code code} using pairing v2; the same as {@link
+   * #pairClient(Connection, Identity, PairingCode, TrustedPeers, PairingMode)} with {@link
+   * PairingMode#V2}.
    *
    * @param trustedPeers where to record the server, or {@code null}
    */
   public CompletableFuture<Session> pairClient(
       Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
+    return pairClient(connection, identity, code, trustedPeers, PairingMode.V2);
+  }
+
+  /**
+   * Pairs as the client with {@code code} in {@code mode}: {@link PairingMode#V2} (PAIRING-V2.md)
+   * or, for older servers only, {@link PairingMode#LEGACY_V1} (PROTOCOL.md §6.1). The server's key
+   * is written to {@code trustedPeers} once the server's first encrypted message has opened and
+   * the approver agreed (see {@link Session#trusted()}). In v2, a server that closes or answers
+   * with v1 fails the pairing with {@code unsupported}; the client never retries with v1 itself.
+   *
+   * @param trustedPeers where to record the server, or {@code null}
+   */
+  public CompletableFuture<Session> pairClient(
+      Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers, PairingMode mode) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(mode, "mode");
+    PairingFlavor flavor = PairingFlavor.of(mode);
     HandshakeIo io = new HandshakeIo(connection, this);
-    return io.run("pairing (client)", () -> PairingV1.client(io, identity, code, trustedPeers));
+    return io.run("pairing " + mode + " (client)", () -> flavor.initiate(io, identity, code, trustedPeers));
   }
 
   /**
@@ -114,27 +142,39 @@ public final class Handshake {
   // ---------------------------------------------------------------- server side
 
   /**
-   * Serves one v1 pairing with {@code code} on this connection and nothing else: any first message
-   * other than {@code pair_hello} fails with {@code protocol}. Trust is not written (see {@link
-   * #pairServer(Connection, Identity, PairingCode, TrustedPeers)}).
+   * Serves one v2 pairing with {@code code} on this connection and nothing else; trust is not
+   * written (see {@link #pairServer(Connection, Identity, PairingCode, TrustedPeers, PairingMode)}).
    */
   public CompletableFuture<Session> pairServer(Connection connection, Identity identity, PairingCode code) {
     return pairServer(connection, identity, code, null);
   }
 
   /**
-   * Serves one v1 pairing with {@code code} on this connection and nothing else. The client's key
-   * is written to {@code trustedPeers} once its first encrypted message has opened and the
-   * approver agreed. To accept both reconnects and pairings on a listening server, use {@link
-   * #serve} with a {@link PairingGate}.
+   * Serves one v2 pairing with {@code code}; the same as {@link #pairServer(Connection, Identity,
+   * PairingCode, TrustedPeers, PairingMode)} with {@link PairingMode#V2}.
    *
    * @param trustedPeers where to record the client, or {@code null}
    */
   public CompletableFuture<Session> pairServer(
       Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
+    return pairServer(connection, identity, code, trustedPeers, PairingMode.V2);
+  }
+
+  /**
+   * Serves one pairing with {@code code} in {@code mode} on this connection and nothing else: a
+   * pairing hello of the other mode fails with {@code unsupported}, any other first message with
+   * {@code protocol}, and nothing is sent. The client's key is written to {@code trustedPeers} once
+   * its first encrypted message has opened and the approver agreed. To accept both reconnects and
+   * pairings on a listening server, use {@link #serve} with a {@link PairingGate}.
+   *
+   * @param trustedPeers where to record the client, or {@code null}
+   */
+  public CompletableFuture<Session> pairServer(
+      Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers, PairingMode mode) {
     Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(mode, "mode");
     PairingGate gate = new PairingGate();
-    gate.arm(code, PairingFlavor.V1, Duration.ofDays(365));
+    gate.arm(code, mode, Duration.ofDays(365));
     return dispatch(connection, identity, trustedPeers, gate, false);
   }
 
@@ -148,12 +188,14 @@ public final class Handshake {
   }
 
   /**
-   * Serves one connection as PROTOCOL.md §6.3 describes: reads the first handshake message and
-   * dispatches on its kind. {@code auth_hello} authenticates against {@code trustedPeers}; a
-   * pairing hello takes {@code pairing}'s armed code (one-shot: consumed whatever the outcome) and
-   * pairs, provided the code was armed for that flavour; with no code armed it fails with {@code
-   * protocol}. A newly paired client is written to {@code trustedPeers} once its first message has
-   * opened and the approver agreed.
+   * Serves one connection as PROTOCOL.md §6.3 and PAIRING-V2.md describe: reads the first
+   * handshake message and dispatches on its kind. {@code auth_hello} authenticates against {@code
+   * trustedPeers}. A pairing hello ({@code pair2_hello} or {@code pair_hello}) takes {@code
+   * pairing}'s armed code (one-shot: consumed whatever the outcome) and pairs, provided the code
+   * was armed for that hello's {@link PairingMode}; a hello of the other mode fails with {@code
+   * unsupported}, and with no code armed it fails with {@code protocol}, in both cases without
+   * sending anything. A newly paired client is written to {@code trustedPeers} once its first
+   * message has opened and the approver agreed.
    *
    * @param pairing the armed pairing code, or {@code null} to refuse every pairing
    */
@@ -193,7 +235,7 @@ public final class Handshake {
     if (armed.flavor() != flavor) {
       throw new AuthFailureException(
           AuthFailureException.Reason.UNSUPPORTED,
-          "the pairing code is armed for " + armed.flavor().helloKind() + ", not " + kind);
+          "the pairing code is armed for " + armed.flavor().mode() + " pairing, the client sent " + kind);
     }
     return flavor.respond(io, identity, hello, armed.code(), trustedPeers);
   }
@@ -221,6 +263,11 @@ public final class Handshake {
     return psk.apply(code);
   }
 
+  /** A fresh SPAKE2 secret scalar (x or y), uniform in [1, n−1]. */
+  BigInteger spakeScalar() {
+    return spakeScalars.get();
+  }
+
   /** A builder for {@link Handshake}. Not thread-safe. */
   public static final class Builder {
     private Duration stepTimeout = DEFAULT_STEP_TIMEOUT;
@@ -228,6 +275,7 @@ public final class Handshake {
     private PairingApprover approver = PairingApprover.approveAll();
     private EphemeralKeySource keySource = EphemeralKeySource.secure();
     private Function<PairingCode, byte[]> psk = KeySchedule::psk;
+    private Supplier<BigInteger> spakeScalars = () -> Spake2.randomScalar(Entropy.RANDOM);
 
     private Builder() {}
 
@@ -246,7 +294,7 @@ public final class Handshake {
     }
 
     /**
-     * Where handshake CPU work (PBKDF2, X25519) and trust-store I/O run; default a small shared
+     * Where handshake CPU work (PBKDF2, P-256, X25519) and trust-store I/O run; default a small shared
      * pool of daemon threads. Must not be a transport event loop.
      */
     public Builder executor(Executor executor) {
@@ -272,6 +320,12 @@ public final class Handshake {
     /** Test hook: a cached PSK derivation so tests need not run PBKDF2 again and again. */
     Builder psk(Function<PairingCode, byte[]> psk) {
       this.psk = Objects.requireNonNull(psk, "psk");
+      return this;
+    }
+
+    /** Test hook: fixed SPAKE2 scalars (x, y) to reproduce vectors. */
+    Builder spakeScalars(Supplier<BigInteger> spakeScalars) {
+      this.spakeScalars = Objects.requireNonNull(spakeScalars, "spakeScalars");
       return this;
     }
 

@@ -64,6 +64,15 @@ final class HandshakeIo {
    * closes first or the message is not a v1 handshake map.
    */
   CompletableFuture<Map<String, Object>> receive(String expected) {
+    return receive(expected, AuthFailureException.Reason.PROTOCOL);
+  }
+
+  /**
+   * As {@link #receive(String)}, but a peer that closes first fails with {@code ifClosed}: a
+   * pairing v2 client reads a close in reply to its hello as "the server does not speak v2"
+   * ({@code unsupported}).
+   */
+  CompletableFuture<Map<String, Object>> receive(String expected, AuthFailureException.Reason ifClosed) {
     CompletableFuture<byte[]> received;
     try {
       received = connection.receive().copy();
@@ -81,7 +90,7 @@ final class HandshakeIo {
                   AuthFailureException.Reason.TIMEOUT, "no " + expected + " within " + settings.stepTimeout());
             }
             if (cause instanceof ConnectionClosedException) {
-              throw HandshakeMessages.protocol("peer closed before " + expected, cause);
+              throw new AuthFailureException(ifClosed, "peer closed before " + expected, cause);
             }
             throw HandshakeMessages.protocol("cannot receive " + expected + ": " + cause, cause);
           }

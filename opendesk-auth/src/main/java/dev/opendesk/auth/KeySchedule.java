@@ -9,6 +9,7 @@ import javax.crypto.spec.PBEKeySpec;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
 import org.bouncycastle.crypto.params.HKDFParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
@@ -16,9 +17,11 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
- * The primitives every handshake flavour shares (PROTOCOL.md §6): X25519 with the all-zero check,
- * HKDF-SHA256, SHA-256, the handshake AEAD (ChaCha20-Poly1305 under a one-time key with a zero
- * nonce), the v1 PSK, and the session-key split. Stateless and thread-safe.
+ * The primitives every handshake flavour shares (PROTOCOL.md §6, PAIRING-V2.md "Primitives"), in
+ * one place: X25519 with the all-zero check, HKDF-SHA256, SHA-256, HMAC-SHA256, the handshake AEAD
+ * (ChaCha20-Poly1305 under a one-time key with a zero nonce and no associated data), the v1 PSK,
+ * and the session-key split. Thin wrappers over Bouncy Castle's lightweight API; nothing is
+ * hand-rolled. Stateless and thread-safe.
  */
 final class KeySchedule {
 
@@ -47,12 +50,28 @@ final class KeySchedule {
    * @throws AuthFailureException with reason {@code protocol} on an all-zero result
    */
   static byte[] dh(byte[] privateKey, byte[] publicKey, String what) {
+    byte[] out = dhOrNull(privateKey, publicKey);
+    if (out == null) {
+      throw new AuthFailureException(
+          AuthFailureException.Reason.PROTOCOL, what + " is all zero: the peer sent a low-order public key");
+    }
+    return out;
+  }
+
+  /**
+   * X25519 of {@code privateKey} with {@code publicKey}, or {@code null} if the result is all zero;
+   * for callers that report the failure in their own terms.
+   *
+   * @throws IllegalArgumentException if a key is not 32 bytes
+   */
+  static byte[] dhOrNull(byte[] privateKey, byte[] publicKey) {
+    requireLength(privateKey, KEY_SIZE, "X25519 private key");
+    requireLength(publicKey, KEY_SIZE, "X25519 public key");
     byte[] out = new byte[KEY_SIZE];
     // The low-level API reports an all-zero output as false instead of throwing like
     // X25519Agreement does; the check itself is constant-time inside Bouncy Castle.
     if (!X25519.calculateAgreement(privateKey, 0, publicKey, 0, out, 0)) {
-      throw new AuthFailureException(
-          AuthFailureException.Reason.PROTOCOL, what + " is all zero: the peer sent a low-order public key");
+      return null;
     }
     return out;
   }
@@ -86,6 +105,16 @@ final class KeySchedule {
     generator.init(new HKDFParameters(ikm, salt, info));
     byte[] out = new byte[length];
     generator.generateBytes(out, 0, length);
+    return out;
+  }
+
+  /** HMAC-SHA256 of {@code data} under {@code key}: 32 bytes, never truncated. */
+  static byte[] hmac(byte[] key, byte[] data) {
+    HMac mac = new HMac(new SHA256Digest());
+    mac.init(new KeyParameter(key));
+    mac.update(data, 0, data.length);
+    byte[] out = new byte[mac.getMacSize()];
+    mac.doFinal(out, 0);
     return out;
   }
 
@@ -173,6 +202,20 @@ final class KeySchedule {
       offset += part.length;
     }
     return out;
+  }
+
+  /**
+   * Checks an internal value's length (a programming error, not a peer's: peers' fields are checked
+   * by the message readers).
+   *
+   * @throws IllegalArgumentException naming {@code what} if {@code value} is null or not {@code
+   *     length} bytes
+   */
+  static void requireLength(byte[] value, int length, String what) {
+    if (value == null || value.length != length) {
+      throw new IllegalArgumentException(
+          what + " must be " + length + " bytes, got " + (value == null ? "null" : value.length));
+    }
   }
 
   /** Constant-time equality of two byte arrays (the length is not secret). */

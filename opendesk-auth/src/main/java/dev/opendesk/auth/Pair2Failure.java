@@ -25,10 +25,12 @@ final class Pair2Failure extends RuntimeException {
   static final String WRONG_CODE = "wrong_code";
 
   private final String reason;
+  private final String detail;
 
   private Pair2Failure(String reason, String message) {
     super(reason + ": " + message);
     this.reason = reason;
+    this.detail = message;
   }
 
   /** A {@link #PROTOCOL} failure. */
@@ -49,5 +51,25 @@ final class Pair2Failure extends RuntimeException {
   /** The local failure reason: {@code protocol}, {@code unsupported} or {@code wrong_code}. */
   String reason() {
     return reason;
+  }
+
+  /**
+   * The public failure with the same reason and explanation, as the handshake surfaces it; this
+   * failure is its cause.
+   */
+  AuthFailureException toAuthFailure() {
+    AuthFailureException.Reason mapped;
+    switch (reason) {
+      case WRONG_CODE:
+        mapped = AuthFailureException.Reason.WRONG_CODE;
+        break;
+      case UNSUPPORTED:
+        mapped = AuthFailureException.Reason.UNSUPPORTED;
+        break;
+      default:
+        mapped = AuthFailureException.Reason.PROTOCOL;
+        break;
+    }
+    return new AuthFailureException(mapped, detail, this);
   }
 }

@@ -1,7 +1,6 @@
 package dev.opendesk.auth;
 
 import java.nio.charset.StandardCharsets;
-import org.bouncycastle.util.Arrays;
 
 /**
  * The pairing v2 key schedule around SPAKE2 (PAIRING-V2.md, "Shared values"): the handshake keys
@@ -22,18 +21,15 @@ import org.bouncycastle.util.Arrays;
 final class Pair2KeySchedule {
 
   /** X25519 key length, also the length of Ec, Es and of the static keys Ss, Sc. */
-  static final int KEY_LENGTH = Pair2Primitives.KEY_LENGTH;
+  static final int KEY_LENGTH = KeySchedule.KEY_SIZE;
 
   /** Length of ct1 and ct2: a sealed 32-byte static key plus the 16-byte tag. */
-  static final int SEALED_KEY_LENGTH = KEY_LENGTH + Pair2Primitives.TAG_LENGTH;
+  static final int SEALED_KEY_LENGTH = KEY_LENGTH + KeySchedule.TAG_SIZE;
 
   private static final byte[] LBL = ascii("opendesk-pair2|" + Spake2.SUITE);
   private static final byte[] K1_INFO = ascii("opendesk-pair2-k1");
   private static final byte[] K2_INFO = ascii("opendesk-pair2-k2");
-  private static final byte[] SESSION_INFO = ascii("opendesk-pair2-session-keys");
-
-  /** Session keys, 32 bytes each: the client sends with c2s, the server with s2c. */
-  record SessionKeys(byte[] c2s, byte[] s2c) {}
+  private static final String SESSION_INFO = "opendesk-pair2-session-keys";
 
   private final byte[] ee;
   private final byte[] ke;
@@ -56,25 +52,25 @@ final class Pair2KeySchedule {
    * @throws IllegalArgumentException if a value has the wrong length
    */
   Pair2KeySchedule(byte[] ec, byte[] pA, byte[] es, byte[] pB, byte[] ee, byte[] ke) {
-    Pair2Primitives.requireLength(ec, KEY_LENGTH, "Ec");
-    Pair2Primitives.requireLength(pA, Spake2.POINT_LENGTH, "pA");
-    Pair2Primitives.requireLength(es, KEY_LENGTH, "Es");
-    Pair2Primitives.requireLength(pB, Spake2.POINT_LENGTH, "pB");
-    Pair2Primitives.requireLength(ee, KEY_LENGTH, "ee");
-    Pair2Primitives.requireLength(ke, Spake2.HALF_KEY_LENGTH, "Ke");
+    KeySchedule.requireLength(ec, KEY_LENGTH, "Ec");
+    KeySchedule.requireLength(pA, Spake2.POINT_LENGTH, "pA");
+    KeySchedule.requireLength(es, KEY_LENGTH, "Es");
+    KeySchedule.requireLength(pB, Spake2.POINT_LENGTH, "pB");
+    KeySchedule.requireLength(ee, KEY_LENGTH, "ee");
+    KeySchedule.requireLength(ke, Spake2.HALF_KEY_LENGTH, "Ke");
     this.ee = ee.clone();
     this.ke = ke.clone();
-    byte[] h1Input = Pair2Primitives.concat(LBL, ec, pA, es, pB);
-    this.h1 = Pair2Primitives.sha256(h1Input);
-    this.k1 = Pair2Primitives.hkdf(h1, Pair2Primitives.concat(ee, ke), K1_INFO, KEY_LENGTH);
+    byte[] h1Input = KeySchedule.concat(LBL, ec, pA, es, pB);
+    this.h1 = KeySchedule.sha256(h1Input);
+    this.k1 = KeySchedule.hkdf(h1, KeySchedule.concat(ee, ke), K1_INFO, KEY_LENGTH);
     this.h2Input = h1Input;
   }
 
   /** {@code LBL‖Ec‖Es}: the associated data SPAKE2 binds into KcA‖KcB (107 bytes). */
   static byte[] aad(byte[] ec, byte[] es) {
-    Pair2Primitives.requireLength(ec, KEY_LENGTH, "Ec");
-    Pair2Primitives.requireLength(es, KEY_LENGTH, "Es");
-    return Pair2Primitives.concat(LBL, ec, es);
+    KeySchedule.requireLength(ec, KEY_LENGTH, "Ec");
+    KeySchedule.requireLength(es, KEY_LENGTH, "Es");
+    return KeySchedule.concat(LBL, ec, es);
   }
 
   /** {@code LBL = "opendesk-pair2|" ‖ SUITE} (43 bytes, a fresh copy). */
@@ -90,7 +86,11 @@ final class Pair2KeySchedule {
    * @throws IllegalArgumentException if a key is not 32 bytes
    */
   static byte[] dh(byte[] privateKey, byte[] publicKey, String what) {
-    return Pair2Primitives.x25519(privateKey, publicKey, what);
+    byte[] shared = KeySchedule.dhOrNull(privateKey, publicKey);
+    if (shared == null) {
+      throw Pair2Failure.protocol(what + ": X25519 result is all zero (low-order public key)");
+    }
+    return shared;
   }
 
   /** h1 = SHA-256(LBL‖Ec‖pA‖Es‖pB). */
@@ -105,8 +105,8 @@ final class Pair2KeySchedule {
 
   /** Server: ct1 = AEAD(k1, Ss). */
   byte[] sealCt1(byte[] serverStatic) {
-    Pair2Primitives.requireLength(serverStatic, KEY_LENGTH, "server static key");
-    return Pair2Primitives.seal(k1, serverStatic);
+    KeySchedule.requireLength(serverStatic, KEY_LENGTH, "server static key");
+    return KeySchedule.seal(k1, serverStatic);
   }
 
   /**
@@ -115,8 +115,8 @@ final class Pair2KeySchedule {
    * @throws Pair2Failure {@code protocol} if ct1 does not open
    */
   byte[] openCt1(byte[] ct1) {
-    Pair2Primitives.requireLength(ct1, SEALED_KEY_LENGTH, "ct1");
-    return Pair2Primitives.open(k1, ct1, "ct");
+    KeySchedule.requireLength(ct1, SEALED_KEY_LENGTH, "ct1");
+    return open(k1, ct1);
   }
 
   /** Appends {@code cB‖ct1} to the hash input and derives h2, k2. Both sides, once. */
@@ -124,11 +124,11 @@ final class Pair2KeySchedule {
     if (h2 != null) {
       throw new IllegalStateException("the offer is already absorbed");
     }
-    Pair2Primitives.requireLength(cB, Spake2.MAC_LENGTH, "cB");
-    Pair2Primitives.requireLength(ct1, SEALED_KEY_LENGTH, "ct1");
-    h2Input = Pair2Primitives.concat(h2Input, cB, ct1);
-    h2 = Pair2Primitives.sha256(h2Input);
-    k2 = Pair2Primitives.hkdf(h2, Pair2Primitives.concat(ee, ke), K2_INFO, KEY_LENGTH);
+    KeySchedule.requireLength(cB, Spake2.MAC_LENGTH, "cB");
+    KeySchedule.requireLength(ct1, SEALED_KEY_LENGTH, "ct1");
+    h2Input = KeySchedule.concat(h2Input, cB, ct1);
+    h2 = KeySchedule.sha256(h2Input);
+    k2 = KeySchedule.hkdf(h2, KeySchedule.concat(ee, ke), K2_INFO, KEY_LENGTH);
   }
 
   /** h2 = SHA-256(H1‖cB‖ct1). */
@@ -146,8 +146,8 @@ final class Pair2KeySchedule {
   /** Client: ct2 = AEAD(k2, Sc). */
   byte[] sealCt2(byte[] clientStatic) {
     requireOffer();
-    Pair2Primitives.requireLength(clientStatic, KEY_LENGTH, "client static key");
-    return Pair2Primitives.seal(k2, clientStatic);
+    KeySchedule.requireLength(clientStatic, KEY_LENGTH, "client static key");
+    return KeySchedule.seal(k2, clientStatic);
   }
 
   /**
@@ -157,8 +157,8 @@ final class Pair2KeySchedule {
    */
   byte[] openCt2(byte[] ct2) {
     requireOffer();
-    Pair2Primitives.requireLength(ct2, SEALED_KEY_LENGTH, "ct2");
-    return Pair2Primitives.open(k2, ct2, "ct");
+    KeySchedule.requireLength(ct2, SEALED_KEY_LENGTH, "ct2");
+    return open(k2, ct2);
   }
 
   /** Derives transcript = SHA-256(H2‖cA‖ct2). Both sides, once, after {@link #absorbOffer}. */
@@ -167,9 +167,9 @@ final class Pair2KeySchedule {
     if (transcript != null) {
       throw new IllegalStateException("the finish is already absorbed");
     }
-    Pair2Primitives.requireLength(cA, Spake2.MAC_LENGTH, "cA");
-    Pair2Primitives.requireLength(ct2, SEALED_KEY_LENGTH, "ct2");
-    transcript = Pair2Primitives.sha256(h2Input, cA, ct2);
+    KeySchedule.requireLength(cA, Spake2.MAC_LENGTH, "cA");
+    KeySchedule.requireLength(ct2, SEALED_KEY_LENGTH, "ct2");
+    transcript = KeySchedule.sha256(h2Input, cA, ct2);
     h2Input = null;
   }
 
@@ -185,18 +185,30 @@ final class Pair2KeySchedule {
    * @param se DH(ss, Ec) = DH(ec, Ss), from {@link #dh}
    * @param es DH(es, Sc) = DH(sc, Es), from {@link #dh}
    */
-  SessionKeys sessionKeys(byte[] se, byte[] es) {
+  KeySchedule.SessionKeys sessionKeys(byte[] se, byte[] es) {
     requireFinish();
-    Pair2Primitives.requireLength(se, KEY_LENGTH, "se");
-    Pair2Primitives.requireLength(es, KEY_LENGTH, "es");
-    byte[] ikm = Pair2Primitives.concat(ee, se, es, ke);
-    byte[] okm = Pair2Primitives.hkdf(transcript, ikm, SESSION_INFO, 2 * KEY_LENGTH);
-    SessionKeys keys =
-        new SessionKeys(
-            Arrays.copyOfRange(okm, 0, KEY_LENGTH), Arrays.copyOfRange(okm, KEY_LENGTH, 2 * KEY_LENGTH));
-    Arrays.fill(ikm, (byte) 0);
-    Arrays.fill(okm, (byte) 0);
-    return keys;
+    KeySchedule.requireLength(se, KEY_LENGTH, "se");
+    KeySchedule.requireLength(es, KEY_LENGTH, "es");
+    byte[] ikm = KeySchedule.concat(ee, se, es, ke);
+    try {
+      return KeySchedule.sessionKeys(transcript, ikm, SESSION_INFO);
+    } finally {
+      KeySchedule.wipe(ikm);
+    }
+  }
+
+  /** Wipes the key material this schedule holds; it is unusable afterwards. */
+  void wipe() {
+    KeySchedule.wipe(ee, ke, k1, k2);
+  }
+
+  /** Opens ct1 or ct2; a tag mismatch is a {@code protocol} failure naming the field. */
+  private static byte[] open(byte[] key, byte[] ciphertext) {
+    byte[] plaintext = KeySchedule.open(key, ciphertext);
+    if (plaintext == null) {
+      throw Pair2Failure.protocol("ct: does not open (AEAD tag mismatch)");
+    }
+    return plaintext;
   }
 
   private void requireOffer() {

@@ -49,8 +49,8 @@ final class Pair2Messages {
 
   /** {@code {v:1, kind:"pair2_hello", suite, e, pa}}. */
   static byte[] encodeHello(byte[] e, byte[] pa) {
-    Pair2Primitives.requireLength(e, Pair2KeySchedule.KEY_LENGTH, "e");
-    Pair2Primitives.requireLength(pa, Spake2.POINT_LENGTH, "pa");
+    KeySchedule.requireLength(e, Pair2KeySchedule.KEY_LENGTH, "e");
+    KeySchedule.requireLength(pa, Spake2.POINT_LENGTH, "pa");
     Map<String, Object> map = header(HELLO);
     map.put("suite", Spake2.SUITE);
     map.put("e", e);
@@ -60,10 +60,10 @@ final class Pair2Messages {
 
   /** {@code {v:1, kind:"pair2_offer", e, pb, cb, ct}}. */
   static byte[] encodeOffer(byte[] e, byte[] pb, byte[] cb, byte[] ct) {
-    Pair2Primitives.requireLength(e, Pair2KeySchedule.KEY_LENGTH, "e");
-    Pair2Primitives.requireLength(pb, Spake2.POINT_LENGTH, "pb");
-    Pair2Primitives.requireLength(cb, Spake2.MAC_LENGTH, "cb");
-    Pair2Primitives.requireLength(ct, Pair2KeySchedule.SEALED_KEY_LENGTH, "ct");
+    KeySchedule.requireLength(e, Pair2KeySchedule.KEY_LENGTH, "e");
+    KeySchedule.requireLength(pb, Spake2.POINT_LENGTH, "pb");
+    KeySchedule.requireLength(cb, Spake2.MAC_LENGTH, "cb");
+    KeySchedule.requireLength(ct, Pair2KeySchedule.SEALED_KEY_LENGTH, "ct");
     Map<String, Object> map = header(OFFER);
     map.put("e", e);
     map.put("pb", pb);
@@ -74,8 +74,8 @@ final class Pair2Messages {
 
   /** {@code {v:1, kind:"pair2_finish", ca, ct}}. */
   static byte[] encodeFinish(byte[] ca, byte[] ct) {
-    Pair2Primitives.requireLength(ca, Spake2.MAC_LENGTH, "ca");
-    Pair2Primitives.requireLength(ct, Pair2KeySchedule.SEALED_KEY_LENGTH, "ct");
+    KeySchedule.requireLength(ca, Spake2.MAC_LENGTH, "ca");
+    KeySchedule.requireLength(ct, Pair2KeySchedule.SEALED_KEY_LENGTH, "ct");
     Map<String, Object> map = header(FINISH);
     map.put("ca", ca);
     map.put("ct", ct);

@@ -12,18 +12,56 @@ import java.util.Map;
 enum PairingFlavor {
 
   /** PROTOCOL.md §6.1: PBKDF2 PSK, three messages; open to offline guessing (legacy). */
-  V1(HandshakeMessages.PAIR_HELLO) {
+  V1(HandshakeMessages.PAIR_HELLO, PairingMode.LEGACY_V1) {
     @Override
     java.util.concurrent.CompletableFuture<Session> respond(
         HandshakeIo io, Identity identity, Map<String, Object> hello, PairingCode code, TrustedPeers trustedPeers) {
       return PairingV1.server(io, identity, hello, code, trustedPeers);
     }
+
+    @Override
+    java.util.concurrent.CompletableFuture<Session> initiate(
+        HandshakeIo io, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
+      return PairingV1.client(io, identity, code, trustedPeers);
+    }
+  },
+
+  /** PAIRING-V2.md: SPAKE2 inside three messages; resists offline guessing (the default). */
+  V2(Pair2Messages.HELLO, PairingMode.V2) {
+    @Override
+    java.util.concurrent.CompletableFuture<Session> respond(
+        HandshakeIo io, Identity identity, Map<String, Object> hello, PairingCode code, TrustedPeers trustedPeers) {
+      return PairingV2.server(io, identity, hello, code, trustedPeers);
+    }
+
+    @Override
+    java.util.concurrent.CompletableFuture<Session> initiate(
+        HandshakeIo io, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
+      return PairingV2.client(io, identity, code, trustedPeers);
+    }
   };
 
   private final String helloKind;
+  private final PairingMode mode;
 
-  PairingFlavor(String helloKind) {
+  PairingFlavor(String helloKind, PairingMode mode) {
     this.helloKind = helloKind;
+    this.mode = mode;
+  }
+
+  /** The public mode this flavour implements. */
+  PairingMode mode() {
+    return mode;
+  }
+
+  /** The flavour implementing {@code mode}. */
+  static PairingFlavor of(PairingMode mode) {
+    for (PairingFlavor flavor : values()) {
+      if (flavor.mode == mode) {
+        return flavor;
+      }
+    }
+    throw new IllegalArgumentException("no pairing flavour for " + mode);
   }
 
   /** The {@code kind} of the flavour's first (client) message. */
@@ -48,4 +86,12 @@ enum PairingFlavor {
    */
   abstract java.util.concurrent.CompletableFuture<Session> respond(
       HandshakeIo io, Identity identity, Map<String, Object> hello, PairingCode code, TrustedPeers trustedPeers);
+
+  /**
+   * Runs the client side of this flavour, from its first message on.
+   *
+   * @param trustedPeers where to write the server's key once trusted, or {@code null}
+   */
+  abstract java.util.concurrent.CompletableFuture<Session> initiate(
+      HandshakeIo io, Identity identity, PairingCode code, TrustedPeers trustedPeers);
 }

@@ -5,15 +5,17 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The server's armed pairing code: at most one at a time, armed for exactly one pairing flavour,
- * short-lived, and consumed by the first pairing attempt whatever its outcome (PROTOCOL.md §6.3).
- * Give it to {@link Handshake#serve}; connections that start with a pairing hello take the code,
- * connections that authenticate leave it alone.
+ * The server's armed pairing code: at most one at a time, armed for exactly one {@link
+ * PairingMode} (v2 unless asked otherwise), short-lived, and consumed by the first pairing attempt
+ * whatever its outcome (PROTOCOL.md §6.3, PAIRING-V2.md "Arming"). Give it to {@link
+ * Handshake#serve}; connections that start with a pairing hello take the code, connections that
+ * authenticate leave it alone. A hello of the other mode still consumes the code, and fails with
+ * {@code unsupported}: an attacker cannot downgrade a v2 code to v1.
  *
  * <pre>{@code
  * PairingGate pairing = new PairingGate();
  * PairingCode code = PairingCode.random();
- * pairing.armLegacyV1(code, Duration.ofMinutes(2));
+ * pairing.arm(code, Duration.ofMinutes(2)); // pairing v2
  * System.out.println("pairing code: " + code.digits());
  * }</pre>
  *
@@ -35,20 +37,26 @@ public final class PairingGate {
   public PairingGate() {}
 
   /**
-   * Arms {@code code} for v1 pairing (PROTOCOL.md §6.1), replacing any armed code, for at most
-   * {@code ttl}. v1 pairing lets an attacker who connects while the code is armed guess it offline
-   * (see the package documentation): keep {@code ttl} short and use a {@link PairingApprover}.
+   * Arms {@code code} for pairing v2 ({@link PairingMode#V2}), replacing any armed code, for at
+   * most {@code ttl}.
    *
    * @throws IllegalArgumentException if {@code ttl} is not positive
    */
-  public void armLegacyV1(PairingCode code, Duration ttl) {
-    arm(code, PairingFlavor.V1, ttl);
+  public void arm(PairingCode code, Duration ttl) {
+    arm(code, PairingMode.V2, ttl);
   }
 
-  /** Arms {@code code} for {@code flavor}; the flavours' public arming methods delegate here. */
-  void arm(PairingCode code, PairingFlavor flavor, Duration ttl) {
+  /**
+   * Arms {@code code} for exactly one pairing mode, replacing any armed code, for at most {@code
+   * ttl}. A {@link PairingMode#LEGACY_V1} code can be guessed offline by whoever connects while it
+   * is armed (see {@link PairingMode#LEGACY_V1}): keep {@code ttl} short and use a {@link
+   * PairingApprover}.
+   *
+   * @throws IllegalArgumentException if {@code ttl} is not positive
+   */
+  public void arm(PairingCode code, PairingMode mode, Duration ttl) {
     Objects.requireNonNull(code, "code");
-    Objects.requireNonNull(flavor, "flavor");
+    Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(ttl, "ttl");
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("ttl must be positive: " + ttl);
@@ -59,7 +67,18 @@ public final class PairingGate {
     } catch (ArithmeticException e) {
       nanos = Long.MAX_VALUE / 2; // about 146 years: effectively unbounded
     }
-    armed.set(new ArmedCode(code, flavor, System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2)));
+    armed.set(new ArmedCode(
+        code, PairingFlavor.of(mode), System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2)));
+  }
+
+  /**
+   * Arms {@code code} for legacy v1 pairing; the same as {@code arm(code, PairingMode.LEGACY_V1,
+   * ttl)}.
+   *
+   * @throws IllegalArgumentException if {@code ttl} is not positive
+   */
+  public void armLegacyV1(PairingCode code, Duration ttl) {
+    arm(code, PairingMode.LEGACY_V1, ttl);
   }
 
   /** Drops the armed code, if any. */
@@ -90,6 +109,6 @@ public final class PairingGate {
   @Override
   public String toString() {
     ArmedCode current = armed.get();
-    return current == null ? "PairingGate[disarmed]" : "PairingGate[armed for " + current.flavor() + "]";
+    return current == null ? "PairingGate[disarmed]" : "PairingGate[armed for " + current.flavor().mode() + "]";
   }
 }

@@ -178,7 +178,7 @@ final class Spake2 {
     if (!valid) {
       throw new IllegalArgumentException("a pairing code must be exactly six ASCII digits");
     }
-    byte[] okm = Pair2Primitives.hkdf(W_SALT, ascii(code), W_INFO, W_OKM_LENGTH);
+    byte[] okm = KeySchedule.hkdf(W_SALT, ascii(code), W_INFO, W_OKM_LENGTH);
     try {
       return new BigInteger(1, okm).mod(ORDER);
     } finally {
@@ -221,18 +221,18 @@ final class Spake2 {
     byte[] tt = transcript(identityA, identityB, pA, pB, kBytes, wBytes);
     Arrays.fill(wBytes, (byte) 0);
 
-    byte[] hash = Pair2Primitives.sha256(tt);
+    byte[] hash = KeySchedule.sha256(tt);
     byte[] ke = Arrays.copyOfRange(hash, 0, HALF_KEY_LENGTH);
     byte[] ka = Arrays.copyOfRange(hash, HALF_KEY_LENGTH, 2 * HALF_KEY_LENGTH);
     Arrays.fill(hash, (byte) 0);
     byte[] kc =
-        Pair2Primitives.hkdf(
-            new byte[0], ka, Pair2Primitives.concat(CONFIRMATION_INFO, aad), 2 * HALF_KEY_LENGTH);
+        KeySchedule.hkdf(
+            new byte[0], ka, KeySchedule.concat(CONFIRMATION_INFO, aad), 2 * HALF_KEY_LENGTH);
     byte[] kcA = Arrays.copyOfRange(kc, 0, HALF_KEY_LENGTH);
     byte[] kcB = Arrays.copyOfRange(kc, HALF_KEY_LENGTH, 2 * HALF_KEY_LENGTH);
     Arrays.fill(kc, (byte) 0);
-    byte[] cA = Pair2Primitives.hmac(kcA, tt);
-    byte[] cB = Pair2Primitives.hmac(kcB, tt);
+    byte[] cA = KeySchedule.hmac(kcA, tt);
+    byte[] cB = KeySchedule.hmac(kcB, tt);
     return new Keys(role, kBytes, tt, ke, ka, kcA, kcB, cA, cB);
   }
 
@@ -285,7 +285,8 @@ final class Spake2 {
     }
   }
 
-  private static BigInteger randomScalar(SecureRandom random) {
+  /** A scalar uniform in [1, n−1]: x or y. */
+  static BigInteger randomScalar(SecureRandom random) {
     Objects.requireNonNull(random, "random");
     return BigIntegers.createRandomInRange(BigInteger.ONE, ORDER.subtract(BigInteger.ONE), random);
   }
@@ -361,6 +362,11 @@ final class Spake2 {
     /** cB = HMAC(KcB, TT). */
     byte[] cB() {
       return cB;
+    }
+
+    /** Overwrites the secret values (K, TT, Ke, Ka, KcA, KcB) with zeros once they are used. */
+    void wipe() {
+      KeySchedule.wipe(k, tt, ke, ka, kcA, kcB);
     }
 
     /** The MAC this party sends: cA for A, cB for B. */

@@ -21,30 +21,44 @@
  * connection gets fresh ephemeral keys. Every X25519 result is checked against all zero, so
  * low-order public keys are refused.
  *
- * <p><b>Pairing v1 (PROTOCOL.md §6.1) can be broken by offline guessing, and the wire format cannot
- * fix it.</b> Any client that connects while a code is armed receives {@code pair_offer}, which
- * contains a ciphertext under a key derived from the code. The PBKDF2 salt is a constant, so the
- * PSKs of all 10<sup>6</sup> codes can be computed once, in advance, for every server; testing all
- * of them against the ciphertext then takes about a second, after which the attacker can send a
- * valid {@code pair_finish} and be trusted. This library limits the damage within v1:
+ * <p><b>Pairing v2 ({@link dev.opendesk.auth.PairingMode#V2}, the default, PAIRING-V2.md)</b> runs
+ * SPAKE2 (RFC 9382, P-256) inside a three-message handshake that also carries X25519 ephemerals and
+ * the encrypted static keys. Nothing on the wire lets anyone test codes offline: a connection is
+ * one online guess, checked by key-confirmation MACs before either side opens or sends anything
+ * that depends on the code, and the code is consumed by that attempt, so an attacker's chance per
+ * armed code is 10<sup>-6</sup>. Points are validated (65 bytes, prefix {@code 04}, coordinates
+ * below p, on the curve) and K must not be the identity.
+ *
+ * <p><b>Pairing v1 ({@link dev.opendesk.auth.PairingMode#LEGACY_V1}, PROTOCOL.md §6.1) can be
+ * broken by offline guessing, and its wire format cannot fix it.</b> Any client that connects while
+ * a v1 code is armed receives {@code pair_offer}, which contains a ciphertext under a key derived
+ * from the code. The PBKDF2 salt is a constant, so the PSKs of all 10<sup>6</sup> codes can be
+ * computed once, in advance, for every server; testing all of them against the ciphertext then
+ * takes about a second, after which the attacker can send a valid {@code pair_finish} and be
+ * trusted. Use it only to pair with older opendesk peers that cannot do v2. This library limits the
+ * damage:
  *
  * <ul>
+ *   <li>a code is armed for exactly one mode, and v1 only on explicit request; a hello of the other
+ *       mode consumes the code and fails with {@code unsupported}, and a v2 client never falls back
+ *       to v1 by itself, so an attacker cannot downgrade a v2 pairing;
  *   <li>a code is one-shot: the first pairing attempt consumes it, whatever the outcome, so an
  *       attacker gets at most one offer per code, and a legitimate user whose attempt was stolen
  *       sees the pairing fail;
  *   <li>the server gives up on a client that does not send {@code pair_finish} within the step
  *       timeout (default 10 s), so the attacker must finish the guessing within it;
- *   <li>codes are short-lived ({@link dev.opendesk.auth.PairingGate#armLegacyV1}'s time to live);
+ *   <li>codes are short-lived ({@link dev.opendesk.auth.PairingGate#arm(dev.opendesk.auth.PairingCode,
+ *       dev.opendesk.auth.PairingMode, java.time.Duration)}'s time to live);
  *   <li>a {@link dev.opendesk.auth.PairingApprover} decides before a newly paired key is trusted:
  *       applications should show the peer's fingerprint on both devices and let the user confirm
- *       that they match. Nothing the new peer sends is delivered before it agrees.
+ *       that they match (for legacy codes this is the real protection). Nothing the new peer sends
+ *       is delivered before it agrees.
  * </ul>
  *
- * <p>In every pairing flavour a peer's key is written to the trust store only after the peer's
- * first encrypted frame has opened under the new session keys (proving it holds its static
- * private key) and the approver agreed. A pairing that resists offline guessing (a PAKE,
- * PAIRING-V2.md) is negotiated as a separate flavour beside v1; v1 stays available as a legacy
- * mode for older peers.
+ * <p>In both modes a peer's key is written to the trust store only after the peer's first
+ * encrypted frame has opened under the new session keys (proving it holds its static private key,
+ * so a key merely forwarded by a man in the middle is never stored) and the approver agreed; a
+ * failed pairing never writes trust.
  *
  * <p>Secrets: MACs and keys are compared in constant time, ephemeral private keys and derived
  * handshake keys are zeroed once used, and no key material is ever logged (fingerprints are).

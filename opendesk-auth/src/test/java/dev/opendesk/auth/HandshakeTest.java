@@ -17,8 +17,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Pairing and authentication end to end over {@link LoopbackConnection}, and their failure modes. */
+/**
+ * Pairing (both modes) and authentication end to end over {@link LoopbackConnection}, and their
+ * failure modes. Pairing v2's own downgrade, vector and attack tests are in {@link
+ * PairingV2HandshakeTest}.
+ */
 class HandshakeTest {
 
   private static final PairingCode CODE = PairingCode.parse("424242");
@@ -38,16 +44,17 @@ class HandshakeTest {
     assertThat(Await.result(client.connection().receive())).isNotEmpty();
   }
 
-  @Test
-  void pairThenReconnectWithTheStoredKeys() throws IOException {
+  @ParameterizedTest
+  @EnumSource(PairingMode.class)
+  void pairThenReconnectWithTheStoredKeys(PairingMode mode) throws IOException {
     TrustedPeers serverTrust = TrustedPeers.open(home.resolve("server/trusted-peers.json"));
     TrustedPeers clientTrust = TrustedPeers.open(home.resolve("client/trusted-peers.json"));
     PairingGate pairing = new PairingGate();
-    pairing.armLegacyV1(CODE, Duration.ofMinutes(1));
+    pairing.arm(CODE, mode, Duration.ofMinutes(1));
 
     LoopbackConnection.Pair first = LoopbackConnection.pair();
     CompletableFuture<Session> served = handshake.serve(first.second(), serverIdentity, serverTrust, pairing);
-    Session client = Await.result(handshake.pairClient(first.first(), clientIdentity, CODE, clientTrust));
+    Session client = Await.result(handshake.pairClient(first.first(), clientIdentity, CODE, clientTrust, mode));
     Session server = Await.result(served);
     exchangeHellos(client, server);
     Await.result(client.trusted());
@@ -69,12 +76,13 @@ class HandshakeTest {
     exchangeHellos(clientAgain, serverAgain);
   }
 
-  @Test
-  void trustIsWrittenOnlyAfterThePeersFirstFrameHasOpened() throws IOException {
+  @ParameterizedTest
+  @EnumSource(PairingMode.class)
+  void trustIsWrittenOnlyAfterThePeersFirstFrameHasOpened(PairingMode mode) throws IOException {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
-    Session client = Await.result(handshake.pairClient(link.first(), clientIdentity, CODE));
+    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust, mode);
+    Session client = Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, null, mode));
     Session server = Await.result(served);
 
     assertThat(serverTrust.list()).isEmpty();
@@ -87,8 +95,9 @@ class HandshakeTest {
     assertThat(serverTrust.isTrusted(clientIdentity.publicKey())).isTrue();
   }
 
-  @Test
-  void approverSeesTheFingerprintAndNameBeforeTheFirstFrameIsDelivered() {
+  @ParameterizedTest
+  @EnumSource(PairingMode.class)
+  void approverSeesTheFingerprintAndNameBeforeTheFirstFrameIsDelivered(PairingMode mode) {
     AtomicReference<PairingRequest> seen = new AtomicReference<>();
     CompletableFuture<Boolean> answer = new CompletableFuture<>();
     Handshake approving = TestKeys.fast().approver(request -> {
@@ -96,8 +105,8 @@ class HandshakeTest {
       return answer;
     }).build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = approving.pairServer(link.second(), serverIdentity, CODE);
-    Session client = Await.result(handshake.pairClient(link.first(), clientIdentity, CODE));
+    CompletableFuture<Session> served = approving.pairServer(link.second(), serverIdentity, CODE, null, mode);
+    Session client = Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, null, mode));
     Session server = Await.result(served);
 
     Await.result(client.connection().send(Messages.hello(Role.CLIENT, "laptop", "Alice's laptop")));
@@ -113,14 +122,15 @@ class HandshakeTest {
     assertThat(Await.result(firstFrame)).isNotEmpty();
   }
 
-  @Test
-  void refusedPairingClosesTheConnectionAndStoresNothing() throws IOException {
+  @ParameterizedTest
+  @EnumSource(PairingMode.class)
+  void refusedPairingClosesTheConnectionAndStoresNothing(PairingMode mode) throws IOException {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     Handshake refusing = TestKeys.fast()
         .approver(request -> CompletableFuture.completedFuture(false)).build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = refusing.pairServer(link.second(), serverIdentity, CODE, serverTrust);
-    Session client = Await.result(handshake.pairClient(link.first(), clientIdentity, CODE));
+    CompletableFuture<Session> served = refusing.pairServer(link.second(), serverIdentity, CODE, serverTrust, mode);
+    Session client = Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, null, mode));
     Session server = Await.result(served);
 
     Await.result(client.connection().send(Messages.hello(Role.CLIENT, "mallory", "")));
@@ -134,30 +144,33 @@ class HandshakeTest {
     assertThat(serverTrust.list()).isEmpty();
   }
 
-  @Test
-  void aFailedAttemptConsumesTheCode() {
+  @ParameterizedTest
+  @EnumSource(PairingMode.class)
+  void aFailedAttemptConsumesTheCode(PairingMode mode) {
     PairingGate pairing = new PairingGate();
-    pairing.armLegacyV1(CODE, Duration.ofMinutes(1));
+    pairing.arm(CODE, mode, Duration.ofMinutes(1));
 
     LoopbackConnection.Pair first = LoopbackConnection.pair();
     CompletableFuture<Session> served = handshake.serve(first.second(), serverIdentity, TrustedPeers.inMemory(), pairing);
-    assertThat(Await.reason(handshake.pairClient(first.first(), clientIdentity, OTHER_CODE)))
+    assertThat(Await.reason(handshake.pairClient(first.first(), clientIdentity, OTHER_CODE, null, mode)))
         .isEqualTo(AuthFailureException.Reason.WRONG_CODE);
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
 
     LoopbackConnection.Pair second = LoopbackConnection.pair();
     CompletableFuture<Session> servedAgain =
         handshake.serve(second.second(), serverIdentity, TrustedPeers.inMemory(), pairing);
-    CompletableFuture<Session> retry = handshake.pairClient(second.first(), clientIdentity, CODE);
+    CompletableFuture<Session> retry = handshake.pairClient(second.first(), clientIdentity, CODE, null, mode);
 
     assertThat(Await.failure(servedAgain)).hasMessageContaining("no pairing code is armed");
-    assertThat(Await.reason(retry)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
+    // The server just closes; a v2 client reads that as "no v2 here" (PAIRING-V2.md, client step 2).
+    assertThat(Await.reason(retry)).isEqualTo(
+        mode == PairingMode.V2 ? AuthFailureException.Reason.UNSUPPORTED : AuthFailureException.Reason.PROTOCOL);
   }
 
   @Test
   void anExpiredCodeRefusesPairing() {
     PairingGate pairing = new PairingGate();
-    pairing.armLegacyV1(CODE, Duration.ofMillis(1));
+    pairing.arm(CODE, Duration.ofMillis(1));
     Await.until(() -> !pairing.isArmed());
 
     LoopbackConnection.Pair link = LoopbackConnection.pair();
@@ -172,7 +185,7 @@ class HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     serverTrust.put(TrustedPeer.of(clientIdentity.publicKey(), "laptop"));
     PairingGate pairing = new PairingGate();
-    pairing.armLegacyV1(CODE, Duration.ofMinutes(1));
+    pairing.arm(CODE, Duration.ofMinutes(1));
     LoopbackConnection.Pair link = LoopbackConnection.pair();
 
     CompletableFuture<Session> served = handshake.serve(link.second(), serverIdentity, serverTrust, pairing);
@@ -189,7 +202,7 @@ class HandshakeTest {
     CompletableFuture<Session> client = handshake.pairClient(link.first(), clientIdentity, CODE);
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
-    assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
+    assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.UNSUPPORTED);
   }
 
   @Test
@@ -206,7 +219,7 @@ class HandshakeTest {
   @Test
   void untrustedClientIsRefusedEvenWhileACodeIsArmed() {
     PairingGate pairing = new PairingGate();
-    pairing.armLegacyV1(CODE, Duration.ofMinutes(1));
+    pairing.arm(CODE, Duration.ofMinutes(1));
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served = handshake.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), pairing);
 
@@ -242,7 +255,7 @@ class HandshakeTest {
   void theServerGivesUpOnAClientThatNeverSendsPairFinish() {
     Handshake quick = TestKeys.fast().stepTimeout(Duration.ofMillis(300)).build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = quick.pairServer(link.second(), serverIdentity, CODE);
+    CompletableFuture<Session> served = quick.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
 
     Await.result(link.first().send(Messages.map("v", 1, "kind", "pair_hello", "e", Identity.generate().publicKey())));
     assertThat(Await.result(link.first().receive())).isNotEmpty(); // pair_offer: an attacker could now guess offline
@@ -274,8 +287,8 @@ class HandshakeTest {
         return TestKeys.cachedPsk(code);
       }).build();
       LoopbackConnection.Pair link = LoopbackConnection.pair();
-      CompletableFuture<Session> served = onPool.pairServer(link.second(), serverIdentity, CODE);
-      Await.result(onPool.pairClient(link.first(), clientIdentity, CODE));
+      CompletableFuture<Session> served = onPool.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
+      Await.result(onPool.pairClient(link.first(), clientIdentity, CODE, null, PairingMode.LEGACY_V1));
       Await.result(served);
 
       assertThat(pskThreads).hasSize(2).containsOnly("test-handshake-pool");

@@ -83,7 +83,7 @@ class LowOrderPointTest {
   @MethodSource("lowOrderPoints")
   void pairingServerRefusesItWithoutSendingAnOffer(String hex) {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE);
+    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
 
     Await.result(link.first().send(map("v", 1, "kind", "pair_hello", "e", point(hex))));
 
@@ -95,7 +95,7 @@ class LowOrderPointTest {
   @MethodSource("lowOrderPoints")
   void pairingClientRefusesItAsTheServerEphemeral(String hex) {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> client = handshake.pairClient(link.first(), clientIdentity, CODE);
+    CompletableFuture<Session> client = handshake.pairClient(link.first(), clientIdentity, CODE, null, PairingMode.LEGACY_V1);
     Await.result(link.second().receive());
 
     Await.result(link.second().send(map("v", 1, "kind", "pair_offer", "e", point(hex), "ct", new byte[48])));

@@ -93,7 +93,7 @@ class MalformedHandshakeTest {
   @MethodSource("brokenPairFinishes")
   void serverRefusesABrokenPairFinish(String name, byte[] message) {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE);
+    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
     Await.result(link.first().send(map("v", 1, "kind", "pair_hello", "e", KEY)));
     Await.result(link.first().receive());
 
@@ -122,7 +122,7 @@ class MalformedHandshakeTest {
   @MethodSource("brokenPairOffers")
   void clientRefusesABrokenPairOffer(String name, byte[] message) {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> client = handshake.pairClient(link.first(), clientIdentity, CODE);
+    CompletableFuture<Session> client = handshake.pairClient(link.first(), clientIdentity, CODE, null, PairingMode.LEGACY_V1);
     Await.result(link.second().receive());
 
     Await.result(link.second().send(message));

@@ -68,8 +68,8 @@ final class Pair2Exchange {
     Spake2.Keys serverSpake;
     Pair2KeySchedule clientSchedule;
     Pair2KeySchedule serverSchedule;
-    Pair2KeySchedule.SessionKeys clientSession;
-    Pair2KeySchedule.SessionKeys serverSession;
+    KeySchedule.SessionKeys clientSession;
+    KeySchedule.SessionKeys serverSession;
     byte[] clientSawServerStatic;
     byte[] serverSawClientStatic;
     byte[] ee;
@@ -101,10 +101,10 @@ final class Pair2Exchange {
    */
   static Outcome run(Setup setup, BiFunction<Integer, byte[], byte[]> tamper) {
     Outcome out = new Outcome();
-    byte[] ec = Pair2Primitives.x25519PublicKey(setup.clientEphemeral());
-    byte[] es = Pair2Primitives.x25519PublicKey(setup.serverEphemeral());
-    byte[] sc = Pair2Primitives.x25519PublicKey(setup.clientStatic());
-    byte[] ss = Pair2Primitives.x25519PublicKey(setup.serverStatic());
+    byte[] ec = KeySchedule.publicKey(setup.clientEphemeral());
+    byte[] es = KeySchedule.publicKey(setup.serverEphemeral());
+    byte[] sc = KeySchedule.publicKey(setup.clientStatic());
+    byte[] ss = KeySchedule.publicKey(setup.serverStatic());
 
     // Client 1: the code is checked before any I/O.
     Spake2 clientSpake =

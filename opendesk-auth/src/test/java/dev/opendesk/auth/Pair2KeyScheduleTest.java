@@ -41,10 +41,10 @@ class Pair2KeyScheduleTest {
 
   @Test
   void fixedKeysArePairJsonsKeys() {
-    assertThat(Pair2Primitives.x25519PublicKey(EC_PRIVATE)).isEqualTo(EC);
-    assertThat(Pair2Primitives.x25519PublicKey(ES_PRIVATE)).isEqualTo(ES);
-    assertThat(Pair2Primitives.x25519PublicKey(SC_PRIVATE)).isEqualTo(SC);
-    assertThat(Pair2Primitives.x25519PublicKey(SS_PRIVATE)).isEqualTo(SS);
+    assertThat(KeySchedule.publicKey(EC_PRIVATE)).isEqualTo(EC);
+    assertThat(KeySchedule.publicKey(ES_PRIVATE)).isEqualTo(ES);
+    assertThat(KeySchedule.publicKey(SC_PRIVATE)).isEqualTo(SC);
+    assertThat(KeySchedule.publicKey(SS_PRIVATE)).isEqualTo(SS);
   }
 
   @Test
@@ -85,10 +85,10 @@ class Pair2KeyScheduleTest {
   @Test
   void h1AndK1MatchTheVectors() {
     Pair2KeySchedule schedule = vectorSchedule();
-    assertThat(Pair2Primitives.sha256(hex("/h1/input_hex"))).isEqualTo(hex("/h1/sha256_hex"));
+    assertThat(KeySchedule.sha256(hex("/h1/input_hex"))).isEqualTo(hex("/h1/sha256_hex"));
     assertThat(schedule.h1()).isEqualTo(hex("/h1/sha256_hex"));
     assertThat(schedule.k1()).isEqualTo(hex("/k1/key_hex"));
-    assertThat(Pair2Primitives.concat(hex("/dh/ee_hex"), hex("/Ke_hex")))
+    assertThat(KeySchedule.concat(hex("/dh/ee_hex"), hex("/Ke_hex")))
         .isEqualTo(hex("/k1/hkdf_ikm_hex"));
   }
 
@@ -102,7 +102,7 @@ class Pair2KeyScheduleTest {
   @Test
   void h2AndK2MatchTheVectors() {
     Pair2KeySchedule schedule = afterOffer();
-    assertThat(Pair2Primitives.sha256(hex("/h2/input_hex"))).isEqualTo(hex("/h2/sha256_hex"));
+    assertThat(KeySchedule.sha256(hex("/h2/input_hex"))).isEqualTo(hex("/h2/sha256_hex"));
     assertThat(schedule.h2()).isEqualTo(hex("/h2/sha256_hex"));
     assertThat(schedule.k2()).isEqualTo(hex("/k2/key_hex"));
   }
@@ -116,20 +116,20 @@ class Pair2KeyScheduleTest {
 
   @Test
   void transcriptMatchesTheVector() {
-    assertThat(Pair2Primitives.sha256(hex("/transcript/input_hex")))
+    assertThat(KeySchedule.sha256(hex("/transcript/input_hex")))
         .isEqualTo(hex("/transcript/sha256_hex"));
     assertThat(afterFinish().transcript()).isEqualTo(hex("/transcript/sha256_hex"));
   }
 
   @Test
   void sessionKeysMatchTheVectors() {
-    Pair2KeySchedule.SessionKeys keys =
+    KeySchedule.SessionKeys keys =
         afterFinish().sessionKeys(hex("/dh/se_hex"), hex("/dh/es_hex"));
     assertThat(keys.c2s()).isEqualTo(hex("/c2s_key_hex"));
     assertThat(keys.s2c()).isEqualTo(hex("/s2c_key_hex"));
-    assertThat(Pair2Primitives.concat(keys.c2s(), keys.s2c()))
+    assertThat(KeySchedule.concat(keys.c2s(), keys.s2c()))
         .isEqualTo(hex("/session_hkdf/okm_hex"));
-    assertThat(Pair2Primitives.concat(hex("/dh/ee_hex"), hex("/dh/se_hex"), hex("/dh/es_hex"),
+    assertThat(KeySchedule.concat(hex("/dh/ee_hex"), hex("/dh/se_hex"), hex("/dh/es_hex"),
         hex("/Ke_hex"))).isEqualTo(hex("/session_hkdf/ikm_hex"));
   }
 

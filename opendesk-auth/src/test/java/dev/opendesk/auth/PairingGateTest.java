@@ -31,6 +31,34 @@ class PairingGateTest {
   }
 
   @Test
+  void armWithoutAModeArmsPairingV2() {
+    PairingGate gate = new PairingGate();
+    gate.arm(CODE, Duration.ofMinutes(1));
+
+    assertThat(gate.take().flavor().mode()).isEqualTo(PairingMode.V2);
+  }
+
+  @Test
+  void aCodeIsArmedForExactlyTheGivenMode() {
+    PairingGate gate = new PairingGate();
+    gate.arm(CODE, PairingMode.LEGACY_V1, Duration.ofMinutes(1));
+
+    assertThat(gate.take().flavor()).isEqualTo(PairingFlavor.V1);
+  }
+
+  @Test
+  void armingAgainReplacesTheCodeAndItsMode() {
+    PairingGate gate = new PairingGate();
+    gate.arm(CODE, PairingMode.LEGACY_V1, Duration.ofMinutes(1));
+    gate.arm(PairingCode.parse("654321"), Duration.ofMinutes(1));
+
+    PairingGate.ArmedCode taken = gate.take();
+    assertThat(taken.code()).isEqualTo(PairingCode.parse("654321"));
+    assertThat(taken.flavor().mode()).isEqualTo(PairingMode.V2);
+    assertThat(gate.take()).isNull();
+  }
+
+  @Test
   void disarmDropsTheCode() {
     PairingGate gate = new PairingGate();
     gate.armLegacyV1(CODE, Duration.ofMinutes(1));

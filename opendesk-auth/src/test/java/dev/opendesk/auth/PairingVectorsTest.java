@@ -9,7 +9,7 @@ import dev.opendesk.protocol.LoopbackConnection;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** PROTOCOL.md §6.1 against vectors/psk.json and vectors/pair.json, byte for byte. */
+/** PROTOCOL.md §6.1 (legacy v1 pairing) against vectors/psk.json and vectors/pair.json, byte for byte. */
 class PairingVectorsTest {
 
   private static final JsonNode PAIR = Vectors.load("pair.json");
@@ -91,8 +91,8 @@ class PairingVectorsTest {
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     RecordingConnection serverEnd = new RecordingConnection(link.second());
 
-    CompletableFuture<Session> serverSession = serverHandshake().pairServer(serverEnd, server(), CODE);
-    CompletableFuture<Session> clientSession = clientHandshake().pairClient(clientEnd, client(), CODE);
+    CompletableFuture<Session> serverSession = serverHandshake().pairServer(serverEnd, server(), CODE, null, PairingMode.LEGACY_V1);
+    CompletableFuture<Session> clientSession = clientHandshake().pairClient(clientEnd, client(), CODE, null, PairingMode.LEGACY_V1);
     Session s = Await.result(serverSession);
     Session c = Await.result(clientSession);
 
@@ -110,8 +110,8 @@ class PairingVectorsTest {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     RecordingConnection serverEnd = new RecordingConnection(link.second());
-    CompletableFuture<Session> serverSession = serverHandshake().pairServer(serverEnd, server(), CODE);
-    Session c = Await.result(clientHandshake().pairClient(clientEnd, client(), CODE));
+    CompletableFuture<Session> serverSession = serverHandshake().pairServer(serverEnd, server(), CODE, null, PairingMode.LEGACY_V1);
+    Session c = Await.result(clientHandshake().pairClient(clientEnd, client(), CODE, null, PairingMode.LEGACY_V1));
     Session s = Await.result(serverSession);
 
     JsonNode session = ENCRYPTED.get("pair_session");
@@ -136,9 +136,10 @@ class PairingVectorsTest {
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     RecordingConnection serverEnd = new RecordingConnection(link.second());
 
-    CompletableFuture<Session> serverSession = serverHandshake().pairServer(serverEnd, server(), CODE);
+    CompletableFuture<Session> serverSession = serverHandshake().pairServer(serverEnd, server(), CODE, null, PairingMode.LEGACY_V1);
     CompletableFuture<Session> clientSession =
-        clientHandshake().pairClient(clientEnd, client(), PairingCode.parse(wrong.get("client_code").asText()));
+        clientHandshake().pairClient(
+            clientEnd, client(), PairingCode.parse(wrong.get("client_code").asText()), null, PairingMode.LEGACY_V1);
 
     assertThat(Await.reason(clientSession)).isEqualTo(AuthFailureException.Reason.WRONG_CODE);
     assertThat(Await.reason(serverSession)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
@@ -151,7 +152,7 @@ class PairingVectorsTest {
   void serverRejectsARoguePairFinishWithWrongCode() {
     JsonNode messages = PAIR.at("/wrong_code_server_side/messages");
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> serverSession = serverHandshake().pairServer(link.second(), server(), CODE);
+    CompletableFuture<Session> serverSession = serverHandshake().pairServer(link.second(), server(), CODE, null, PairingMode.LEGACY_V1);
 
     Await.result(link.first().send(hex(messages.get(0).get("msgpack_hex"))));
     assertThat(hex(Await.result(link.first().receive()))).isEqualTo(message(messages, 1));

@@ -35,7 +35,7 @@ class ReadmeExampleTest {
 
     PairingGate pairing = new PairingGate();
     PairingCode code = PairingCode.random();
-    pairing.armLegacyV1(code, Duration.ofMinutes(2));
+    pairing.arm(code, Duration.ofMinutes(2));
     String typedCode = code.digits();
 
     LoopbackConnection.Pair first = LoopbackConnection.pair();
@@ -59,5 +59,29 @@ class ReadmeExampleTest {
 
     assertThat(again.remoteFingerprint()).isEqualTo(serverIdentity.fingerprint());
     assertThat(Await.result(servedAgain).remotePublicKey()).isEqualTo(identity.publicKey());
+  }
+
+  /** docs/readme/pairing-v2.md, "Pairing with older opendesk peers": both sides in legacy mode. */
+  @Test
+  void legacyPairingAsTheReadmeShows() throws IOException {
+    Identity identity = Identity.loadOrCreate(home.resolve("server/identity.key"));
+    TrustedPeers trusted = TrustedPeers.open(home.resolve("server/trusted-peers.json"));
+    Identity clientIdentity = Identity.loadOrCreate(home.resolve("client/identity.key"));
+    TrustedPeers clientTrusted = TrustedPeers.open(home.resolve("client/trusted-peers.json"));
+    Handshake handshake = TestKeys.fast().build();
+    LoopbackConnection.Pair link = LoopbackConnection.pair();
+
+    PairingGate pairing = new PairingGate();
+    PairingCode code = PairingCode.random();
+    pairing.arm(code, PairingMode.LEGACY_V1, Duration.ofMinutes(2));  // older clients only
+    String typedCode = code.digits();
+    CompletableFuture<Session> served = handshake.serve(link.second(), identity, trusted, pairing);
+    Connection connection = link.first();
+    Session paired = handshake.pairClient(
+        connection, clientIdentity, PairingCode.parse(typedCode), clientTrusted, PairingMode.LEGACY_V1).join();
+    Session session = served.join();
+
+    assertThat(paired.remotePublicKey()).isEqualTo(identity.publicKey());
+    assertThat(session.remotePublicKey()).isEqualTo(clientIdentity.publicKey());
   }
 }

@@ -45,7 +45,7 @@ class Spake2Test {
 
   @Test
   void passwordScalarIsTheReducedHkdfOutput() {
-    byte[] okm = Pair2Primitives.hkdf(ascii("opendesk-pair2-w"), ascii("123456"),
+    byte[] okm = KeySchedule.hkdf(ascii("opendesk-pair2-w"), ascii("123456"),
         ascii("SPAKE2-P256"), 40);
     assertThat(okm).isEqualTo(hex("/w/hkdf_okm_hex"));
     assertThat(Spake2.passwordScalar("123456")).isEqualTo(new BigInteger(1, okm).mod(Spake2.ORDER));
@@ -90,7 +90,7 @@ class Spake2Test {
     for (int i = 1; i < 1000; i++) {
       byte[] candidate = new byte[0];
       for (int block = i; candidate.length < size; block++) {
-        candidate = Pair2Primitives.concat(candidate, iteratedSha256(ascii(seed), block));
+        candidate = KeySchedule.concat(candidate, iteratedSha256(ascii(seed), block));
       }
       candidate = Arrays.copyOf(candidate, size);
       candidate[0] = (byte) ((candidate[0] & 1) | 2);
@@ -109,7 +109,7 @@ class Spake2Test {
   private static byte[] iteratedSha256(byte[] seed, int times) {
     byte[] h = seed;
     for (int i = 0; i < times; i++) {
-      h = Pair2Primitives.sha256(h);
+      h = KeySchedule.sha256(h);
     }
     return h;
   }
@@ -174,11 +174,11 @@ class Spake2Test {
 
   @Test
   void confirmationKeysUseTheDocumentedHkdfInfo() {
-    byte[] info = Pair2Primitives.concat(ascii("ConfirmationKeys"), hex("/AAD_hex"));
+    byte[] info = KeySchedule.concat(ascii("ConfirmationKeys"), hex("/AAD_hex"));
     assertThat(info).isEqualTo(hex("/confirmation_hkdf/info_hex"));
-    assertThat(Pair2Primitives.hkdf(new byte[0], hex("/Ka_hex"), info, 32))
+    assertThat(KeySchedule.hkdf(new byte[0], hex("/Ka_hex"), info, 32))
         .isEqualTo(hex("/confirmation_hkdf/okm_hex"));
-    assertThat(Pair2Primitives.sha256(hex("/TT_hex"))).isEqualTo(hex("/hash_TT_hex"));
+    assertThat(KeySchedule.sha256(hex("/TT_hex"))).isEqualTo(hex("/hash_TT_hex"));
   }
 
   @Test

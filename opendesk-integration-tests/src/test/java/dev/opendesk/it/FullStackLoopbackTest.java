@@ -6,6 +6,7 @@ import dev.opendesk.auth.Handshake;
 import dev.opendesk.auth.Identity;
 import dev.opendesk.auth.PairingCode;
 import dev.opendesk.auth.PairingGate;
+import dev.opendesk.auth.PairingMode;
 import dev.opendesk.auth.Session;
 import dev.opendesk.auth.TrustedPeers;
 import dev.opendesk.peer.Dispatcher;
@@ -15,7 +16,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 
 /** The layers together, in-process: pairing, trust, reconnect with auth, and calls that see the peer's key. */
@@ -30,14 +32,15 @@ class FullStackLoopbackTest {
       .unary("whoami", (ctx, params) -> Map.of("key", ctx.remotePublicKey(), "echo", params.get("data")))
       .build();
 
-  @Test
-  void pairThenReconnectAndCallWithTheAuthenticatedKey() throws Exception {
+  @ParameterizedTest
+  @EnumSource(PairingMode.class)
+  void pairThenReconnectAndCallWithTheAuthenticatedKey(PairingMode mode) throws Exception {
     PairingCode code = PairingCode.random();
     PairingGate gate = new PairingGate();
-    gate.armLegacyV1(code, Duration.ofMinutes(1));
+    gate.arm(code, mode, Duration.ofMinutes(1));
 
     byte[] serverKey;
-    try (Connected paired = connect(gate, server -> handshake.pairClient(server, clientIdentity, code, clientTrust))) {
+    try (Connected paired = connect(gate, server -> handshake.pairClient(server, clientIdentity, code, clientTrust, mode))) {
       assertThat(paired.clientSession.isPairing()).isTrue();
       assertWhoAmI(paired.client);
       paired.clientSession.trusted().get(10, TimeUnit.SECONDS);
