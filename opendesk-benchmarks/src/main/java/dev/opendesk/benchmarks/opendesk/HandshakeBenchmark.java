@@ -3,6 +3,7 @@ package dev.opendesk.benchmarks.opendesk;
 import dev.opendesk.auth.Handshake;
 import dev.opendesk.auth.Identity;
 import dev.opendesk.auth.PairingCode;
+import dev.opendesk.auth.PairingMode;
 import dev.opendesk.auth.Session;
 import dev.opendesk.auth.TrustedPeers;
 import dev.opendesk.protocol.LoopbackConnection;
@@ -15,6 +16,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,8 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code auth}: a reconnect (PROTOCOL.md §6.2), handshakes/s;
- *   <li>{@code pairing}: a v1 pairing with a 6-digit code (§6.1), ms per pairing, dominated by
- *       PBKDF2-HMAC-SHA256 with 200 000 iterations on each side.
+ *   <li>{@code pairing}: a pairing with a 6-digit code, ms per pairing: {@code V2} (the default,
+ *       PAIRING-V2.md, SPAKE2) and {@code LEGACY_V1} (§6.1, dominated by PBKDF2-HMAC-SHA256 with
+ *       200 000 iterations on each side).
  * </ul>
  *
  * Each ends with both sessions' encrypted connections open, then closes them.
@@ -53,7 +56,19 @@ public class HandshakeBenchmark {
     serverTrust = TrustedPeers.inMemory();
     serverTrust.add(client.publicKey(), "bench client", "");
     check(auth());
-    check(pairing());
+    for (PairingMode mode : PairingMode.values()) {
+      Pairing pairing = new Pairing();
+      pairing.mode = mode;
+      check(pairing(pairing));
+    }
+  }
+
+  /** Which pairing; a separate state so that only {@code pairing} runs once per mode. */
+  @State(Scope.Benchmark)
+  public static class Pairing {
+    /** The pairing flavour. */
+    @Param({"V2", "LEGACY_V1"})
+    public PairingMode mode;
   }
 
   /** One authentication handshake. */
@@ -67,15 +82,16 @@ public class HandshakeBenchmark {
     return finish(clientSide, serverSide);
   }
 
-  /** One v1 pairing. */
+  /** One pairing. */
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
-  public Session pairing() throws Exception {
+  public Session pairing(Pairing pairing) throws Exception {
     PairingCode code = PairingCode.random();
     LoopbackConnection.Pair pair = LoopbackConnection.pair();
-    CompletableFuture<Session> serverSide = handshake.pairServer(pair.second(), server, code);
-    CompletableFuture<Session> clientSide = handshake.pairClient(pair.first(), client, code);
+    CompletableFuture<Session> serverSide =
+        handshake.pairServer(pair.second(), server, code, null, pairing.mode);
+    CompletableFuture<Session> clientSide = handshake.pairClient(pair.first(), client, code, null, pairing.mode);
     return finish(clientSide, serverSide);
   }
 

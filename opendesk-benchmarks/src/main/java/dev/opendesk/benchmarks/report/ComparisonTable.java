@@ -191,7 +191,16 @@ public final class ComparisonTable {
       }
     }
     rows.add(new Row("auth handshake (both sides, in memory)", Metric.OPS_PER_S, 0, new Select("HandshakeBenchmark.auth"), null, null));
-    rows.add(new Row("pairing (both sides, in memory)", Metric.MS_PER_OP, 0, new Select("HandshakeBenchmark.pairing"), null, null));
+    for (String mode : List.of("V2", "LEGACY_V1")) {
+      rows.add(
+          new Row(
+              "pairing " + mode + " (both sides, in memory)",
+              Metric.MS_PER_OP,
+              0,
+              new Select("HandshakeBenchmark.pairing", "mode", mode),
+              null,
+              null));
+    }
     return rows;
   }
 
