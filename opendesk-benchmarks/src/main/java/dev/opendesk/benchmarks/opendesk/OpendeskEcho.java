@@ -1,0 +1,131 @@
+package dev.opendesk.benchmarks.opendesk;
+
+import dev.opendesk.auth.Handshake;
+import dev.opendesk.auth.Identity;
+import dev.opendesk.auth.Session;
+import dev.opendesk.auth.TrustedPeers;
+import dev.opendesk.peer.CallStream;
+import dev.opendesk.peer.Dispatcher;
+import dev.opendesk.peer.Peer;
+import dev.opendesk.protocol.Connection;
+import dev.opendesk.protocol.LoopbackConnection;
+import dev.opendesk.protocol.Role;
+import dev.opendesk.transport.ws.WebSocketClient;
+import dev.opendesk.transport.ws.WebSocketConnection;
+import dev.opendesk.transport.ws.WebSocketServer;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two opendesk peers in their default configuration, connected over a transport: the server
+ * serves a unary {@code echo} (returns its params) and a stream {@code stream} (sends {@code
+ * count} copies of a fixed item), the client calls them. The opendesk side of every unary and
+ * stream scenario.
+ *
+ * <p>Thread-safe once built; {@link #close()} once.
+ */
+public final class OpendeskEcho implements AutoCloseable {
+
+  /** The transport between the two peers. */
+  public enum Transport {
+    /** {@link LoopbackConnection}: in memory, the peer of gRPC in-process and RSocket local. */
+    LOOPBACK,
+    /** WebSocket on 127.0.0.1, plain: the peer of gRPC over Netty and RSocket over TCP. */
+    WEBSOCKET,
+    /** WebSocket on 127.0.0.1, {@code EncryptedConnection} after an auth handshake. */
+    WEBSOCKET_ENCRYPTED
+  }
+
+  private static final long TIMEOUT_SECONDS = 30;
+
+  private final Peer server;
+  private final Peer client;
+  private final WebSocketServer webSocketServer;
+
+  /** Connects a client to a server whose streams send {@code streamItem}, HELLOs exchanged. */
+  public OpendeskEcho(Transport transport, Map<String, Object> streamItem) throws Exception {
+    Connection clientConnection;
+    Connection serverConnection;
+    if (transport == Transport.LOOPBACK) {
+      LoopbackConnection.Pair pair = LoopbackConnection.pair();
+      clientConnection = pair.first();
+      serverConnection = pair.second();
+      webSocketServer = null;
+    } else {
+      CompletableFuture<WebSocketConnection> accepted = new CompletableFuture<>();
+      webSocketServer = WebSocketServer.start("127.0.0.1", 0, accepted::complete);
+      URI uri = URI.create("ws://127.0.0.1:" + webSocketServer.port() + webSocketServer.path());
+      clientConnection = WebSocketClient.connect(uri).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      serverConnection = accepted.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (transport == Transport.WEBSOCKET_ENCRYPTED) {
+        // A reconnect of an already paired client: what every encrypted session but the first does.
+        Identity serverIdentity = Identity.generate();
+        Identity clientIdentity = Identity.generate();
+        TrustedPeers trust = TrustedPeers.inMemory();
+        trust.add(clientIdentity.publicKey(), "bench client", "");
+        CompletableFuture<Session> serverSession =
+            Handshake.defaults().authServer(serverConnection, serverIdentity, trust);
+        Session clientSession =
+            Handshake.defaults()
+                .authClient(clientConnection, clientIdentity, serverIdentity.publicKey())
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        clientConnection = clientSession.connection();
+        serverConnection = serverSession.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).connection();
+      }
+    }
+    Dispatcher dispatcher =
+        Dispatcher.builder()
+            .unary("echo", (context, params) -> params)
+            .stream(
+                "stream",
+                (context, params, sink) -> {
+                  long count = ((Number) params.get("count")).longValue();
+                  for (long i = 0; i < count; i++) {
+                    sink.next(streamItem);
+                  }
+                })
+            .build();
+    server = Peer.builder(serverConnection, Role.SERVER).dispatcher(dispatcher).build();
+    client = Peer.builder(clientConnection, Role.CLIENT).build();
+    CompletableFuture<?> serverHello = server.hello();
+    client.hello().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    serverHello.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    server.start();
+    client.start();
+  }
+
+  /** One unary call, waiting for its result. */
+  public Map<String, Object> call(Map<String, Object> params) {
+    return client.callBlocking("echo", params);
+  }
+
+  /** Starts one unary call. */
+  public CompletableFuture<Map<String, Object>> callAsync(Map<String, Object> params) {
+    return client.call("echo", params);
+  }
+
+  /** Receives one whole stream of {@code count} items; returns how many arrived. */
+  public long stream(long count) {
+    long received = 0;
+    try (CallStream<Map<String, Object>> items = client.stream("stream", Map.of("count", count))) {
+      while (items.hasNext()) {
+        items.next();
+        received++;
+      }
+    }
+    return received;
+  }
+
+  @Override
+  public void close() throws Exception {
+    client.close();
+    server.closeFuture().handle((v, e) -> null).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    server.close();
+    if (webSocketServer != null) {
+      webSocketServer.close();
+      webSocketServer.closeFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+}
