@@ -175,6 +175,14 @@ class FrameCodecPropertyTest {
   }
 
   @Test
+  void lengthHeaderBeyondTheIntRangeSaysSo() {
+    // {"v": <array32 of 4 294 967 294 elements>}: msgpack-core reports this size without a message.
+    assertThatThrownBy(() -> CODEC.decode(Vectors.hex("81a176ddfffffffe01")))
+        .isInstanceOf(CodecException.class)
+        .hasMessage("a length header claims 4294967294 elements or bytes, beyond the message");
+  }
+
+  @Test
   void nestingUpToTheLimitIsAcceptedAndBeyondRejected() {
     FrameCodec codec = FrameCodec.withLimits(1 << 20, 8);
     // push frame is depth 1, payload depth 2; add maps down to depth 8 (accepted) and 9 (rejected).
