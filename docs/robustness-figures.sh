@@ -15,4 +15,9 @@ mvn -B -q verify -pl opendesk-protocol,opendesk-auth,opendesk-peer,opendesk-inte
   -Dsurefire.failIfNoSpecifiedTests=false "$@" >&2
 echo "| layer | input | tried | accepted | rejected | rejected as | closed | lost |"
 echo "|---|---|---|---|---|---|---|---|"
-cat ./*/target/robustness-figures/*.md
+# Layer order first, then anything else that wrote figures.
+for module in opendesk-protocol opendesk-auth opendesk-peer opendesk-transport-ws opendesk-integration-tests; do
+  if [ -d "$module/target/robustness-figures" ]; then
+    cat "$module"/target/robustness-figures/*.md
+  fi
+done
