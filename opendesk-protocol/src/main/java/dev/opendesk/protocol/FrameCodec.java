@@ -13,6 +13,7 @@ import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.core.buffer.ArrayBufferInput;
 
@@ -300,6 +301,13 @@ public final class FrameCodec {
             "trailing bytes after the message: " + (message.length - reader.unpacker.getTotalReadBytes()));
       }
       return map;
+    } catch (MessageSizeException e) {
+      // A 32-bit length header beyond 2^31-1: msgpack-core reports it without a message. (Built
+      // without string concatenation: its first use would bootstrap an invokedynamic call site,
+      // allocating megabytes on a path that hostile input reaches.)
+      String what = new StringBuilder("a length header claims ").append(e.getSize())
+          .append(" elements or bytes, beyond the message").toString();
+      throw new CodecException(null, what, e);
     } catch (MessagePackException | IOException e) {
       throw new CodecException(null, "malformed msgpack: " + e.getMessage(), e);
     } finally {

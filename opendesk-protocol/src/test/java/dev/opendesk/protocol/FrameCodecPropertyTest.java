@@ -1,7 +1,10 @@
 package dev.opendesk.protocol;
 
+import dev.opendesk.protocol.testing.FuzzBudget;
 import dev.opendesk.protocol.testing.RandomFrames;
+import dev.opendesk.protocol.testing.RobustnessFigures;
 import dev.opendesk.protocol.testing.Vectors;
+import dev.opendesk.protocol.testing.WireMutator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,8 +35,19 @@ class FrameCodecPropertyTest {
     return junk;
   }
 
+  private static final RobustnessFigures FIGURES = new RobustnessFigures("codec");
+  private static final RobustnessFigures.Row RANDOM = FIGURES.row("codec", "random bytes");
+  private static final RobustnessFigures.Row MUTATED = FIGURES.row("codec", "byte-mutated valid frames");
+  private static final RobustnessFigures.Row STRUCTURAL = FIGURES.row("codec", "structurally mutated valid frames");
+
+  /** 40 seeds in {@code mvn verify}; {@code -Pfuzz} or {@code -Dopendesk.fuzz.tries=N} runs more. */
   static LongStream seeds() {
-    return LongStream.range(0, 40);
+    return FuzzBudget.seeds(40);
+  }
+
+  @AfterAll
+  static void writeFigures() {
+    FIGURES.write();
   }
 
   @ParameterizedTest(name = "seed {0}")
@@ -54,7 +69,7 @@ class FrameCodecPropertyTest {
   void randomBytesYieldAFrameOrACodecException(long seed) {
     Random random = new Random(seed);
     for (int i = 0; i < 500; i++) {
-      assertDecodeIsSafe(junk(random));
+      assertDecodeIsSafe(junk(random), RANDOM);
     }
   }
 
@@ -65,7 +80,17 @@ class FrameCodecPropertyTest {
     RandomFrames frames = new RandomFrames(seed);
     for (int i = 0; i < 100; i++) {
       byte[] message = CODEC.encode(frames.frame());
-      assertDecodeIsSafe(mutate(message, random));
+      assertDecodeIsSafe(mutate(message, random), MUTATED);
+    }
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void structurallyMutatedValidFramesYieldAFrameOrACodecException(long seed) {
+    WireMutator mutator = new WireMutator(new Random(seed));
+    RandomFrames frames = new RandomFrames(seed);
+    for (int i = 0; i < 100; i++) {
+      assertDecodeIsSafe(mutator.mutateStructure(CODEC.encode(frames.frame())), STRUCTURAL);
     }
   }
 
@@ -102,8 +127,13 @@ class FrameCodecPropertyTest {
     return out;
   }
 
-  private static void assertDecodeIsSafe(byte[] input) {
-    decodeOrReject(input);
+  private static void assertDecodeIsSafe(byte[] input, RobustnessFigures.Row row) {
+    row.tried();
+    if (decodeOrReject(input)) {
+      row.accepted();
+    } else {
+      row.rejected("CodecException");
+    }
     // Measured on the second run so one-time class loading on a new failure path does not count.
     long before = THREADS.getCurrentThreadAllocatedBytes();
     decodeOrReject(input);
@@ -113,12 +143,15 @@ class FrameCodecPropertyTest {
         .isLessThan(64 * 1024 + 64L * input.length);
   }
 
-  private static void decodeOrReject(byte[] input) {
+  /** Whether {@code input} decoded; any exception other than {@link CodecException} fails the test. */
+  private static boolean decodeOrReject(byte[] input) {
     try {
       Frame frame = CODEC.decode(input);
       assertThat(frame).isNotNull();
+      return true;
     } catch (CodecException expected) {
       assertThat(expected.getMessage()).isNotBlank();
+      return false;
     }
   }
 
@@ -139,6 +172,14 @@ class FrameCodecPropertyTest {
       assertThatThrownBy(() -> CODEC.decode(Vectors.hex(hex))).as(hex).isInstanceOf(CodecException.class);
       assertThat(THREADS.getCurrentThreadAllocatedBytes() - before).as(hex).isLessThan(64 * 1024);
     }
+  }
+
+  @Test
+  void lengthHeaderBeyondTheIntRangeSaysSo() {
+    // {"v": <array32 of 4 294 967 294 elements>}: msgpack-core reports this size without a message.
+    assertThatThrownBy(() -> CODEC.decode(Vectors.hex("81a176ddfffffffe01")))
+        .isInstanceOf(CodecException.class)
+        .hasMessage("a length header claims 4294967294 elements or bytes, beyond the message");
   }
 
   @Test
