@@ -10,6 +10,7 @@ import dev.opendesk.protocol.testing.RobustnessFigures;
 import dev.opendesk.protocol.testing.WireMutator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,12 +67,16 @@ class HandshakeFuzzTest {
   }
 
   /** Handshakes whose every ephemeral key is {@code privateKey} (a fresh copy each time: handshakes wipe theirs). */
-  private static Handshake withEphemeral(byte[] privateKey) {
-    return TestKeys.fast().stepTimeout(STEP).keySource(() -> X25519KeyPair.fromPrivateKey(privateKey)).build();
+  private static Handshake withEphemeral(byte[] privateKey, BigInteger spakeScalar) {
+    return TestKeys.fast().stepTimeout(STEP).keySource(() -> X25519KeyPair.fromPrivateKey(privateKey))
+        .spakeScalars(() -> spakeScalar).build();
   }
 
-  private static final Handshake CLIENT_SIDE = withEphemeral(CLIENT_EPHEMERAL);
-  private static final Handshake SERVER_SIDE = withEphemeral(SERVER_EPHEMERAL);
+  // Fixed ephemerals and SPAKE2 scalars, so that a role replays the recorded exchange exactly.
+  private static final Handshake CLIENT_SIDE =
+      withEphemeral(CLIENT_EPHEMERAL, new BigInteger(1, KeySchedule.sha256(bytes("opendesk-fuzz/spake2-x"))));
+  private static final Handshake SERVER_SIDE =
+      withEphemeral(SERVER_EPHEMERAL, new BigInteger(1, KeySchedule.sha256(bytes("opendesk-fuzz/spake2-y"))));
 
   private static TrustedPeers trusting(Identity peer) {
     try {
@@ -83,9 +88,9 @@ class HandshakeFuzzTest {
     }
   }
 
-  private static PairingGate armed() {
+  private static PairingGate armed(PairingMode mode) {
     PairingGate gate = new PairingGate();
-    gate.armLegacyV1(CODE, Duration.ofMinutes(10));
+    gate.arm(CODE, mode, Duration.ofMinutes(10));
     return gate;
   }
 
@@ -124,29 +129,34 @@ class HandshakeFuzzTest {
   }
 
   private static List<RoleUnderTest> recordRoles() {
-    List<Message> pairing = record(
-        c -> CLIENT_SIDE.pairClient(c, CLIENT, CODE),
-        s -> SERVER_SIDE.serve(s, SERVER, TrustedPeers.inMemory(), armed()));
     List<Message> auth = record(
         c -> CLIENT_SIDE.authClient(c, CLIENT, SERVER.publicKey()),
         s -> SERVER_SIDE.serve(s, SERVER, trusting(CLIENT), null));
     AuthFailureException.Reason protocol = AuthFailureException.Reason.PROTOCOL;
-    return List.of(
-        new RoleUnderTest("pair v1 client", true, pairing,
-            c -> CLIENT_SIDE.pairClient(c, CLIENT, CODE),
-            EnumSet.of(protocol, AuthFailureException.Reason.WRONG_CODE)),
-        // serve() with a v1 code armed and the client trusted: a hello mutated into another kind
-        // reaches the authentication or the flavour check too.
-        new RoleUnderTest("pair v1 server", false, pairing,
-            s -> SERVER_SIDE.serve(s, SERVER, trusting(CLIENT), armed()),
-            EnumSet.of(protocol, AuthFailureException.Reason.WRONG_CODE,
-                AuthFailureException.Reason.UNSUPPORTED, AuthFailureException.Reason.UNTRUSTED_PEER)),
-        new RoleUnderTest("auth client", true, auth,
-            c -> CLIENT_SIDE.authClient(c, CLIENT, SERVER.publicKey()),
-            EnumSet.of(protocol, AuthFailureException.Reason.UNTRUSTED_PEER, AuthFailureException.Reason.UNEXPECTED_PEER)),
-        new RoleUnderTest("auth server", false, auth,
-            s -> SERVER_SIDE.serve(s, SERVER, trusting(CLIENT), null),
-            EnumSet.of(protocol, AuthFailureException.Reason.UNTRUSTED_PEER)));
+    List<RoleUnderTest> roles = new ArrayList<>();
+    for (PairingMode mode : PairingMode.values()) {
+      String flavour = mode == PairingMode.V2 ? "pair v2" : "pair v1";
+      List<Message> pairing = record(
+          c -> CLIENT_SIDE.pairClient(c, CLIENT, CODE, TrustedPeers.inMemory(), mode),
+          s -> SERVER_SIDE.serve(s, SERVER, TrustedPeers.inMemory(), armed(mode)));
+      // A v2 client reads a close or a v1 offer in reply to its hello as "unsupported".
+      roles.add(new RoleUnderTest(flavour + " client", true, pairing,
+          c -> CLIENT_SIDE.pairClient(c, CLIENT, CODE, TrustedPeers.inMemory(), mode),
+          EnumSet.of(protocol, AuthFailureException.Reason.WRONG_CODE, AuthFailureException.Reason.UNSUPPORTED)));
+      // serve() with a code armed and the client trusted: a hello mutated into another kind
+      // reaches the authentication or the flavour check too.
+      roles.add(new RoleUnderTest(flavour + " server", false, pairing,
+          s -> SERVER_SIDE.serve(s, SERVER, trusting(CLIENT), armed(mode)),
+          EnumSet.of(protocol, AuthFailureException.Reason.WRONG_CODE,
+              AuthFailureException.Reason.UNSUPPORTED, AuthFailureException.Reason.UNTRUSTED_PEER)));
+    }
+    roles.add(new RoleUnderTest("auth client", true, auth,
+        c -> CLIENT_SIDE.authClient(c, CLIENT, SERVER.publicKey()),
+        EnumSet.of(protocol, AuthFailureException.Reason.UNTRUSTED_PEER, AuthFailureException.Reason.UNEXPECTED_PEER)));
+    roles.add(new RoleUnderTest("auth server", false, auth,
+        s -> SERVER_SIDE.serve(s, SERVER, trusting(CLIENT), null),
+        EnumSet.of(protocol, AuthFailureException.Reason.UNTRUSTED_PEER)));
+    return List.copyOf(roles);
   }
 
   /** Runs one valid exchange and returns its messages in wire order (handshakes alternate, client first). */
