@@ -87,9 +87,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * The receive loop never runs handlers or user callbacks: handlers, push handlers, result delivery
  * and stream subscribers run on the handler executor ({@link PeerOptions#handlerExecutor()}). The
- * loop stops reading while a stream's buffer is full (see {@link CallStream}). A limit on concurrent
- * inbound calls ({@link PeerOptions#maxConcurrentInboundCalls()}) answers the excess with {@code
- * busy}. Deadlines run on one timer thread shared by all open peers.
+ * loop stops reading while a stream's buffer is full (see {@link CallStream}). Limits on concurrent
+ * inbound calls ({@link PeerOptions#maxConcurrentInboundCalls()}) and, among them, streams ({@link
+ * PeerOptions#maxConcurrentInboundStreams()}) answer the excess with {@code busy}. Deadlines run on one timer thread shared by all open peers.
  *
  * <p>Thread-safe: every method may be called from any thread.
  */
@@ -116,6 +116,7 @@ public final class Peer implements AutoCloseable {
   private final ConcurrentHashMap<Long, OutboundStream<?>> streams = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, InboundCall> inboundCalls = new ConcurrentHashMap<>();
   private final AtomicInteger inboundCount = new AtomicInteger();
+  private final AtomicInteger inboundStreamCount = new AtomicInteger();
   private final CopyOnWriteArrayList<PushRegistration> pushHandlers = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
@@ -520,6 +521,12 @@ public final class Peer implements AutoCloseable {
     if (inboundCount.incrementAndGet() > options.maxConcurrentInboundCalls()) {
       inboundCount.decrementAndGet();
       answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent calls (limit " + options.maxConcurrentInboundCalls() + ")"));
+      return;
+    }
+    if (req.stream() && inboundStreamCount.incrementAndGet() > options.maxConcurrentInboundStreams()) {
+      inboundStreamCount.decrementAndGet();
+      inboundCount.decrementAndGet();
+      answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent streams (limit " + options.maxConcurrentInboundStreams() + ")"));
       return;
     }
     InboundCall call = new InboundCall(this, req.id(), req.method(), req.stream(), req.params(), route);
@@ -968,6 +975,9 @@ public final class Peer implements AutoCloseable {
   void inboundFinished(InboundCall call) {
     if (inboundCalls.remove(call.callId(), call)) {
       inboundCount.decrementAndGet();
+      if (call.isStream()) {
+        inboundStreamCount.decrementAndGet();
+      }
     }
   }
 
