@@ -99,6 +99,9 @@ public final class Peer implements AutoCloseable {
 
   private static final AtomicInteger PEER_NUMBERS = new AtomicInteger();
 
+  /** How long the close outcome waits for a transport that failed a receive before it recorded why. */
+  private static final Duration TRANSPORT_OUTCOME_WAIT = Duration.ofSeconds(5);
+
   private final Connection connection;
   private final Role role;
   private final Dispatcher dispatcher;
@@ -583,6 +586,11 @@ public final class Peer implements AutoCloseable {
         cause = t;
       } else if (t.getCause() != null) {
         cause = t.getCause();
+      } else if (!connectionClosed.isDone()) {
+        // A transport may fail the pending receive a moment before it records how it closed (e.g.
+        // a TCP close without a WebSocket close): fail the calls now, let the outcome follow it.
+        shutdown(null, connectionClosed);
+        return closedException();
       }
       // An orderly close by the remote ends the session normally.
       shutdown(cause);
@@ -898,6 +906,15 @@ public final class Peer implements AutoCloseable {
   }
 
   private void shutdown(Throwable cause) {
+    shutdown(cause, null);
+  }
+
+  /**
+   * Closes; {@link #closeFuture} then completes with {@code cause}, or, when {@code transportClosed}
+   * is given, as that future does (normally if it has not completed within {@link
+   * #TRANSPORT_OUTCOME_WAIT}).
+   */
+  private void shutdown(Throwable cause, CompletableFuture<Void> transportClosed) {
     synchronized (stateLock) {
       if (closed) {
         return;
@@ -925,7 +942,17 @@ public final class Peer implements AutoCloseable {
       // Interrupts handlers still running: their calls are cancelled and nobody awaits them.
       ownedExecutor.shutdownNow();
     }
-    if (cause == null) {
+    if (transportClosed != null) {
+      transportClosed.copy()
+          .completeOnTimeout(null, TRANSPORT_OUTCOME_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((v, e) -> {
+            if (e == null) {
+              closeFuture.complete(null);
+            } else {
+              closeFuture.completeExceptionally(ErrorMapping.unwrap(e));
+            }
+          });
+    } else if (cause == null) {
       closeFuture.complete(null);
     } else {
       closeFuture.completeExceptionally(cause);
