@@ -87,9 +87,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * The receive loop never runs handlers or user callbacks: handlers, push handlers, result delivery
  * and stream subscribers run on the handler executor ({@link PeerOptions#handlerExecutor()}). The
- * loop stops reading while a stream's buffer is full (see {@link CallStream}). A limit on concurrent
- * inbound calls ({@link PeerOptions#maxConcurrentInboundCalls()}) answers the excess with {@code
- * busy}. Deadlines run on one timer thread shared by all open peers.
+ * loop stops reading while a stream's buffer is full (see {@link CallStream}). Limits on concurrent
+ * inbound calls ({@link PeerOptions#maxConcurrentInboundCalls()}) and, among them, streams ({@link
+ * PeerOptions#maxConcurrentInboundStreams()}) answer the excess with {@code busy}. Deadlines run on one timer thread shared by all open peers.
  *
  * <p>Thread-safe: every method may be called from any thread.
  */
@@ -98,6 +98,9 @@ public final class Peer implements AutoCloseable {
   static final Logger LOG = LoggerFactory.getLogger(Peer.class);
 
   private static final AtomicInteger PEER_NUMBERS = new AtomicInteger();
+
+  /** How long the close outcome waits for a transport that failed a receive before it recorded why. */
+  private static final Duration TRANSPORT_OUTCOME_WAIT = Duration.ofSeconds(5);
 
   private final Connection connection;
   private final Role role;
@@ -116,6 +119,7 @@ public final class Peer implements AutoCloseable {
   private final ConcurrentHashMap<Long, OutboundStream<?>> streams = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, InboundCall> inboundCalls = new ConcurrentHashMap<>();
   private final AtomicInteger inboundCount = new AtomicInteger();
+  private final AtomicInteger inboundStreamCount = new AtomicInteger();
   private final CopyOnWriteArrayList<PushRegistration> pushHandlers = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
@@ -522,6 +526,12 @@ public final class Peer implements AutoCloseable {
       answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent calls (limit " + options.maxConcurrentInboundCalls() + ")"));
       return;
     }
+    if (req.stream() && inboundStreamCount.incrementAndGet() > options.maxConcurrentInboundStreams()) {
+      inboundStreamCount.decrementAndGet();
+      inboundCount.decrementAndGet();
+      answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent streams (limit " + options.maxConcurrentInboundStreams() + ")"));
+      return;
+    }
     InboundCall call = new InboundCall(this, req.id(), req.method(), req.stream(), req.params(), route);
     inboundCalls.put(req.id(), call);
     if (closed) {
@@ -576,6 +586,11 @@ public final class Peer implements AutoCloseable {
         cause = t;
       } else if (t.getCause() != null) {
         cause = t.getCause();
+      } else if (!connectionClosed.isDone()) {
+        // A transport may fail the pending receive a moment before it records how it closed (e.g.
+        // a TCP close without a WebSocket close): fail the calls now, let the outcome follow it.
+        shutdown(null, connectionClosed);
+        return closedException();
       }
       // An orderly close by the remote ends the session normally.
       shutdown(cause);
@@ -891,6 +906,15 @@ public final class Peer implements AutoCloseable {
   }
 
   private void shutdown(Throwable cause) {
+    shutdown(cause, null);
+  }
+
+  /**
+   * Closes; {@link #closeFuture} then completes with {@code cause}, or, when {@code transportClosed}
+   * is given, as that future does (normally if it has not completed within {@link
+   * #TRANSPORT_OUTCOME_WAIT}).
+   */
+  private void shutdown(Throwable cause, CompletableFuture<Void> transportClosed) {
     synchronized (stateLock) {
       if (closed) {
         return;
@@ -918,7 +942,17 @@ public final class Peer implements AutoCloseable {
       // Interrupts handlers still running: their calls are cancelled and nobody awaits them.
       ownedExecutor.shutdownNow();
     }
-    if (cause == null) {
+    if (transportClosed != null) {
+      transportClosed.copy()
+          .completeOnTimeout(null, TRANSPORT_OUTCOME_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((v, e) -> {
+            if (e == null) {
+              closeFuture.complete(null);
+            } else {
+              closeFuture.completeExceptionally(ErrorMapping.unwrap(e));
+            }
+          });
+    } else if (cause == null) {
       closeFuture.complete(null);
     } else {
       closeFuture.completeExceptionally(cause);
@@ -968,6 +1002,9 @@ public final class Peer implements AutoCloseable {
   void inboundFinished(InboundCall call) {
     if (inboundCalls.remove(call.callId(), call)) {
       inboundCount.decrementAndGet();
+      if (call.isStream()) {
+        inboundStreamCount.decrementAndGet();
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
  * <pre>{@code
  * PeerOptions options = PeerOptions.builder()
  *     .maxConcurrentInboundCalls(256)
+ *     .maxConcurrentInboundStreams(16)
  *     .streamBufferFrames(32)
  *     .defaultCallTimeout(Duration.ofSeconds(30))
  *     .build();
@@ -20,6 +21,11 @@ import java.util.concurrent.Executor;
  *
  * @param maxConcurrentInboundCalls how many inbound calls may be in flight at once (default {@value
  *     #DEFAULT_MAX_CONCURRENT_INBOUND_CALLS}); the excess is answered with error code {@code busy}
+ * @param maxConcurrentInboundStreams how many of those inbound calls may be stream calls at once
+ *     (default {@value #DEFAULT_MAX_CONCURRENT_INBOUND_STREAMS}); a stream holds a handler for as
+ *     long as it runs, so this lower cap keeps long streams from taking every call slot. The excess
+ *     is answered with error code {@code busy}. Outbound streams are bounded by the caller (each
+ *     buffers at most {@code streamBufferFrames} items)
  * @param streamBufferFrames how many stream items the caller side buffers per stream before the
  *     peer stops reading the connection (default {@value #DEFAULT_STREAM_BUFFER_FRAMES}); see {@link
  *     CallStream} for what that means for other calls
@@ -33,6 +39,7 @@ import java.util.concurrent.Executor;
  */
 public record PeerOptions(
     int maxConcurrentInboundCalls,
+    int maxConcurrentInboundStreams,
     int streamBufferFrames,
     Executor handlerExecutor,
     FrameCodec codec,
@@ -40,6 +47,9 @@ public record PeerOptions(
 
   /** Default of {@link #maxConcurrentInboundCalls()}. */
   public static final int DEFAULT_MAX_CONCURRENT_INBOUND_CALLS = 1024;
+
+  /** Default of {@link #maxConcurrentInboundStreams()}. */
+  public static final int DEFAULT_MAX_CONCURRENT_INBOUND_STREAMS = 256;
 
   /** Default of {@link #streamBufferFrames()}. */
   public static final int DEFAULT_STREAM_BUFFER_FRAMES = 64;
@@ -50,6 +60,9 @@ public record PeerOptions(
   public PeerOptions {
     if (maxConcurrentInboundCalls < 1) {
       throw new IllegalArgumentException("maxConcurrentInboundCalls must be positive: " + maxConcurrentInboundCalls);
+    }
+    if (maxConcurrentInboundStreams < 1) {
+      throw new IllegalArgumentException("maxConcurrentInboundStreams must be positive: " + maxConcurrentInboundStreams);
     }
     if (streamBufferFrames < 1) {
       throw new IllegalArgumentException("streamBufferFrames must be positive: " + streamBufferFrames);
@@ -74,6 +87,7 @@ public record PeerOptions(
   public Builder toBuilder() {
     return new Builder()
         .maxConcurrentInboundCalls(maxConcurrentInboundCalls)
+        .maxConcurrentInboundStreams(maxConcurrentInboundStreams)
         .streamBufferFrames(streamBufferFrames)
         .handlerExecutor(handlerExecutor)
         .codec(codec)
@@ -83,6 +97,7 @@ public record PeerOptions(
   /** Builds {@link PeerOptions}; not thread-safe. */
   public static final class Builder {
     private int maxConcurrentInboundCalls = DEFAULT_MAX_CONCURRENT_INBOUND_CALLS;
+    private int maxConcurrentInboundStreams = DEFAULT_MAX_CONCURRENT_INBOUND_STREAMS;
     private int streamBufferFrames = DEFAULT_STREAM_BUFFER_FRAMES;
     private Executor handlerExecutor;
     private FrameCodec codec = FrameCodec.standard();
@@ -93,6 +108,12 @@ public record PeerOptions(
     /** See {@link PeerOptions#maxConcurrentInboundCalls()}. */
     public Builder maxConcurrentInboundCalls(int max) {
       this.maxConcurrentInboundCalls = max;
+      return this;
+    }
+
+    /** See {@link PeerOptions#maxConcurrentInboundStreams()}. */
+    public Builder maxConcurrentInboundStreams(int max) {
+      this.maxConcurrentInboundStreams = max;
       return this;
     }
 
@@ -126,7 +147,8 @@ public record PeerOptions(
      * @throws IllegalArgumentException if a value is out of range; the message names it
      */
     public PeerOptions build() {
-      return new PeerOptions(maxConcurrentInboundCalls, streamBufferFrames, handlerExecutor, codec, defaultCallTimeout);
+      return new PeerOptions(
+          maxConcurrentInboundCalls, maxConcurrentInboundStreams, streamBufferFrames, handlerExecutor, codec, defaultCallTimeout);
     }
   }
 }

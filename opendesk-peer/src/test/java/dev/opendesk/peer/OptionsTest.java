@@ -13,6 +13,7 @@ class OptionsTest {
   void defaultsAreDocumented() {
     PeerOptions options = PeerOptions.defaults();
     assertThat(options.maxConcurrentInboundCalls()).isEqualTo(1024);
+    assertThat(options.maxConcurrentInboundStreams()).isEqualTo(256);
     assertThat(options.streamBufferFrames()).isEqualTo(64);
     assertThat(options.handlerExecutor()).isNull();
     assertThat(options.codec()).isSameAs(FrameCodec.standard());
@@ -24,6 +25,9 @@ class OptionsTest {
     assertThatThrownBy(() -> PeerOptions.builder().maxConcurrentInboundCalls(0).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxConcurrentInboundCalls");
+    assertThatThrownBy(() -> PeerOptions.builder().maxConcurrentInboundStreams(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxConcurrentInboundStreams");
     assertThatThrownBy(() -> PeerOptions.builder().streamBufferFrames(-1).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("streamBufferFrames");
@@ -34,7 +38,7 @@ class OptionsTest {
 
   @Test
   void toBuilderKeepsEveryField() {
-    PeerOptions options = PeerOptions.builder().maxConcurrentInboundCalls(3).streamBufferFrames(5)
+    PeerOptions options = PeerOptions.builder().maxConcurrentInboundCalls(3).maxConcurrentInboundStreams(2).streamBufferFrames(5)
         .defaultCallTimeout(Duration.ofSeconds(2)).build();
     assertThat(options.toBuilder().build()).isEqualTo(options);
   }

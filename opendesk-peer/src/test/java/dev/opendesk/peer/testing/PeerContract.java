@@ -977,6 +977,25 @@ public abstract class PeerContract {
     assertThat(error.code()).isEqualTo("busy");
   }
 
+  @Test
+  void inboundStreamsBeyondTheStreamLimitAreAnsweredBusyUntilOneEnds() throws Exception {
+    CountDownLatch started = new CountDownLatch(2);
+    Session s = session(waiting(started, new CountDownLatch(2)),
+        PeerOptions.builder().maxConcurrentInboundStreams(2).build(), null, PeerOptions.defaults());
+    CallStream<Map<String, Object>> first = track(s.client().stream("waitStream", Map.of()));
+    CallStream<Map<String, Object>> second = track(s.client().stream("waitStream", Map.of()));
+    awaitLatch(started);
+    try (CallStream<Map<String, Object>> third = s.client().stream("waitStream", Map.of())) {
+      assertThatThrownBy(third::hasNext).isInstanceOfSatisfying(
+          ProtocolException.class, e -> assertThat(e.code()).isEqualTo("busy"));
+    }
+    assertThat(first.next()).containsEntry("first", true);
+    first.close();
+    // The CANCEL travels ahead of the next REQ, so the slot is free when it arrives.
+    CallStream<Map<String, Object>> fourth = track(s.client().stream("waitStream", Map.of()));
+    assertThat(fourth.next()).containsEntry("first", true);
+  }
+
   // ------------------------------------------------------------------ closing and failures
 
   @Test
