@@ -51,15 +51,17 @@ final class KeepaliveHandler extends ChannelDuplexHandler {
   }
 
   private void ping() {
-    if (awaitingPong || stopped) {
+    if (stopped) {
       return;
     }
+    // Keep pinging while an answer is outstanding: when our reading is paused for backpressure
+    // we cannot read the answer, and our pings are then the peer's only sign that we are alive.
     awaitingPong = true;
     ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER))
         .addListener(
             f -> {
               // Timed from the write, not the queueing: a big send ahead of the ping is not the peer's fault.
-              if (f.isSuccess() && awaitingPong && !stopped) {
+              if (f.isSuccess() && awaitingPong && !stopped && deadline == null) {
                 armDeadline();
               }
             });
@@ -70,6 +72,7 @@ final class KeepaliveHandler extends ChannelDuplexHandler {
   }
 
   private void deadlinePassed() {
+    deadline = null;
     if (!awaitingPong || stopped) {
       return;
     }
