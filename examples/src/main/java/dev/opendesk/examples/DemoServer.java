@@ -1,6 +1,7 @@
 package dev.opendesk.examples;
 
 import dev.opendesk.auth.Handshake;
+import dev.opendesk.auth.HandshakeAdmission;
 import dev.opendesk.auth.Identity;
 import dev.opendesk.auth.PairingGate;
 import dev.opendesk.auth.Session;
@@ -41,7 +42,7 @@ final class DemoServer implements AutoCloseable {
   private final TrustedPeers trustedPeers;
   private final PairingGate pairing;
   private final Dispatcher dispatcher;
-  private final Handshake handshake;
+  private final HandshakeAdmission handshakes;
   private final Consumer<String> events;
   private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -56,7 +57,10 @@ final class DemoServer implements AutoCloseable {
     this.pairing = Objects.requireNonNull(pairing, "pairing");
     this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
     this.events = Objects.requireNonNull(events, "events");
-    this.handshake = Handshake.builder().stepTimeout(Duration.ofSeconds(10)).build();
+    // Caps connections still in their handshake, evicting the oldest, so idle strangers cannot
+    // keep a trusted client out.
+    this.handshakes = HandshakeAdmission.create(
+        Handshake.builder().stepTimeout(Duration.ofSeconds(10)).build(), HandshakeAdmission.DEFAULT_MAX_PENDING);
   }
 
   /** The server's identity. */
@@ -73,7 +77,7 @@ final class DemoServer implements AutoCloseable {
       connection.close();
       return CompletableFuture.failedFuture(new IllegalStateException("server closed"));
     }
-    CompletableFuture<Peer> started = handshake.serve(connection, identity, trustedPeers, pairing)
+    CompletableFuture<Peer> started = handshakes.serve(connection, identity, trustedPeers, pairing)
         .thenCompose(this::startSession);
     started.whenComplete((peer, failure) -> {
       if (failure != null) {
