@@ -3,6 +3,7 @@ package dev.opendesk.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opendesk.protocol.Connection;
+import dev.opendesk.protocol.testing.ForwardingConnection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.LoopbackConnection;
 import java.nio.ByteBuffer;
@@ -301,13 +302,12 @@ class EncryptedConnectionTest {
   }
 
   /** Records how many sends were ever in progress at the same time. */
-  private static final class OverlapDetectingConnection implements Connection {
-    private final Connection inner;
+  private static final class OverlapDetectingConnection extends ForwardingConnection {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger max = new AtomicInteger();
 
     OverlapDetectingConnection(Connection inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     int maxOverlap() {
@@ -320,30 +320,10 @@ class EncryptedConnectionTest {
       max.accumulateAndGet(now, Math::max);
       try {
         Thread.yield(); // widen the window in which an unserialised caller would overlap
-        return inner.send(message);
+        return delegate.send(message);
       } finally {
         inFlight.decrementAndGet();
       }
-    }
-
-    @Override
-    public CompletableFuture<byte[]> receive() {
-      return inner.receive();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
-    }
-
-    @Override
-    public CompletableFuture<Void> closeFuture() {
-      return inner.closeFuture();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return inner.isOpen();
     }
   }
 }

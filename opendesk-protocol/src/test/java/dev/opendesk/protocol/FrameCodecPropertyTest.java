@@ -76,11 +76,10 @@ class FrameCodecPropertyTest {
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void mutatedValidFramesYieldAFrameOrACodecException(long seed) {
-    Random random = new Random(seed);
+    WireMutator mutator = new WireMutator(new Random(seed));
     RandomFrames frames = new RandomFrames(seed);
     for (int i = 0; i < 100; i++) {
-      byte[] message = CODEC.encode(frames.frame());
-      assertDecodeIsSafe(mutate(message, random), MUTATED);
+      assertDecodeIsSafe(mutator.mutateBytes(CODEC.encode(frames.frame())), MUTATED);
     }
   }
 
@@ -92,39 +91,6 @@ class FrameCodecPropertyTest {
     for (int i = 0; i < 100; i++) {
       assertDecodeIsSafe(mutator.mutateStructure(CODEC.encode(frames.frame())), STRUCTURAL);
     }
-  }
-
-  /** Flips, inserts, deletes, truncates and splices bytes, favouring length and type headers. */
-  static byte[] mutate(byte[] message, Random random) {
-    byte[] out = message.clone();
-    int mutations = 1 + random.nextInt(4);
-    for (int m = 0; m < mutations && out.length > 0; m++) {
-      int at = random.nextInt(out.length);
-      switch (random.nextInt(6)) {
-        case 0 -> out[at] ^= (byte) (1 << random.nextInt(8));
-        case 1 -> out[at] = (byte) random.nextInt(256);
-        case 2 -> out = java.util.Arrays.copyOf(out, at);
-        case 3 -> {
-          byte[] longer = new byte[out.length + 1];
-          System.arraycopy(out, 0, longer, 0, at);
-          longer[at] = (byte) (0xc4 + random.nextInt(0x1c)); // a header byte: bin/ext/float/int/str/array/map
-          System.arraycopy(out, at, longer, at + 1, out.length - at);
-          out = longer;
-        }
-        case 4 -> {
-          for (int k = at; k < Math.min(out.length, at + 4); k++) {
-            out[k] = (byte) 0xff;
-          }
-        }
-        default -> {
-          byte[] shorter = new byte[out.length - 1];
-          System.arraycopy(out, 0, shorter, 0, at);
-          System.arraycopy(out, at + 1, shorter, at, out.length - at - 1);
-          out = shorter;
-        }
-      }
-    }
-    return out;
   }
 
   private static void assertDecodeIsSafe(byte[] input, RobustnessFigures.Row row) {
