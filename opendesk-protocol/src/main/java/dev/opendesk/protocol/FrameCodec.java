@@ -107,38 +107,46 @@ public final class FrameCodec {
     try {
       if (frame instanceof Hello h) {
           packer.packMapHeader(h.error() == null ? 6 : 7);
-          header(packer, "type", "hello");
-          packer.packString("role").packString(h.role().wire());
-          packer.packString("principal").packString(h.principal());
-          packer.packString("auth");
+          header(packer, K_HELLO);
+          packer.writePayload(K_ROLE);
+          packer.packString(h.role().wire());
+          packer.writePayload(K_PRINCIPAL);
+          packer.packString(h.principal());
+          packer.writePayload(K_AUTH);
           writeMap(packer, h.auth(), "hello.auth", 2);
-          packer.packString("capabilities");
+          packer.writePayload(K_CAPABILITIES);
           writeMap(packer, h.capabilities(), "hello.capabilities", 2);
           if (h.error() != null) {
-            packer.packString("error");
+            packer.writePayload(K_ERROR);
             writeError(packer, h.error(), "hello.error");
           }
       } else if (frame instanceof Req r) {
           packer.packMapHeader(6);
-          header(packer, "type", "req");
-          packer.packString("id").packLong(r.id());
-          packer.packString("method").packString(r.method());
-          packer.packString("stream").packBoolean(r.stream());
-          packer.packString("params");
+          header(packer, K_REQ);
+          packer.writePayload(K_ID);
+          packer.packLong(r.id());
+          packer.writePayload(K_METHOD);
+          packer.packString(r.method());
+          packer.writePayload(K_STREAM);
+          packer.packBoolean(r.stream());
+          packer.writePayload(K_PARAMS);
           writeMap(packer, r.params(), "req.params", 2);
       } else if (frame instanceof Res r) {
           packer.packMapHeader(7);
-          header(packer, "type", "res");
-          packer.packString("id").packLong(r.id());
-          packer.packString("seq").packLong(r.seq());
-          packer.packString("end").packBoolean(r.end());
-          packer.packString("result");
+          header(packer, K_RES);
+          packer.writePayload(K_ID);
+          packer.packLong(r.id());
+          packer.writePayload(K_SEQ);
+          packer.packLong(r.seq());
+          packer.writePayload(K_END);
+          packer.packBoolean(r.end());
+          packer.writePayload(K_RESULT);
           if (r.result() == null) {
             packer.packNil();
           } else {
             writeMap(packer, r.result(), "res.result", 2);
           }
-          packer.packString("error");
+          packer.writePayload(K_ERROR);
           if (r.error() == null) {
             packer.packNil();
           } else {
@@ -146,14 +154,17 @@ public final class FrameCodec {
           }
       } else if (frame instanceof Cancel c) {
           packer.packMapHeader(4);
-          header(packer, "type", "cancel");
-          packer.packString("id").packLong(c.id());
-          packer.packString("reason").packString(c.reason());
+          header(packer, K_CANCEL);
+          packer.writePayload(K_ID);
+          packer.packLong(c.id());
+          packer.writePayload(K_REASON);
+          packer.packString(c.reason());
       } else if (frame instanceof Push p) {
           packer.packMapHeader(4);
-          header(packer, "type", "push");
-          packer.packString("topic").packString(p.topic());
-          packer.packString("payload");
+          header(packer, K_PUSH);
+          packer.writePayload(K_TOPIC);
+          packer.packString(p.topic());
+          packer.writePayload(K_PAYLOAD);
           writeMap(packer, p.payload(), "push.payload", 2);
       } else {
         throw new IllegalArgumentException("unknown frame " + frame);
@@ -184,9 +195,59 @@ public final class FrameCodec {
     }
   }
 
-  private static void header(MessageBufferPacker packer, String typeKey, String type) throws IOException {
-    packer.packString("v").packInt(Frame.VERSION);
-    packer.packString(typeKey).packString(type);
+  /** Writes {@code "v": 1, "type": <type>}; {@code typeEntry} is the pre-encoded {@code "type": <type>}. */
+  private static void header(MessageBufferPacker packer, byte[] typeEntry) throws IOException {
+    packer.writePayload(K_V1);
+    packer.writePayload(typeEntry);
+  }
+
+  /**
+   * The msgpack encoding of an ASCII str shorter than 32 bytes (a fixstr), for the constant keys and
+   * values every frame repeats: writing these bytes is what {@code packString} would produce, without
+   * its per-call {@code getBytes} array.
+   */
+  private static byte[] fixstr(String... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (String part : parts) {
+      byte[] ascii = part.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      if (ascii.length > 31) {
+        throw new IllegalArgumentException(part);
+      }
+      out.write(0xa0 | ascii.length);
+      out.write(ascii, 0, ascii.length);
+    }
+    return out.toByteArray();
+  }
+
+  private static final byte[] K_V1 = concat(fixstr("v"), new byte[] {(byte) Frame.VERSION});
+  private static final byte[] K_HELLO = fixstr("type", "hello");
+  private static final byte[] K_REQ = fixstr("type", "req");
+  private static final byte[] K_RES = fixstr("type", "res");
+  private static final byte[] K_CANCEL = fixstr("type", "cancel");
+  private static final byte[] K_PUSH = fixstr("type", "push");
+  private static final byte[] K_ROLE = fixstr("role");
+  private static final byte[] K_PRINCIPAL = fixstr("principal");
+  private static final byte[] K_AUTH = fixstr("auth");
+  private static final byte[] K_CAPABILITIES = fixstr("capabilities");
+  private static final byte[] K_ERROR = fixstr("error");
+  private static final byte[] K_ID = fixstr("id");
+  private static final byte[] K_METHOD = fixstr("method");
+  private static final byte[] K_STREAM = fixstr("stream");
+  private static final byte[] K_PARAMS = fixstr("params");
+  private static final byte[] K_SEQ = fixstr("seq");
+  private static final byte[] K_END = fixstr("end");
+  private static final byte[] K_RESULT = fixstr("result");
+  private static final byte[] K_REASON = fixstr("reason");
+  private static final byte[] K_TOPIC = fixstr("topic");
+  private static final byte[] K_PAYLOAD = fixstr("payload");
+  private static final byte[] K_CODE = fixstr("code");
+  private static final byte[] K_MESSAGE = fixstr("message");
+  private static final byte[] K_DETAILS = fixstr("details");
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private byte[] finish(MessageBufferPacker packer) {
@@ -200,9 +261,11 @@ public final class FrameCodec {
 
   private void writeError(MessageBufferPacker packer, ErrorInfo error, String path) throws IOException {
     packer.packMapHeader(3);
-    packer.packString("code").packString(error.code());
-    packer.packString("message").packString(error.message());
-    packer.packString("details");
+    packer.writePayload(K_CODE);
+    packer.packString(error.code());
+    packer.writePayload(K_MESSAGE);
+    packer.packString(error.message());
+    packer.writePayload(K_DETAILS);
     writeMap(packer, error.details(), path + ".details", 3);
   }
 
@@ -214,11 +277,17 @@ public final class FrameCodec {
         throw new IllegalArgumentException(path + ": map keys must be strings, got " + typeName(e.getKey()));
       }
       packer.packString(key);
-      writeValue(packer, e.getValue(), path + "." + key, depth);
+      writeValue(packer, e.getValue(), path, key, -1, depth);
     }
   }
 
-  private void writeValue(MessageBufferPacker packer, Object value, String path, int depth) throws IOException {
+  /**
+   * Writes one map value ({@code key} set) or list element ({@code index} set) below {@code parent}.
+   * The element's path is only built when it is needed (an error, or a nested container): building
+   * it for every value cost a string concatenation per map entry on the hot path.
+   */
+  private void writeValue(MessageBufferPacker packer, Object value, String parent, String key, int index, int depth)
+      throws IOException {
     if (value == null) {
       packer.packNil();
     } else if (value instanceof String s) {
@@ -233,26 +302,31 @@ public final class FrameCodec {
       packer.packBinaryHeader(bytes.length);
       packer.writePayload(bytes);
     } else if (value instanceof Map<?, ?> map) {
-      writeMap(packer, map, path, depth + 1);
+      writeMap(packer, map, path(parent, key, index), depth + 1);
     } else if (value instanceof Collection<?> list) {
+      String path = path(parent, key, index);
       checkDepth(path, depth + 1);
       packer.packArrayHeader(list.size());
       int i = 0;
       for (Object element : list) {
-        writeValue(packer, element, path + "[" + i++ + "]", depth + 1);
+        writeValue(packer, element, path, null, i++, depth + 1);
       }
     } else if (value instanceof BigInteger big) {
       if (big.bitLength() > 64 || (big.signum() < 0 && big.bitLength() > 63)) {
-        throw new IllegalArgumentException(path + ": integer out of the msgpack range: " + big);
+        throw new IllegalArgumentException(path(parent, key, index) + ": integer out of the msgpack range: " + big);
       }
       packer.packBigInteger(big);
     } else if (value instanceof Enum<?> e) {
       packer.packString(e.name());
     } else {
       throw new IllegalArgumentException(
-          path + ": unsupported value type " + value.getClass().getName()
+          path(parent, key, index) + ": unsupported value type " + value.getClass().getName()
               + " (convert records and POJOs with Values.toMap)");
     }
+  }
+
+  private static String path(String parent, String key, int index) {
+    return key != null ? parent + "." + key : parent + "[" + index + "]";
   }
 
   private void checkDepth(String path, int depth) {
@@ -339,12 +413,22 @@ public final class FrameCodec {
     }
   }
 
+  /** Strs up to this many bytes are looked up in the per-thread string cache. */
+  private static final int CACHED_STRING_BYTES = 32;
+
+  /** Slots of the per-thread string cache (a power of two): at most 128 strings of 32 bytes. */
+  private static final int STRING_CACHE_SLOTS = 128;
+
   /** A reusable unpacker over one message at a time. */
   private static final class Reader {
     private static final byte[] EMPTY = new byte[0];
     private final ArrayBufferInput input = new ArrayBufferInput(EMPTY);
     private final MessageUnpacker unpacker = UNPACKER_CONFIG.newUnpacker(input);
     private int length;
+    private final byte[] scratch = new byte[CACHED_STRING_BYTES];
+    // Direct-mapped: a slot holds one str's bytes and its decoded String; a collision replaces it.
+    private final byte[][] cacheBytes = new byte[STRING_CACHE_SLOTS][];
+    private final String[] cacheStrings = new String[STRING_CACHE_SLOTS];
 
     void reset(byte[] message) throws IOException {
       input.reset(message);
@@ -373,6 +457,40 @@ public final class FrameCodec {
       }
     }
 
+    /** As {@link #claim(long, String)} for a container; its description is only built on failure. */
+    private void claimContainer(long minimumBytes, String kind, int size, String unit) {
+      if (minimumBytes > remaining()) {
+        claim(minimumBytes, kind + " of " + size + " " + unit);
+      }
+    }
+
+    /**
+     * Reads a str payload of {@code length} bytes. Short strs go through a small per-thread cache:
+     * frame keys, type names, method names and the keys of user maps repeat from message to message,
+     * and a hit returns the same immutable {@link String} without allocating. The payload is read
+     * into a reused scratch array, so a miss allocates only the string itself.
+     */
+    private String readString(int length) throws IOException {
+      if (length > CACHED_STRING_BYTES) {
+        return Utf8.decodeStrict(unpacker.readPayload(length));
+      }
+      byte[] bytes = scratch;
+      unpacker.readPayload(bytes, 0, length);
+      int hash = length;
+      for (int i = 0; i < length; i++) {
+        hash = 31 * hash + bytes[i];
+      }
+      int slot = (hash ^ (hash >>> 7)) & (STRING_CACHE_SLOTS - 1);
+      byte[] cachedBytes = cacheBytes[slot];
+      if (cachedBytes != null && java.util.Arrays.equals(cachedBytes, 0, cachedBytes.length, bytes, 0, length)) {
+        return cacheStrings[slot];
+      }
+      String decoded = Utf8.decodeStrict(bytes, 0, length);
+      cacheBytes[slot] = java.util.Arrays.copyOf(bytes, length);
+      cacheStrings[slot] = decoded;
+      return decoded;
+    }
+
     Object readValue(int depth, int maxDepth) throws IOException {
       MessageFormat format = unpacker.getNextFormat();
       switch (format.getValueType()) {
@@ -396,8 +514,7 @@ public final class FrameCodec {
         case STRING -> {
           int length = unpacker.unpackRawStringHeader();
           claim(length, "str");
-          byte[] bytes = unpacker.readPayload(length);
-          return Utf8.decodeStrict(bytes);
+          return readString(length);
         }
         case BINARY -> {
           int length = unpacker.unpackBinaryHeader();
@@ -409,7 +526,7 @@ public final class FrameCodec {
             throw new CodecException("nesting deeper than " + maxDepth);
           }
           int size = unpacker.unpackArrayHeader();
-          claim(size, "array of " + size + " elements");
+          claimContainer(size, "array", size, "elements");
           List<Object> list = new ArrayList<>(size);
           for (int i = 0; i < size; i++) {
             list.add(readValue(depth + 1, maxDepth));
@@ -421,7 +538,7 @@ public final class FrameCodec {
             throw new CodecException("nesting deeper than " + maxDepth);
           }
           int size = unpacker.unpackMapHeader();
-          claim(2L * size, "map of " + size + " entries");
+          claimContainer(2L * size, "map", size, "entries");
           Map<String, Object> map = new LinkedHashMap<>(Math.max(4, (int) (size / 0.75f) + 1));
           for (int i = 0; i < size; i++) {
             MessageFormat keyFormat = unpacker.getNextFormat();
