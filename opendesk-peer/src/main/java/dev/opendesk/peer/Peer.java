@@ -599,6 +599,12 @@ public final class Peer implements AutoCloseable {
    *     cannot be encoded, or {@link IllegalStateException} before {@link #start()}
    */
   public CompletableFuture<Map<String, Object>> call(String method, Map<String, ?> params, CallOptions options) {
+    return call(method, params, options, false);
+  }
+
+  /** As {@link #call(String, Map, CallOptions)}; {@code direct}: see {@link OutboundUnary}. */
+  private CompletableFuture<Map<String, Object>> call(
+      String method, Map<String, ?> params, CallOptions options, boolean direct) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(options, "options");
     RuntimeException refusal = refusal(method);
@@ -612,7 +618,7 @@ public final class Peer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return new OutboundUnary(this, id, method).start(req, timeoutOf(options));
+    return new OutboundUnary(this, id, method, direct).start(req, timeoutOf(options));
   }
 
   /**
@@ -646,7 +652,9 @@ public final class Peer implements AutoCloseable {
    *     interrupted (the call is then cancelled)
    */
   public Map<String, Object> callBlocking(String method, Map<String, ?> params) {
-    return await(call(method, params));
+    // The future stays here, only this thread waits on it: it may complete on the receive loop,
+    // which wakes this thread directly instead of through a handler-executor task.
+    return await(call(method, params, CallOptions.defaults(), true));
   }
 
   /** As {@link #callBlocking(String, Map)}, typed as {@link #call(String, Object, Class)}. */
