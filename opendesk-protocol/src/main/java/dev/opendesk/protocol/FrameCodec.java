@@ -9,13 +9,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.core.buffer.ArrayBufferInput;
+import org.msgpack.core.buffer.MessageBuffer;
+import org.msgpack.core.buffer.MessageBufferOutput;
 
 /**
  * Encodes and decodes frames (PROTOCOL.md §2–3) and plain msgpack maps (handshake messages).
@@ -103,7 +105,7 @@ public final class FrameCodec {
    */
   public byte[] encode(Frame frame) {
     Writer writer = WRITERS.get();
-    MessageBufferPacker packer = writer.packer;
+    MessagePacker packer = writer.packer;
     try {
       if (frame instanceof Hello h) {
           packer.packMapHeader(h.error() == null ? 6 : 7);
@@ -169,7 +171,7 @@ public final class FrameCodec {
       } else {
         throw new IllegalArgumentException("unknown frame " + frame);
       }
-      return finish(packer);
+      return finish(writer);
     } catch (IOException e) {
       throw new IllegalStateException("in-memory packer failed", e);
     } finally {
@@ -184,10 +186,10 @@ public final class FrameCodec {
    */
   public byte[] encodeMap(Map<String, ?> map) {
     Writer writer = WRITERS.get();
-    MessageBufferPacker packer = writer.packer;
+    MessagePacker packer = writer.packer;
     try {
       writeMap(packer, map, "map", 1);
-      return finish(packer);
+      return finish(writer);
     } catch (IOException e) {
       throw new IllegalStateException("in-memory packer failed", e);
     } finally {
@@ -196,7 +198,7 @@ public final class FrameCodec {
   }
 
   /** Writes {@code "v": 1, "type": <type>}; {@code typeEntry} is the pre-encoded {@code "type": <type>}. */
-  private static void header(MessageBufferPacker packer, byte[] typeEntry) throws IOException {
+  private static void header(MessagePacker packer, byte[] typeEntry) throws IOException {
     packer.writePayload(K_V1);
     packer.writePayload(typeEntry);
   }
@@ -250,16 +252,16 @@ public final class FrameCodec {
     return out;
   }
 
-  private byte[] finish(MessageBufferPacker packer) {
-    byte[] message = packer.toByteArray();
-    if (message.length > maxMessageSize) {
+  private byte[] finish(Writer writer) throws IOException {
+    int size = writer.flush();
+    if (size > maxMessageSize) {
       throw new IllegalArgumentException(
-          "encoded message of " + message.length + " bytes exceeds the limit of " + maxMessageSize);
+          "encoded message of " + size + " bytes exceeds the limit of " + maxMessageSize);
     }
-    return message;
+    return writer.output.toByteArray();
   }
 
-  private void writeError(MessageBufferPacker packer, ErrorInfo error, String path) throws IOException {
+  private void writeError(MessagePacker packer, ErrorInfo error, String path) throws IOException {
     packer.packMapHeader(3);
     packer.writePayload(K_CODE);
     packer.packString(error.code());
@@ -269,7 +271,7 @@ public final class FrameCodec {
     writeMap(packer, error.details(), path + ".details", 3);
   }
 
-  private void writeMap(MessageBufferPacker packer, Map<?, ?> map, String path, int depth) throws IOException {
+  private void writeMap(MessagePacker packer, Map<?, ?> map, String path, int depth) throws IOException {
     checkDepth(path, depth);
     packer.packMapHeader(map.size());
     for (Map.Entry<?, ?> e : map.entrySet()) {
@@ -286,7 +288,7 @@ public final class FrameCodec {
    * The element's path is only built when it is needed (an error, or a nested container): building
    * it for every value cost a string concatenation per map entry on the hot path.
    */
-  private void writeValue(MessageBufferPacker packer, Object value, String parent, String key, int index, int depth)
+  private void writeValue(MessagePacker packer, Object value, String parent, String key, int index, int depth)
       throws IOException {
     if (value == null) {
       packer.packNil();
@@ -344,7 +346,14 @@ public final class FrameCodec {
    *     CodecException#field()} names the offending field where there is one
    */
   public Frame decode(byte[] message) {
-    return FrameReader.toFrame(decodeMap(message));
+    Map<String, Object> fields = read(message, true);
+    try {
+      return FrameReader.toFrame(fields);
+    } finally {
+      if (fields instanceof FrameFields f) {
+        f.clear();
+      }
+    }
   }
 
   /**
@@ -354,6 +363,15 @@ public final class FrameCodec {
    *     the limits
    */
   public Map<String, Object> decodeMap(byte[] message) {
+    return read(message, false);
+  }
+
+  /**
+   * Reads the message's map. For a frame ({@code frame}), the outer map is only looked at by {@link
+   * FrameReader} and then dropped, so it is read into the thread's reusable {@link FrameFields}
+   * (cleared by the caller) instead of a new map per frame; the values (params, result) are new.
+   */
+  private Map<String, Object> read(byte[] message, boolean frame) {
     if (message.length == 0) {
       throw new CodecException("empty message");
     }
@@ -362,6 +380,7 @@ public final class FrameCodec {
           "message of " + message.length + " bytes exceeds the limit of " + maxMessageSize);
     }
     Reader reader = READERS.get();
+    boolean read = false;
     try {
       reader.reset(message);
       if (reader.unpacker.getNextFormat().getValueType() != org.msgpack.value.ValueType.MAP) {
@@ -369,11 +388,12 @@ public final class FrameCodec {
             "message is not a map (got " + describe(reader.unpacker.getNextFormat()) + ")");
       }
       @SuppressWarnings("unchecked")
-      Map<String, Object> map = (Map<String, Object>) reader.readValue(1, maxDepth);
+      Map<String, Object> map = frame ? reader.readFrameMap(maxDepth) : (Map<String, Object>) reader.readValue(1, maxDepth);
       if (reader.unpacker.hasNext()) {
         throw new CodecException(
             "trailing bytes after the message: " + (message.length - reader.unpacker.getTotalReadBytes()));
       }
+      read = true;
       return map;
     } catch (MessageSizeException e) {
       // A 32-bit length header beyond 2^31-1: msgpack-core reports it without a message. (Built
@@ -385,6 +405,9 @@ public final class FrameCodec {
     } catch (MessagePackException | IOException e) {
       throw new CodecException(null, "malformed msgpack: " + e.getMessage(), e);
     } finally {
+      if (!read) {
+        reader.fields.clear();
+      }
       reader.release();
     }
   }
@@ -397,19 +420,150 @@ public final class FrameCodec {
     return value == null ? "null" : value.getClass().getSimpleName();
   }
 
-  /** A reusable packer; one that grew large is dropped rather than kept by the thread. */
+  /**
+   * A reusable packer writing into a reusable array; one that grew large is dropped rather than kept
+   * by the thread. (msgpack-core's buffer packer allocated a buffer slice per message and a fresh
+   * 8 KiB buffer after every flush.)
+   */
   private static final class Writer {
-    final MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
-    // getTotalWrittenBytes() counts since creation, so remember where this message started.
-    private long start;
+    final ReusableOutput output = new ReusableOutput();
+    final MessagePacker packer = MessagePack.DEFAULT_PACKER_CONFIG.newPacker(output);
+
+    /** Flushes the packer; returns the message's size. */
+    int flush() throws IOException {
+      packer.flush();
+      return output.size;
+    }
 
     void release() {
-      if (packer.getTotalWrittenBytes() - start > RETAINED_PACKER_BYTES) {
+      if (output.bytes.length > RETAINED_PACKER_BYTES) {
         WRITERS.remove();
       } else {
         packer.clear();
-        start = packer.getTotalWrittenBytes();
+        output.size = 0;
       }
+    }
+  }
+
+  /**
+   * The packer's output: it packs into one fixed chunk, whose written bytes are appended to a
+   * growable array on each flush; payloads written directly are appended too. Nothing is
+   * allocated per message except the final copy, unless the array must grow.
+   */
+  private static final class ReusableOutput implements MessageBufferOutput {
+    private static final int CHUNK = 8192;
+    private final MessageBuffer chunk = MessageBuffer.allocate(CHUNK);
+    private MessageBuffer current;
+    byte[] bytes = new byte[512];
+    int size;
+
+    @Override
+    public MessageBuffer next(int minimumSize) {
+      current = minimumSize <= CHUNK ? chunk : MessageBuffer.allocate(minimumSize);
+      return current;
+    }
+
+    @Override
+    public void writeBuffer(int length) {
+      ensure(length);
+      current.getBytes(0, bytes, size, length);
+      size += length;
+    }
+
+    @Override
+    public void write(byte[] buffer, int offset, int length) {
+      ensure(length);
+      System.arraycopy(buffer, offset, bytes, size, length);
+      size += length;
+    }
+
+    @Override
+    public void add(byte[] buffer, int offset, int length) {
+      write(buffer, offset, length);
+    }
+
+    private void ensure(int length) {
+      if (length > bytes.length - size) {
+        long wanted = Math.max((long) size + length, 2L * bytes.length);
+        bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
+      }
+    }
+
+    byte[] toByteArray() {
+      return java.util.Arrays.copyOf(bytes, size);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * The outer map of a frame while {@link FrameReader} looks at it: a reusable, insertion-ordered
+   * array map of at most {@link #CAPACITY} entries (a frame has at most 7; a larger one is read into
+   * an ordinary map). Linear lookups over a handful of keys; a repeated key replaces the value, as in
+   * a {@code LinkedHashMap}. Per thread, never escapes {@link #decode}.
+   */
+  static final class FrameFields extends java.util.AbstractMap<String, Object> {
+    static final int CAPACITY = 16;
+    private final String[] keys = new String[CAPACITY];
+    private final Object[] values = new Object[CAPACITY];
+    private int size;
+
+    private int indexOf(Object key) {
+      for (int i = 0; i < size; i++) {
+        if (keys[i].equals(key)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    @Override
+    public Object put(String key, Object value) {
+      int i = indexOf(key);
+      if (i >= 0) {
+        Object old = values[i];
+        values[i] = value;
+        return old;
+      }
+      keys[size] = key;
+      values[size++] = value;
+      return null;
+    }
+
+    @Override
+    public Object get(Object key) {
+      int i = indexOf(key);
+      return i < 0 ? null : values[i];
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return indexOf(key) >= 0;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public void clear() {
+      java.util.Arrays.fill(keys, 0, size, null);
+      java.util.Arrays.fill(values, 0, size, null);
+      size = 0;
+    }
+
+    @Override
+    public java.util.Set<Map.Entry<String, Object>> entrySet() {
+      java.util.Set<Map.Entry<String, Object>> entries = new java.util.LinkedHashSet<>();
+      for (int i = 0; i < size; i++) {
+        entries.add(new java.util.AbstractMap.SimpleImmutableEntry<>(keys[i], values[i]));
+      }
+      return entries;
     }
   }
 
@@ -422,7 +576,9 @@ public final class FrameCodec {
   /** A reusable unpacker over one message at a time. */
   private static final class Reader {
     private static final byte[] EMPTY = new byte[0];
+    private static final MessageBuffer EMPTY_BUFFER = MessageBuffer.wrap(EMPTY);
     private final ArrayBufferInput input = new ArrayBufferInput(EMPTY);
+    final FrameFields fields = new FrameFields();
     private final MessageUnpacker unpacker = UNPACKER_CONFIG.newUnpacker(input);
     private int length;
     private final byte[] scratch = new byte[CACHED_STRING_BYTES];
@@ -439,7 +595,7 @@ public final class FrameCodec {
     void release() {
       // Drop the reference so a large message is not retained by the thread.
       try {
-        input.reset(EMPTY);
+        input.reset(EMPTY_BUFFER);
         unpacker.reset(input);
       } catch (IOException e) {
         throw new IllegalStateException(e);
@@ -491,6 +647,27 @@ public final class FrameCodec {
       return decoded;
     }
 
+    /** Reads the outer map of a frame (depth 1) into {@link #fields}, or a new map if it is large. */
+    Map<String, Object> readFrameMap(int maxDepth) throws IOException {
+      int size = unpacker.unpackMapHeader();
+      claimContainer(2L * size, "map", size, "entries");
+      Map<String, Object> map = size <= FrameFields.CAPACITY ? fields : new LinkedHashMap<>((int) (size / 0.75f) + 1);
+      fields.clear();
+      readEntries(map, size, 1, maxDepth);
+      return map;
+    }
+
+    private void readEntries(Map<String, Object> map, int size, int depth, int maxDepth) throws IOException {
+      for (int i = 0; i < size; i++) {
+        MessageFormat keyFormat = unpacker.getNextFormat();
+        if (keyFormat.getValueType() != org.msgpack.value.ValueType.STRING) {
+          throw new CodecException("map keys must be str, got " + describe(keyFormat));
+        }
+        String key = (String) readValue(depth + 1, maxDepth);
+        map.put(key, readValue(depth + 1, maxDepth));
+      }
+    }
+
     Object readValue(int depth, int maxDepth) throws IOException {
       MessageFormat format = unpacker.getNextFormat();
       switch (format.getValueType()) {
@@ -540,14 +717,7 @@ public final class FrameCodec {
           int size = unpacker.unpackMapHeader();
           claimContainer(2L * size, "map", size, "entries");
           Map<String, Object> map = new LinkedHashMap<>(Math.max(4, (int) (size / 0.75f) + 1));
-          for (int i = 0; i < size; i++) {
-            MessageFormat keyFormat = unpacker.getNextFormat();
-            if (keyFormat.getValueType() != org.msgpack.value.ValueType.STRING) {
-              throw new CodecException("map keys must be str, got " + describe(keyFormat));
-            }
-            String key = (String) readValue(depth + 1, maxDepth);
-            map.put(key, readValue(depth + 1, maxDepth));
-          }
+          readEntries(map, size, depth, maxDepth);
           return Collections.unmodifiableMap(map);
         }
         default -> throw new CodecException("unsupported msgpack type " + describe(format));
