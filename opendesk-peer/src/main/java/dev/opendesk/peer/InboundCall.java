@@ -28,6 +28,8 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
   private final Peer peer;
   private final long id;
+  // The in-flight table's key, boxed once.
+  private final Long key;
   private final String method;
   private final boolean stream;
   private final Map<String, Object> params;
@@ -41,9 +43,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   // Created on first use (most calls never look at it), guarded by lock; completed once cancelled.
   private CompletableFuture<Void> cancellation;
 
-  InboundCall(Peer peer, long id, String method, boolean stream, Map<String, Object> params, Dispatcher.Route route) {
+  InboundCall(Peer peer, Long id, String method, boolean stream, Map<String, Object> params, Dispatcher.Route route) {
     this.peer = peer;
     this.id = id;
+    this.key = id;
     this.method = method;
     this.stream = stream;
     this.params = params;
@@ -240,6 +243,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   @Override
   public String method() {
     return method;
+  }
+
+  Long key() {
+    return key;
   }
 
   @Override

@@ -17,7 +17,7 @@ import java.util.function.BiConsumer;
  * and the wire (a CANCEL for timeout and caller cancellation). A RES that arrives afterwards (it
  * crossed our CANCEL) finds the call gone from the in-flight table and is ignored.
  */
-final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable> {
+final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable>, Runnable {
 
   // A field updater rather than an AtomicBoolean: one object less per call.
   private static final AtomicIntegerFieldUpdater<OutboundUnary> DONE =
@@ -25,8 +25,13 @@ final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable> 
 
   private final Peer peer;
   private final long id;
+  // The in-flight table's key, boxed once (ids soon exceed the Long cache).
+  private final Long key;
   private final String method;
   private final boolean direct;
+  // The outcome handed to the handler executor (run()); written once, before the hand-off.
+  private Map<String, Object> outcome;
+  private Throwable outcomeFailure;
   private volatile int done;
   private final CompletableFuture<Map<String, Object>> future = new CompletableFuture<>();
   private volatile ScheduledFuture<?> timer;
@@ -39,6 +44,7 @@ final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable> 
   OutboundUnary(Peer peer, long id, String method, boolean direct) {
     this.peer = peer;
     this.id = id;
+    this.key = id;
     this.method = method;
     this.direct = direct;
   }
@@ -49,6 +55,10 @@ final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable> 
 
   long id() {
     return id;
+  }
+
+  Long key() {
+    return key;
   }
 
   /** Registers the call, sends the encoded REQ and arms the deadline. */
@@ -83,9 +93,24 @@ final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable> 
   }
 
   private void complete(Map<String, Object> value, Throwable failure) {
-    if (!direct) {
-      peer.completeAsync(future, value, failure);
-    } else if (failure == null) {
+    if (direct) {
+      deliver(value, failure);
+    } else {
+      // This object is the delivery task: no lambda per call.
+      outcome = value;
+      outcomeFailure = failure;
+      peer.runAsync(this);
+    }
+  }
+
+  /** Delivers the outcome on the handler executor. */
+  @Override
+  public void run() {
+    deliver(outcome, outcomeFailure);
+  }
+
+  private void deliver(Map<String, Object> value, Throwable failure) {
+    if (failure == null) {
       future.complete(value);
     } else {
       future.completeExceptionally(failure);

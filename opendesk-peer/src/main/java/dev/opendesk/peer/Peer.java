@@ -395,13 +395,8 @@ public final class Peer implements AutoCloseable {
       }
       if (!next.isDone()) {
         // Whoever comes second (this thread or the completing one) carries the loop on.
-        AtomicBoolean handoff = new AtomicBoolean();
-        CompletableFuture<byte[]> pending = next;
-        pending.whenComplete((message, failure) -> {
-          if (!handoff.compareAndSet(false, true) && process(message, failure)) {
-            readLoop();
-          }
-        });
+        Handoff handoff = new Handoff();
+        next.whenComplete(handoff);
         if (handoff.compareAndSet(false, true)) {
           return;
         }
@@ -415,6 +410,21 @@ public final class Peer implements AutoCloseable {
       }
       if (!process(message, failure)) {
         return;
+      }
+    }
+  }
+
+  /**
+   * The hand-off flag of one pending receive and its completion callback in one object: whoever
+   * sets the flag second (the loop returning, or the receive completing) carries the loop on.
+   */
+  private final class Handoff extends AtomicBoolean implements java.util.function.BiConsumer<byte[], Throwable> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void accept(byte[] message, Throwable failure) {
+      if (!compareAndSet(false, true) && process(message, failure)) {
+        readLoop();
       }
     }
   }
@@ -504,7 +514,8 @@ public final class Peer implements AutoCloseable {
   }
 
   private void onReq(Req req) {
-    if (inboundCalls.containsKey(req.id())) {
+    Long key = req.id(); // boxed once for the in-flight table
+    if (inboundCalls.containsKey(key)) {
       protocolViolation("call id " + req.id() + " reused while in flight");
       return;
     }
@@ -522,8 +533,8 @@ public final class Peer implements AutoCloseable {
       answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent calls (limit " + options.maxConcurrentInboundCalls() + ")"));
       return;
     }
-    InboundCall call = new InboundCall(this, req.id(), req.method(), req.stream(), req.params(), route);
-    inboundCalls.put(req.id(), call);
+    InboundCall call = new InboundCall(this, key, req.method(), req.stream(), req.params(), route);
+    inboundCalls.put(key, call);
     if (closed) {
       call.closeCancel();
       inboundFinished(call);
@@ -952,14 +963,14 @@ public final class Peer implements AutoCloseable {
   }
 
   void registerUnary(OutboundUnary call) {
-    unaryCalls.put(call.id(), call);
+    unaryCalls.put(call.key(), call);
     if (closed) {
       call.onClose(closedException());
     }
   }
 
   void unregisterUnary(OutboundUnary call) {
-    unaryCalls.remove(call.id(), call);
+    unaryCalls.remove(call.key(), call);
   }
 
   void registerStream(OutboundStream<?> stream) {
@@ -974,7 +985,7 @@ public final class Peer implements AutoCloseable {
   }
 
   void inboundFinished(InboundCall call) {
-    if (inboundCalls.remove(call.callId(), call)) {
+    if (inboundCalls.remove(call.key(), call)) {
       inboundCount.decrementAndGet();
     }
   }
