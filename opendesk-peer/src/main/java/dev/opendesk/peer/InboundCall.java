@@ -28,6 +28,8 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
   private final Peer peer;
   private final long id;
+  // The in-flight table's key, boxed once.
+  private final Long key;
   private final String method;
   private final boolean stream;
   private final Map<String, Object> params;
@@ -38,11 +40,13 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   private boolean finished;
   private long seq;
   private volatile boolean cancelled;
-  private final CompletableFuture<Void> cancellation = new CompletableFuture<>();
+  // Created on first use (most calls never look at it), guarded by lock; completed once cancelled.
+  private CompletableFuture<Void> cancellation;
 
-  InboundCall(Peer peer, long id, String method, boolean stream, Map<String, Object> params, Dispatcher.Route route) {
+  InboundCall(Peer peer, Long id, String method, boolean stream, Map<String, Object> params, Dispatcher.Route route) {
     this.peer = peer;
     this.id = id;
+    this.key = id;
     this.method = method;
     this.stream = stream;
     this.params = params;
@@ -167,14 +171,17 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       return null;
     }
     if (value instanceof Map<?, ?> map) {
-      for (Object key : map.keySet()) {
-        if (!(key instanceof String)) {
-          throw new IllegalArgumentException("result keys must be strings, got " + (key == null ? "null" : key.getClass().getName()));
-        }
-      }
+      // forEach with a non-capturing lambda: no key set, wrapper or iterator per result.
+      map.forEach(InboundCall::requireStringKey);
       return (Map<String, Object>) map;
     }
     return Values.toMap(value);
+  }
+
+  private static void requireStringKey(Object key, Object value) {
+    if (!(key instanceof String)) {
+      throw new IllegalArgumentException("result keys must be strings, got " + (key == null ? "null" : key.getClass().getName()));
+    }
   }
 
   // ------------------------------------------------------------------ cancellation
@@ -191,7 +198,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
         finishWith(errorRes(ErrorInfo.of(ErrorCode.CANCELLED, message)));
       }
     }
-    peer.runAsync(() -> cancellation.complete(null));
+    signalCancellation();
   }
 
   /** The peer closed: finish without sending and cancel the context. */
@@ -203,7 +210,32 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       cancelled = true;
       finished = true;
     }
-    peer.runAsync(() -> cancellation.complete(null));
+    signalCancellation();
+  }
+
+  /** Completes the cancellation future, if anyone asked for it, off the calling (receive) thread. */
+  private void signalCancellation() {
+    CompletableFuture<Void> f;
+    synchronized (lock) {
+      f = cancellation;
+    }
+    if (f != null) {
+      peer.runAsync(() -> f.complete(null));
+    }
+  }
+
+  /** The future completed once the call is cancelled; created on first use. */
+  private CompletableFuture<Void> cancellation() {
+    synchronized (lock) {
+      if (cancellation == null) {
+        cancellation = new CompletableFuture<>();
+        if (cancelled) {
+          // Cancelled before anyone asked: signalCancellation() found nothing to complete.
+          cancellation.complete(null);
+        }
+      }
+      return cancellation;
+    }
   }
 
   // ------------------------------------------------------------------ CallContext
@@ -211,6 +243,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   @Override
   public String method() {
     return method;
+  }
+
+  Long key() {
+    return key;
   }
 
   @Override
@@ -246,7 +282,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   @Override
   public void onCancel(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
-    cancellation.thenRun(() -> {
+    cancellation().thenRun(() -> {
       try {
         callback.run();
       } catch (RuntimeException e) {
@@ -262,7 +298,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
     CompletableFuture<Void> sent = emit(item);
     if (!sent.isDone()) {
       try {
-        CompletableFuture.anyOf(sent, cancellation).get();
+        CompletableFuture.anyOf(sent, cancellation()).get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CallCancelledException("interrupted while sending an item of " + method);

@@ -8,7 +8,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BiConsumer;
 
 /**
  * One outbound unary call. State machine: PENDING until exactly one of RES, timeout, the caller
@@ -16,51 +17,109 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and the wire (a CANCEL for timeout and caller cancellation). A RES that arrives afterwards (it
  * crossed our CANCEL) finds the call gone from the in-flight table and is ignored.
  */
-final class OutboundUnary {
+final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable>, Runnable {
+
+  // A field updater rather than an AtomicBoolean: one object less per call.
+  private static final AtomicIntegerFieldUpdater<OutboundUnary> DONE =
+      AtomicIntegerFieldUpdater.newUpdater(OutboundUnary.class, "done");
 
   private final Peer peer;
   private final long id;
+  // The in-flight table's key, boxed once (ids soon exceed the Long cache).
+  private final Long key;
   private final String method;
-  private final AtomicBoolean done = new AtomicBoolean();
+  private final boolean direct;
+  // The outcome handed to the handler executor (run()); written once, before the hand-off.
+  private Map<String, Object> outcome;
+  private Throwable outcomeFailure;
+  private volatile int done;
   private final CompletableFuture<Map<String, Object>> future = new CompletableFuture<>();
   private volatile ScheduledFuture<?> timer;
 
-  OutboundUnary(Peer peer, long id, String method) {
+  /**
+   * @param direct whether the future may be completed on the receive loop: only when it never
+   *     reaches user code (a blocking call whose caller just waits on it), so no dependent stage can
+   *     run on the loop; saves a hop through the handler executor per call
+   */
+  OutboundUnary(Peer peer, long id, String method, boolean direct) {
     this.peer = peer;
     this.id = id;
+    this.key = id;
     this.method = method;
+    this.direct = direct;
+  }
+
+  private boolean finish() {
+    return DONE.compareAndSet(this, 0, 1);
   }
 
   long id() {
     return id;
   }
 
+  Long key() {
+    return key;
+  }
+
   /** Registers the call, sends the encoded REQ and arms the deadline. */
   CompletableFuture<Map<String, Object>> start(byte[] req, Duration timeout) {
     peer.registerUnary(this);
-    // The caller may cancel or complete the future themselves: that abandons the call.
-    future.whenComplete((result, failure) -> {
-      if (done.compareAndSet(false, true)) {
-        finishLocally("cancelled by caller");
-      }
-    });
-    peer.sendEncoded(req).whenComplete((v, failure) -> {
-      if (failure != null) {
-        onClose(peer.sendFailure(failure));
-      }
-    });
+    // The caller may cancel or complete the future themselves: that abandons the call (accept).
+    future.whenComplete(this);
+    CompletableFuture<Void> sent = peer.sendEncoded(req);
+    // Most transports take the message at once: skip the callback stage then.
+    if (!sent.isDone() || sent.isCompletedExceptionally()) {
+      sent.whenComplete((v, failure) -> {
+        if (failure != null) {
+          onClose(peer.sendFailure(failure));
+        }
+      });
+    }
     if (timeout != null) {
       timer = peer.schedule(this::onTimeout, timeout);
-      if (done.get()) {
+      if (done != 0) {
         cancelTimer();
       }
     }
     return future;
   }
 
+  /** The future completed: if by the caller (nothing else won yet), abandon the call. */
+  @Override
+  public void accept(Map<String, Object> result, Throwable failure) {
+    if (finish()) {
+      finishLocally("cancelled by caller");
+    }
+  }
+
+  private void complete(Map<String, Object> value, Throwable failure) {
+    if (direct) {
+      deliver(value, failure);
+    } else {
+      // This object is the delivery task: no lambda per call.
+      outcome = value;
+      outcomeFailure = failure;
+      peer.runAsync(this);
+    }
+  }
+
+  /** Delivers the outcome on the handler executor. */
+  @Override
+  public void run() {
+    deliver(outcome, outcomeFailure);
+  }
+
+  private void deliver(Map<String, Object> value, Throwable failure) {
+    if (failure == null) {
+      future.complete(value);
+    } else {
+      future.completeExceptionally(failure);
+    }
+  }
+
   /** A RES for this call arrived (receive loop). */
   void onRes(Res res) {
-    if (!done.compareAndSet(false, true)) {
+    if (!finish()) {
       return;
     }
     peer.unregisterUnary(this);
@@ -68,27 +127,27 @@ final class OutboundUnary {
     if (!res.end()) {
       // A stream item for a unary call: the remote broke the call's contract, not the frame format.
       peer.sendCancel(id, "unexpected stream item for a unary call");
-      peer.completeAsync(future, null,
+      complete(null,
           new ProtocolException(ErrorInfo.of(ErrorCode.PROTOCOL, "unary call " + method + " got a stream item")));
     } else if (res.error() != null) {
-      peer.completeAsync(future, null, ProtocolException.from(res.error()));
+      complete(null, ProtocolException.from(res.error()));
     } else {
-      peer.completeAsync(future, res.result() == null ? Map.of() : res.result(), null);
+      complete(res.result() == null ? Map.of() : res.result(), null);
     }
   }
 
   private void onTimeout() {
-    if (!done.compareAndSet(false, true)) {
+    if (!finish()) {
       return;
     }
     peer.unregisterUnary(this);
     peer.sendCancel(id, "timeout");
-    peer.completeAsync(future, null, new CallTimeoutException("call " + method + " timed out"));
+    complete(null, new CallTimeoutException("call " + method + " timed out"));
   }
 
   /** The peer closed or the connection was lost. */
   void onClose(ConnectionClosedException cause) {
-    if (!done.compareAndSet(false, true)) {
+    if (!finish()) {
       return;
     }
     peer.unregisterUnary(this);

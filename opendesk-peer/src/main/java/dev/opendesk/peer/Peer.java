@@ -399,13 +399,8 @@ public final class Peer implements AutoCloseable {
       }
       if (!next.isDone()) {
         // Whoever comes second (this thread or the completing one) carries the loop on.
-        AtomicBoolean handoff = new AtomicBoolean();
-        CompletableFuture<byte[]> pending = next;
-        pending.whenComplete((message, failure) -> {
-          if (!handoff.compareAndSet(false, true) && process(message, failure)) {
-            readLoop();
-          }
-        });
+        Handoff handoff = new Handoff();
+        next.whenComplete(handoff);
         if (handoff.compareAndSet(false, true)) {
           return;
         }
@@ -419,6 +414,21 @@ public final class Peer implements AutoCloseable {
       }
       if (!process(message, failure)) {
         return;
+      }
+    }
+  }
+
+  /**
+   * The hand-off flag of one pending receive and its completion callback in one object: whoever
+   * sets the flag second (the loop returning, or the receive completing) carries the loop on.
+   */
+  private final class Handoff extends AtomicBoolean implements java.util.function.BiConsumer<byte[], Throwable> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void accept(byte[] message, Throwable failure) {
+      if (!compareAndSet(false, true) && process(message, failure)) {
+        readLoop();
       }
     }
   }
@@ -508,7 +518,8 @@ public final class Peer implements AutoCloseable {
   }
 
   private void onReq(Req req) {
-    if (inboundCalls.containsKey(req.id())) {
+    Long key = req.id(); // boxed once for the in-flight table
+    if (inboundCalls.containsKey(key)) {
       protocolViolation("call id " + req.id() + " reused while in flight");
       return;
     }
@@ -532,8 +543,8 @@ public final class Peer implements AutoCloseable {
       answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent streams (limit " + options.maxConcurrentInboundStreams() + ")"));
       return;
     }
-    InboundCall call = new InboundCall(this, req.id(), req.method(), req.stream(), req.params(), route);
-    inboundCalls.put(req.id(), call);
+    InboundCall call = new InboundCall(this, key, req.method(), req.stream(), req.params(), route);
+    inboundCalls.put(key, call);
     if (closed) {
       call.closeCancel();
       inboundFinished(call);
@@ -614,6 +625,12 @@ public final class Peer implements AutoCloseable {
    *     cannot be encoded, or {@link IllegalStateException} before {@link #start()}
    */
   public CompletableFuture<Map<String, Object>> call(String method, Map<String, ?> params, CallOptions options) {
+    return call(method, params, options, false);
+  }
+
+  /** As {@link #call(String, Map, CallOptions)}; {@code direct}: see {@link OutboundUnary}. */
+  private CompletableFuture<Map<String, Object>> call(
+      String method, Map<String, ?> params, CallOptions options, boolean direct) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(options, "options");
     RuntimeException refusal = refusal(method);
@@ -627,7 +644,7 @@ public final class Peer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return new OutboundUnary(this, id, method).start(req, timeoutOf(options));
+    return new OutboundUnary(this, id, method, direct).start(req, timeoutOf(options));
   }
 
   /**
@@ -661,7 +678,9 @@ public final class Peer implements AutoCloseable {
    *     interrupted (the call is then cancelled)
    */
   public Map<String, Object> callBlocking(String method, Map<String, ?> params) {
-    return await(call(method, params));
+    // The future stays here, only this thread waits on it: it may complete on the receive loop,
+    // which wakes this thread directly instead of through a handler-executor task.
+    return await(call(method, params, CallOptions.defaults(), true));
   }
 
   /** As {@link #callBlocking(String, Map)}, typed as {@link #call(String, Object, Class)}. */
@@ -978,14 +997,14 @@ public final class Peer implements AutoCloseable {
   }
 
   void registerUnary(OutboundUnary call) {
-    unaryCalls.put(call.id(), call);
+    unaryCalls.put(call.key(), call);
     if (closed) {
       call.onClose(closedException());
     }
   }
 
   void unregisterUnary(OutboundUnary call) {
-    unaryCalls.remove(call.id(), call);
+    unaryCalls.remove(call.key(), call);
   }
 
   void registerStream(OutboundStream<?> stream) {
@@ -1000,7 +1019,7 @@ public final class Peer implements AutoCloseable {
   }
 
   void inboundFinished(InboundCall call) {
-    if (inboundCalls.remove(call.callId(), call)) {
+    if (inboundCalls.remove(call.key(), call)) {
       inboundCount.decrementAndGet();
       if (call.isStream()) {
         inboundStreamCount.decrementAndGet();

@@ -27,9 +27,23 @@ final class Utf8 {
     return new String(bytes, StandardCharsets.US_ASCII);
   }
 
+  /** As {@link #decodeStrict(byte[])} for {@code length} bytes of {@code bytes} from {@code offset}. */
+  static String decodeStrict(byte[] bytes, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      if (bytes[i] < 0) {
+        return decodeNonAscii(bytes, offset, length);
+      }
+    }
+    return new String(bytes, offset, length, StandardCharsets.US_ASCII);
+  }
+
   private static String decodeNonAscii(byte[] bytes) {
+    return decodeNonAscii(bytes, 0, bytes.length);
+  }
+
+  private static String decodeNonAscii(byte[] bytes, int offset, int length) {
     try {
-      return DECODERS.get().decode(ByteBuffer.wrap(bytes)).toString();
+      return DECODERS.get().decode(ByteBuffer.wrap(bytes, offset, length)).toString();
     } catch (CharacterCodingException e) {
       throw new CodecException(null, "str is not valid UTF-8", e);
     }

@@ -1,0 +1,110 @@
+package dev.opendesk.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+
+/**
+ * The codec reuses per-thread state (the outer map of a decoded frame, a cache of short strings, the
+ * packer's output): each decode and encode must still behave as if it started afresh.
+ */
+class FrameCodecReuseTest {
+  private static final FrameCodec CODEC = FrameCodec.standard();
+
+  @Test
+  void aFrameWithMoreKeysThanTheReusableMapHoldsDecodesTheSame() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("v", 1L);
+    map.put("type", "cancel");
+    map.put("id", 7L);
+    for (int i = 0; i < 30; i++) {
+      map.put("extra" + i, (long) i);
+    }
+    map.put("reason", "late");
+
+    assertThat(CODEC.decode(CODEC.encodeMap(map))).isEqualTo(new Cancel(7, "late"));
+  }
+
+  @Test
+  void aRepeatedKeyTakesItsLastValue() throws IOException {
+    MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+    packer.packMapHeader(4);
+    packer.packString("v").packInt(1);
+    packer.packString("type").packString("cancel");
+    packer.packString("id").packLong(1);
+    packer.packString("id").packLong(2);
+
+    assertThat(CODEC.decode(packer.toByteArray())).isEqualTo(new Cancel(2, ""));
+  }
+
+  @Test
+  void aFailedDecodeLeavesNothingBehindForTheNextOne() {
+    byte[] bad = CODEC.encodeMap(Map.of("v", 1L, "type", "req", "id", "not a number"));
+    assertThatThrownBy(() -> CODEC.decode(bad)).isInstanceOf(CodecException.class);
+
+    byte[] good = CODEC.encodeMap(Map.of("v", 1L, "type", "cancel", "id", 3L));
+    assertThat(CODEC.decode(good)).isEqualTo(new Cancel(3, ""));
+  }
+
+  @Test
+  void manyDistinctShortStringsSeed42DecodeToThemselves() {
+    // Far more distinct strings than the per-thread string cache has slots: collisions must
+    // replace entries, never return another string's value.
+    Random random = new Random(42);
+    String alphabet = "abcdefghijklmnopqrstuvwxyzé€𝄞01";
+    for (int round = 0; round < 200; round++) {
+      Map<String, Object> params = new LinkedHashMap<>();
+      for (int i = 0; i < 10; i++) {
+        StringBuilder key = new StringBuilder();
+        int length = random.nextInt(12);
+        for (int c = 0; c < length; c++) {
+          key.appendCodePoint(alphabet.codePointAt(alphabet.offsetByCodePoints(0, random.nextInt(31))));
+        }
+        params.put(key.toString(), key.reverse().toString());
+      }
+      Req req = Req.unary(round, "m" + random.nextInt(1000), params);
+
+      Req decoded = (Req) CODEC.decode(CODEC.encode(req));
+
+      assertThat(decoded.method()).isEqualTo(req.method());
+      assertThat(decoded.params()).containsExactlyEntriesOf(params);
+    }
+  }
+
+  /** {@code small} encoded by msgpack-core's own packer, in the spec's field order. */
+  private static final class MessagePackSmallReq {
+    static byte[] bytes() {
+      try {
+        MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+        packer.packMapHeader(6);
+        packer.packString("v").packInt(1);
+        packer.packString("type").packString("req");
+        packer.packString("id").packLong(2);
+        packer.packString("method").packString("small");
+        packer.packString("stream").packBoolean(false);
+        packer.packString("params").packMapHeader(1).packString("x").packLong(1);
+        return packer.toByteArray();
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  @Test
+  void encodingAfterALargeMessageProducesExactlyTheNextMessage() {
+    Req large = Req.unary(1, "big", Map.of("data", new byte[300_000]));
+    Req small = Req.unary(2, "small", Map.of("x", 1L));
+    CODEC.encode(large);
+
+    byte[] encoded = CODEC.encode(small);
+
+    assertThat(encoded).isEqualTo(MessagePackSmallReq.bytes());
+  }
+}
