@@ -21,7 +21,8 @@ import java.util.concurrent.Executor;
  * <p>Defaults: maximum message size 16 MiB; connect timeout 10 s; upgrade (opening handshake)
  * timeout 10 s; a WebSocket ping every 20 s and a close when its pong has not arrived 20 s after the
  * ping was written; a local close waits up to 5 s for the peer's close frame; no TLS; the upgrade path
- * {@code /}; no event loop group (the server creates and owns one, clients share a process-wide
+ * {@code /}; at most {@value #DEFAULT_MAX_PENDING_UPGRADES} server connections waiting for their
+ * upgrade; no event loop group (the server creates and owns one, clients share a process-wide
  * group); no handler executor (the server owns one).
  */
 public final class WebSocketOptions {
@@ -29,11 +30,15 @@ public final class WebSocketOptions {
   /** The default and largest message size the protocol expects: 16 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
+  /** The default cap on server connections accepted but not yet upgraded: 256. */
+  public static final int DEFAULT_MAX_PENDING_UPGRADES = 256;
+
   private static final WebSocketOptions DEFAULTS = builder().build();
 
   private final int maxMessageSize;
   private final Duration connectTimeout;
   private final Duration upgradeTimeout;
+  private final int maxPendingUpgrades;
   private final Duration pingInterval;
   private final Duration pongTimeout;
   private final Duration closeTimeout;
@@ -46,6 +51,7 @@ public final class WebSocketOptions {
     this.maxMessageSize = b.maxMessageSize;
     this.connectTimeout = b.connectTimeout;
     this.upgradeTimeout = b.upgradeTimeout;
+    this.maxPendingUpgrades = b.maxPendingUpgrades;
     this.pingInterval = b.pingInterval;
     this.pongTimeout = b.pongTimeout;
     this.closeTimeout = b.closeTimeout;
@@ -83,6 +89,16 @@ public final class WebSocketOptions {
   /** How long either side waits for the HTTP upgrade to complete once the TCP connection exists. */
   public Duration upgradeTimeout() {
     return upgradeTimeout;
+  }
+
+  /**
+   * Server only: how many accepted TCP connections may be waiting for their WebSocket upgrade at once.
+   * When a new connection arrives at the cap, the oldest waiting one is closed: a flood of idle
+   * sockets cannot exhaust file descriptors, and strangers who connected first cannot lock out a
+   * client who connects after them (each waits at most {@link #upgradeTimeout()} anyway).
+   */
+  public int maxPendingUpgrades() {
+    return maxPendingUpgrades;
   }
 
   /** Interval between keepalive pings; {@link Duration#ZERO} disables keepalive. */
@@ -135,6 +151,7 @@ public final class WebSocketOptions {
     return "WebSocketOptions[maxMessageSize=" + maxMessageSize
         + ", connectTimeout=" + connectTimeout
         + ", upgradeTimeout=" + upgradeTimeout
+        + ", maxPendingUpgrades=" + maxPendingUpgrades
         + ", pingInterval=" + pingInterval
         + ", pongTimeout=" + pongTimeout
         + ", closeTimeout=" + closeTimeout
@@ -148,6 +165,7 @@ public final class WebSocketOptions {
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration upgradeTimeout = Duration.ofSeconds(10);
+    private int maxPendingUpgrades = DEFAULT_MAX_PENDING_UPGRADES;
     private Duration pingInterval = Duration.ofSeconds(20);
     private Duration pongTimeout = Duration.ofSeconds(20);
     private Duration closeTimeout = Duration.ofSeconds(5);
@@ -162,6 +180,7 @@ public final class WebSocketOptions {
       maxMessageSize = o.maxMessageSize;
       connectTimeout = o.connectTimeout;
       upgradeTimeout = o.upgradeTimeout;
+      maxPendingUpgrades = o.maxPendingUpgrades;
       pingInterval = o.pingInterval;
       pongTimeout = o.pongTimeout;
       closeTimeout = o.closeTimeout;
@@ -189,6 +208,15 @@ public final class WebSocketOptions {
     /** See {@link WebSocketOptions#upgradeTimeout()}; positive. */
     public Builder upgradeTimeout(Duration timeout) {
       this.upgradeTimeout = positive("upgradeTimeout", timeout);
+      return this;
+    }
+
+    /** See {@link WebSocketOptions#maxPendingUpgrades()}; at least 1. */
+    public Builder maxPendingUpgrades(int connections) {
+      if (connections < 1) {
+        throw new IllegalArgumentException("maxPendingUpgrades must be at least 1: " + connections);
+      }
+      this.maxPendingUpgrades = connections;
       return this;
     }
 
