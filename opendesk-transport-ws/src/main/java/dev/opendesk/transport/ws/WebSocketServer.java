@@ -22,12 +22,15 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * never on an event loop, so a handler that throws (the connection is then closed) or blocks does not
  * stop the server from accepting others. The connection belongs to the handler: it must close it.
  *
+ * <p>At most {@link WebSocketOptions#maxPendingUpgrades()} accepted connections wait for their upgrade
+ * at once; a new one arriving at the cap closes the oldest waiting one, so idle sockets can neither
+ * exhaust file descriptors nor lock out a client that connects after them.
+ *
  * <p>Thread-safe.
  */
 public final class WebSocketServer implements AutoCloseable {
@@ -68,6 +75,12 @@ public final class WebSocketServer implements AutoCloseable {
   private final SslContext sslContext;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private final Set<WebSocketConnection> connections = ConcurrentHashMap.newKeySet();
+  // Accepted channels still waiting for their upgrade, oldest first. Children live on different event
+  // loops, so this is a lock-free deque; pendingCount mirrors its size (ConcurrentLinkedDeque.size()
+  // is O(n)) and is changed only by whoever actually removed a channel from the deque.
+  private final ConcurrentLinkedDeque<Channel> pending = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger pendingCount = new AtomicInteger();
+  private final AtomicLong evictedUpgrades = new AtomicLong();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private Channel serverChannel;
@@ -156,7 +169,11 @@ public final class WebSocketServer implements AutoCloseable {
       return;
     }
     channels.add(ch);
-    ch.closeFuture().addListener(f -> channels.remove(ch));
+    ch.closeFuture().addListener(f -> {
+      channels.remove(ch);
+      upgradeSettled(ch);
+    });
+    admitPending(ch);
     ChannelPipeline p = ch.pipeline();
     if (sslContext != null) {
       p.addLast("tls", sslContext.newHandler(ch.alloc()));
@@ -165,11 +182,59 @@ public final class WebSocketServer implements AutoCloseable {
     p.addLast("http-aggregator", new HttpObjectAggregator(8192));
     MessageBridge bridge = new MessageBridge(options);
     KeepaliveHandler keepalive = new KeepaliveHandler(options.pingInterval(), options.pongTimeout(), bridge::readPaused);
-    p.addLast("upgrade", new ServerUpgradeHandler(options, sslContext != null, bridge, keepalive, this::opened));
+    p.addLast(
+        "upgrade",
+        new ServerUpgradeHandler(
+            options,
+            sslContext != null,
+            bridge,
+            keepalive,
+            connection -> {
+              upgradeSettled(ch);
+              opened(connection);
+            }));
     p.addLast("keepalive", keepalive);
     p.addLast("binary-only", new BinaryOnlyFilter());
     p.addLast("aggregator", new WebSocketFrameAggregator(options.maxMessageSize()));
     p.addLast("bridge", bridge);
+  }
+
+  /**
+   * On the child's event loop, before its pipeline exists: counts {@code ch} as waiting for its upgrade
+   * and, over the cap, closes the oldest waiting channels. Evicting the oldest (not refusing the
+   * newest) means strangers that connected first cannot keep a later client out. Closing is
+   * asynchronous, so this never blocks; an evicted channel's close listener finds it already gone.
+   */
+  private void admitPending(Channel ch) {
+    pending.addLast(ch);
+    pendingCount.incrementAndGet();
+    while (pendingCount.get() > options.maxPendingUpgrades()) {
+      Channel oldest = pending.pollFirst();
+      if (oldest == null) {
+        break;
+      }
+      pendingCount.decrementAndGet();
+      evictedUpgrades.incrementAndGet();
+      log.debug("{}: {} connections waiting for their upgrade, closing the oldest", oldest.remoteAddress(), options.maxPendingUpgrades());
+      oldest.close();
+    }
+  }
+
+  /** A channel is no longer waiting for its upgrade (upgraded, closed or evicted); idempotent. */
+  private void upgradeSettled(Channel ch) {
+    if (pending.remove(ch)) {
+      pendingCount.decrementAndGet();
+    }
+  }
+
+  /** Connections accepted and still waiting for their upgrade; for tests and monitoring. */
+  int pendingUpgrades() {
+    return pendingCount.get();
+  }
+
+  /** How many waiting connections have been closed to stay within the cap; for tests and monitoring. */
+  long evictedUpgrades() {
+    return evictedUpgrades.get();
   }
 
   /** On the event loop: a connection finished its upgrade. */
