@@ -38,20 +38,23 @@ class PendingUpgradeCapTest {
   }
 
   /**
-   * Opens {@code count} TCP connections that never send a byte, one at a time, each counted by the
-   * server before the next, so the server sees them in the order of {@link #raw}.
+   * Opens {@code count} TCP connections that never send a byte, one at a time, each counted (and any
+   * eviction it causes finished) by the server before the next, so the server sees them in the order
+   * of {@link #raw}. Expects no other connections to the server.
    */
   private void flood(WebSocketServer server, int count) throws IOException {
     for (int i = 0; i < count; i++) {
       Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port());
       s.setSoTimeout(10_000);
       raw.add(s);
-      long seen = raw.size();
+      int seen = raw.size();
       await()
           .atMost(Duration.ofSeconds(10))
           .pollDelay(Duration.ZERO)
           .pollInterval(Duration.ofMillis(1))
-          .until(() -> server.pendingUpgrades() + server.evictedUpgrades() == seen);
+          .until(
+              () -> server.pendingUpgrades() == Math.min(seen, CAP)
+                  && server.evictedUpgrades() == Math.max(0, seen - CAP));
     }
   }
 
