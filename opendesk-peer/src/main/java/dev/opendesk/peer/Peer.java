@@ -25,7 +25,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -109,7 +108,7 @@ public final class Peer implements AutoCloseable {
   private final FrameCodec codec;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
-  private final SerialExecutor pushExecutor;
+  private final PushRegistry pushes;
   private final SharedScheduler.Lease scheduler;
   private final byte[] remotePublicKey;
   private final String name;
@@ -120,7 +119,6 @@ public final class Peer implements AutoCloseable {
   private final ConcurrentHashMap<Long, InboundCall> inboundCalls = new ConcurrentHashMap<>();
   private final AtomicInteger inboundCount = new AtomicInteger();
   private final AtomicInteger inboundStreamCount = new AtomicInteger();
-  private final CopyOnWriteArrayList<PushRegistration> pushHandlers = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
   private final Object stateLock = new Object();
@@ -133,7 +131,6 @@ public final class Peer implements AutoCloseable {
   private volatile Throwable closeCause;
   private volatile Hello remoteHello;
   private volatile Set<String> remoteMethods;
-  private volatile String evictionReason;
   private volatile CompletableFuture<Void> paused;
 
   private Peer(Builder builder) {
@@ -158,7 +155,7 @@ public final class Peer implements AutoCloseable {
       this.ownedExecutor = null;
       this.executor = options.handlerExecutor();
     }
-    this.pushExecutor = new SerialExecutor(executor);
+    this.pushes = new PushRegistry(name, () -> closed, executor);
     this.scheduler = SharedScheduler.acquire();
     // A loop waiting for a slow stream consumer must still notice a closed connection: once the
     // transport is closed nothing more can arrive beyond what it buffered, so reading on is bounded.
@@ -492,7 +489,7 @@ public final class Peer implements AutoCloseable {
         LOG.debug("{}: CANCEL for unknown call id {} ignored", name, cancel.id());
       }
     } else if (frame instanceof Push push) {
-      onPushFrame(push);
+      pushes.onPushFrame(push);
     } else if (frame instanceof Hello hello) {
       if (remoteHello != null) {
         protocolViolation("second HELLO from the remote");
@@ -559,19 +556,6 @@ public final class Peer implements AutoCloseable {
 
   private void answer(Req req, ErrorInfo error) {
     sendEncoded(codec.encode(req.stream() ? Res.endWithError(req.id(), 0, error) : Res.error(req.id(), error)));
-  }
-
-  private void onPushFrame(Push push) {
-    if (Push.SESSION_EVICTED.equals(push.topic())) {
-      Object reason = push.payload().get("reason");
-      evictionReason = reason instanceof String s ? s : "";
-      LOG.info("{}: session evicted by the remote peer", name);
-    }
-    for (PushRegistration registration : pushHandlers) {
-      if (registration.topic == null || registration.topic.equals(push.topic())) {
-        pushExecutor.execute(() -> registration.deliver(push));
-      }
-    }
   }
 
   private RuntimeException protocolViolation(String message) {
@@ -796,7 +780,7 @@ public final class Peer implements AutoCloseable {
     if (closed) {
       return closedException();
     }
-    String evicted = evictionReason;
+    String evicted = pushes.evictionReason();
     if (evicted != null) {
       return new SessionEvictedException(evicted);
     }
@@ -843,7 +827,7 @@ public final class Peer implements AutoCloseable {
   public Registration onPush(String topic, Consumer<Map<String, Object>> handler) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(handler, "handler");
-    return register(new PushRegistration(topic, push -> handler.accept(push.payload())));
+    return pushes.register(topic, push -> handler.accept(push.payload()));
   }
 
   /** Registers a handler for PUSH events with {@code topic}, payloads converted to {@code type}. */
@@ -855,12 +839,7 @@ public final class Peer implements AutoCloseable {
 
   /** Registers a handler for PUSH events of every topic. */
   public Registration onPush(Consumer<Push> handler) {
-    return register(new PushRegistration(null, Objects.requireNonNull(handler, "handler")));
-  }
-
-  private Registration register(PushRegistration registration) {
-    pushHandlers.add(registration);
-    return () -> pushHandlers.remove(registration);
+    return pushes.register(null, Objects.requireNonNull(handler, "handler"));
   }
 
   /** A registration that can be removed; closing it is idempotent. Thread-safe. */
@@ -871,32 +850,11 @@ public final class Peer implements AutoCloseable {
     void close();
   }
 
-  private final class PushRegistration {
-    final String topic;
-    final Consumer<Push> handler;
-
-    PushRegistration(String topic, Consumer<Push> handler) {
-      this.topic = topic;
-      this.handler = handler;
-    }
-
-    void deliver(Push push) {
-      if (closed || !pushHandlers.contains(this)) {
-        return;
-      }
-      try {
-        handler.accept(push);
-      } catch (RuntimeException e) {
-        LOG.warn("{}: push handler for {} failed", name, push.topic(), e);
-      }
-    }
-  }
-
   /**
    * Why the remote evicted this session, or {@code null} if it did not.
    */
   public String evictionReason() {
-    return evictionReason;
+    return pushes.evictionReason();
   }
 
   // ------------------------------------------------------------------ close
@@ -954,7 +912,7 @@ public final class Peer implements AutoCloseable {
       call.closeCancel();
       inboundFinished(call);
     }
-    pushExecutor.clear();
+    pushes.clear();
     releasePause();
     scheduler.release();
     if (ownedExecutor != null) {
