@@ -15,8 +15,6 @@ import dev.opendesk.protocol.Res;
 import dev.opendesk.protocol.Role;
 import dev.opendesk.protocol.Values;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,6 +110,7 @@ public final class Peer implements AutoCloseable {
   private final SharedScheduler.Lease scheduler;
   private final byte[] remotePublicKey;
   private final String name;
+  private final HelloExchange hellos;
 
   private final AtomicLong nextCallId = new AtomicLong(1);
   private final ConcurrentHashMap<Long, OutboundUnary> unaryCalls = new ConcurrentHashMap<>();
@@ -124,13 +123,8 @@ public final class Peer implements AutoCloseable {
   private final Object stateLock = new Object();
   // Written under stateLock.
   private volatile boolean started;
-  // Guarded by stateLock.
-  private boolean helloReceiving;
-  private boolean helloSent;
   private volatile boolean closed;
   private volatile Throwable closeCause;
-  private volatile Hello remoteHello;
-  private volatile Set<String> remoteMethods;
   private volatile CompletableFuture<Void> paused;
 
   private Peer(Builder builder) {
@@ -156,6 +150,7 @@ public final class Peer implements AutoCloseable {
       this.executor = options.handlerExecutor();
     }
     this.pushes = new PushRegistry(name, () -> closed, executor);
+    this.hellos = new HelloExchange(this, stateLock, connection, codec, role, dispatcher);
     this.scheduler = SharedScheduler.acquire();
     // A loop waiting for a slow stream consumer must still notice a closed connection: once the
     // transport is closed nothing more can arrive beyond what it buffered, so reading on is bounded.
@@ -196,12 +191,12 @@ public final class Peer implements AutoCloseable {
    *     frame is not a HELLO, or with {@link ConnectionClosedException}
    */
   public CompletableFuture<Hello> hello() {
-    return hello(defaultHello("", Map.of()));
+    return hello(hellos.defaultHello("", Map.of()));
   }
 
   /** As {@link #hello()}, with a principal and auth data. */
   public CompletableFuture<Hello> hello(String principal, Map<String, Object> auth) {
-    return hello(defaultHello(principal, auth));
+    return hello(hellos.defaultHello(principal, auth));
   }
 
   /**
@@ -211,31 +206,7 @@ public final class Peer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code ours} has another role than this peer
    */
   public CompletableFuture<Hello> hello(Hello ours) {
-    requireOurRole(ours);
-    CompletableFuture<Hello> received = receiveHello();
-    CompletableFuture<Void> sent = sendHello(ours);
-    CompletableFuture<Hello> result = new CompletableFuture<>();
-    CompletableFuture.allOf(received, sent).whenComplete((v, e) -> {
-      if (received.isCompletedExceptionally()) {
-        received.whenComplete((h, failure) -> result.completeExceptionally(ErrorMapping.unwrap(failure)));
-      } else if (sent.isCompletedExceptionally()) {
-        sent.whenComplete((h, failure) -> result.completeExceptionally(ErrorMapping.unwrap(failure)));
-      } else {
-        result.complete(received.join());
-      }
-    });
-    return result;
-  }
-
-  private void requireOurRole(Hello ours) {
-    Objects.requireNonNull(ours, "ours");
-    if (ours.role() != role) {
-      throw new IllegalArgumentException("hello.role must be this peer's role " + role + ", got " + ours.role());
-    }
-  }
-
-  private Hello defaultHello(String principal, Map<String, Object> auth) {
-    return new Hello(role, principal, auth, dispatcher == null ? Map.of() : dispatcher.capabilities(), null);
+    return hellos.exchange(ours);
   }
 
   /**
@@ -246,17 +217,7 @@ public final class Peer implements AutoCloseable {
    * @throws IllegalStateException if a HELLO was already sent
    */
   public CompletableFuture<Void> sendHello(Hello ours) {
-    requireOurRole(ours);
-    synchronized (stateLock) {
-      if (helloSent) {
-        throw new IllegalStateException("HELLO already sent");
-      }
-      helloSent = true;
-    }
-    if (closed) {
-      return CompletableFuture.failedFuture(closedException());
-    }
-    return relay(sendEncoded(codec.encode(ours)));
+    return hellos.send(ours);
   }
 
   /**
@@ -266,73 +227,7 @@ public final class Peer implements AutoCloseable {
    * @throws IllegalStateException if the receive loop is running or a HELLO was already received
    */
   public CompletableFuture<Hello> receiveHello() {
-    synchronized (stateLock) {
-      if (started) {
-        throw new IllegalStateException("receiveHello() after start(): the receive loop reads the HELLO");
-      }
-      if (helloReceiving || remoteHello != null) {
-        throw new IllegalStateException("the remote HELLO is already being received");
-      }
-      helloReceiving = true;
-    }
-    CompletableFuture<Hello> result = new CompletableFuture<>();
-    CompletableFuture<byte[]> received;
-    try {
-      received = connection.receive();
-    } catch (RuntimeException e) {
-      received = CompletableFuture.failedFuture(e);
-    }
-    received.whenComplete((message, failure) -> {
-      RuntimeException error = null;
-      Hello hello = null;
-      if (failure != null) {
-        error = onConnectionFailure(failure);
-      } else {
-        try {
-          Frame frame = codec.decode(message);
-          if (frame instanceof Hello h) {
-            error = acceptHello(h);
-            hello = h;
-          } else {
-            error = protocolViolation("expected HELLO as the first frame, got " + frame.type());
-          }
-        } catch (CodecException e) {
-          error = protocolViolation(e.getMessage());
-        }
-      }
-      synchronized (stateLock) {
-        helloReceiving = false;
-      }
-      completeAsync(result, hello, error);
-    });
-    return result;
-  }
-
-  /** Records the remote HELLO; a rejection closes the peer and is returned as the failure. */
-  private RuntimeException acceptHello(Hello hello) {
-    if (hello.isRejection()) {
-      ProtocolException rejection = ProtocolException.from(hello.error());
-      LOG.debug("{}: session rejected by the remote: {}", name, rejection.getMessage());
-      shutdown(rejection);
-      return rejection;
-    }
-    remoteMethods = methodsOf(hello);
-    remoteHello = hello;
-    return null;
-  }
-
-  private static Set<String> methodsOf(Hello hello) {
-    Object listed = hello.capabilities().get("capabilities");
-    if (!(listed instanceof Collection<?> names)) {
-      return null;
-    }
-    Set<String> methods = new HashSet<>();
-    for (Object n : names) {
-      if (n instanceof String s) {
-        methods.add(s);
-      }
-    }
-    return Set.copyOf(methods);
+    return hellos.receive();
   }
 
   /**
@@ -341,19 +236,22 @@ public final class Peer implements AutoCloseable {
    * @return completes when the peer is closed
    */
   public CompletableFuture<Void> reject(ErrorInfo error) {
-    Objects.requireNonNull(error, "error");
-    CompletableFuture<Void> sent = sendHello(Hello.rejection(role, error));
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    sent.whenComplete((v, e) -> {
-      close();
-      done.complete(null);
-    });
-    return done;
+    return hellos.reject(error);
   }
 
   /** The remote HELLO, or {@code null} before it arrived. */
   public Hello remoteHello() {
-    return remoteHello;
+    return hellos.remoteHello();
+  }
+
+  /** Whether the receive loop was started; read under the state lock by the HELLO exchange. */
+  boolean isStarted() {
+    return started;
+  }
+
+  /** This peer's name, for logs. */
+  String name() {
+    return name;
   }
 
   byte[] remotePublicKey() {
@@ -373,7 +271,7 @@ public final class Peer implements AutoCloseable {
       if (closed || started) {
         return this;
       }
-      if (helloReceiving) {
+      if (hellos.isReceiving()) {
         throw new IllegalStateException("start() while the remote HELLO is being received: wait for it first");
       }
       started = true;
@@ -491,10 +389,10 @@ public final class Peer implements AutoCloseable {
     } else if (frame instanceof Push push) {
       pushes.onPushFrame(push);
     } else if (frame instanceof Hello hello) {
-      if (remoteHello != null) {
+      if (hellos.remoteHello() != null) {
         protocolViolation("second HELLO from the remote");
       } else {
-        acceptHello(hello);
+        hellos.accept(hello);
       }
     }
     return null;
@@ -558,7 +456,7 @@ public final class Peer implements AutoCloseable {
     sendEncoded(codec.encode(req.stream() ? Res.endWithError(req.id(), 0, error) : Res.error(req.id(), error)));
   }
 
-  private RuntimeException protocolViolation(String message) {
+  RuntimeException protocolViolation(String message) {
     ProtocolException violation = new ProtocolException(ErrorInfo.of(ErrorCode.PROTOCOL, message));
     LOG.warn("{}: protocol violation by the remote peer, closing: {}", name, message);
     shutdown(violation);
@@ -566,7 +464,7 @@ public final class Peer implements AutoCloseable {
   }
 
   /** The connection failed or closed under a receive: close the peer with the right cause. */
-  private RuntimeException onConnectionFailure(Throwable failure) {
+  RuntimeException onConnectionFailure(Throwable failure) {
     if (!closed) {
       Throwable t = ErrorMapping.unwrap(failure);
       Throwable cause = null;
@@ -787,7 +685,7 @@ public final class Peer implements AutoCloseable {
     if (!started) {
       return new IllegalStateException("peer not started: call start() (after the HELLO exchange) before calling");
     }
-    Set<String> methods = remoteMethods;
+    Set<String> methods = hellos.remoteMethods();
     if (methods != null && !methods.contains(method)) {
       return new CapabilityUnsupportedException("the remote peer does not list " + method + " in its capabilities");
     }
@@ -882,7 +780,7 @@ public final class Peer implements AutoCloseable {
     return !closed;
   }
 
-  private void shutdown(Throwable cause) {
+  void shutdown(Throwable cause) {
     shutdown(cause, null);
   }
 
@@ -936,7 +834,7 @@ public final class Peer implements AutoCloseable {
     }
   }
 
-  private ConnectionClosedException closedException() {
+  ConnectionClosedException closedException() {
     Throwable cause = closeCause;
     return cause == null
         ? new ConnectionClosedException("connection closed")
@@ -1031,7 +929,7 @@ public final class Peer implements AutoCloseable {
   }
 
   /** A copy of {@code source} completed on the handler executor, not on a transport thread. */
-  private <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
+  <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
     CompletableFuture<T> out = new CompletableFuture<>();
     source.whenComplete((value, failure) -> completeAsync(out, value, failure == null ? null : ErrorMapping.unwrap(failure)));
     return out;
