@@ -111,13 +111,11 @@ public final class Peer implements AutoCloseable {
   private final byte[] remotePublicKey;
   private final String name;
   private final HelloExchange hellos;
+  private final InboundCallTable inbound;
 
   private final AtomicLong nextCallId = new AtomicLong(1);
   private final ConcurrentHashMap<Long, OutboundUnary> unaryCalls = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, OutboundStream<?>> streams = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Long, InboundCall> inboundCalls = new ConcurrentHashMap<>();
-  private final AtomicInteger inboundCount = new AtomicInteger();
-  private final AtomicInteger inboundStreamCount = new AtomicInteger();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
   private final Object stateLock = new Object();
@@ -151,6 +149,7 @@ public final class Peer implements AutoCloseable {
     }
     this.pushes = new PushRegistry(name, () -> closed, executor);
     this.hellos = new HelloExchange(this, stateLock, connection, codec, role, dispatcher);
+    this.inbound = new InboundCallTable(this, dispatcher, options, executor);
     this.scheduler = SharedScheduler.acquire();
     // A loop waiting for a slow stream consumer must still notice a closed connection: once the
     // transport is closed nothing more can arrive beyond what it buffered, so reading on is bounded.
@@ -378,9 +377,9 @@ public final class Peer implements AutoCloseable {
       return onRes(res);
     }
     if (frame instanceof Req req) {
-      onReq(req);
+      inbound.admit(req);
     } else if (frame instanceof Cancel cancel) {
-      InboundCall call = inboundCalls.get(cancel.id());
+      InboundCall call = inbound.get(cancel.id());
       if (call != null) {
         call.cancel(cancel.reason());
       } else {
@@ -410,50 +409,6 @@ public final class Peer implements AutoCloseable {
     }
     LOG.debug("{}: RES for call id {} that is no longer tracked ignored", name, res.id());
     return null;
-  }
-
-  private void onReq(Req req) {
-    Long key = req.id(); // boxed once for the in-flight table
-    if (inboundCalls.containsKey(key)) {
-      protocolViolation("call id " + req.id() + " reused while in flight");
-      return;
-    }
-    Dispatcher.Route route = dispatcher == null ? null : dispatcher.route(req.method());
-    if (route == null) {
-      answer(req, ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "unknown method: " + req.method()));
-      return;
-    }
-    if (!req.stream() && !(route instanceof Dispatcher.UnaryRoute)) {
-      answer(req, ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "method " + req.method() + " is a stream: call it as one"));
-      return;
-    }
-    if (inboundCount.incrementAndGet() > options.maxConcurrentInboundCalls()) {
-      inboundCount.decrementAndGet();
-      answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent calls (limit " + options.maxConcurrentInboundCalls() + ")"));
-      return;
-    }
-    if (req.stream() && inboundStreamCount.incrementAndGet() > options.maxConcurrentInboundStreams()) {
-      inboundStreamCount.decrementAndGet();
-      inboundCount.decrementAndGet();
-      answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent streams (limit " + options.maxConcurrentInboundStreams() + ")"));
-      return;
-    }
-    InboundCall call = new InboundCall(this, key, req.method(), req.stream(), req.params(), route);
-    inboundCalls.put(key, call);
-    if (closed) {
-      call.closeCancel();
-      inboundFinished(call);
-      return;
-    }
-    try {
-      executor.execute(call);
-    } catch (RejectedExecutionException e) {
-      call.cancel("handler executor rejected the call");
-    }
-  }
-
-  private void answer(Req req, ErrorInfo error) {
-    sendEncoded(codec.encode(req.stream() ? Res.endWithError(req.id(), 0, error) : Res.error(req.id(), error)));
   }
 
   RuntimeException protocolViolation(String message) {
@@ -806,10 +761,7 @@ public final class Peer implements AutoCloseable {
     for (OutboundStream<?> stream : List.copyOf(streams.values())) {
       stream.onClose(failure);
     }
-    for (InboundCall call : List.copyOf(inboundCalls.values())) {
-      call.closeCancel();
-      inboundFinished(call);
-    }
+    inbound.closeAll();
     pushes.clear();
     releasePause();
     scheduler.release();
@@ -875,12 +827,7 @@ public final class Peer implements AutoCloseable {
   }
 
   void inboundFinished(InboundCall call) {
-    if (inboundCalls.remove(call.key(), call)) {
-      inboundCount.decrementAndGet();
-      if (call.isStream()) {
-        inboundStreamCount.decrementAndGet();
-      }
-    }
+    inbound.finished(call);
   }
 
   byte[] encode(Frame frame) {
