@@ -1,7 +1,6 @@
 package dev.opendesk.peer;
 
 import dev.opendesk.protocol.Cancel;
-import dev.opendesk.protocol.CodecException;
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.ErrorCode;
@@ -11,7 +10,6 @@ import dev.opendesk.protocol.FrameCodec;
 import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.Push;
 import dev.opendesk.protocol.Req;
-import dev.opendesk.protocol.Res;
 import dev.opendesk.protocol.Role;
 import dev.opendesk.protocol.Values;
 import java.time.Duration;
@@ -31,7 +29,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -112,6 +109,7 @@ public final class Peer implements AutoCloseable {
   private final String name;
   private final HelloExchange hellos;
   private final InboundCallTable inbound;
+  private final ReceiveLoop receiver;
 
   private final AtomicLong nextCallId = new AtomicLong(1);
   private final ConcurrentHashMap<Long, OutboundUnary> unaryCalls = new ConcurrentHashMap<>();
@@ -123,7 +121,6 @@ public final class Peer implements AutoCloseable {
   private volatile boolean started;
   private volatile boolean closed;
   private volatile Throwable closeCause;
-  private volatile CompletableFuture<Void> paused;
 
   private Peer(Builder builder) {
     this.connection = builder.connection;
@@ -150,10 +147,11 @@ public final class Peer implements AutoCloseable {
     this.pushes = new PushRegistry(name, () -> closed, executor);
     this.hellos = new HelloExchange(this, stateLock, connection, codec, role, dispatcher);
     this.inbound = new InboundCallTable(this, dispatcher, options, executor);
+    this.receiver = new ReceiveLoop(this, connection, codec, hellos, inbound, pushes);
     this.scheduler = SharedScheduler.acquire();
     // A loop waiting for a slow stream consumer must still notice a closed connection: once the
     // transport is closed nothing more can arrive beyond what it buffered, so reading on is bounded.
-    connection.closeFuture().whenComplete((v, e) -> releasePause());
+    connection.closeFuture().whenComplete((v, e) -> receiver.releasePause());
   }
 
   /** A builder for a peer with {@code role} over {@code connection}. */
@@ -275,140 +273,8 @@ public final class Peer implements AutoCloseable {
       }
       started = true;
     }
-    runAsync(this::readLoop);
+    runAsync(receiver::readLoop);
     return this;
-  }
-
-  /**
-   * Reads and dispatches frames until the connection has nothing ready, a stream buffer is full, or
-   * the peer closed. It iterates: transports may complete receive futures synchronously.
-   */
-  private void readLoop() {
-    while (!closed) {
-      CompletableFuture<byte[]> next;
-      try {
-        next = connection.receive();
-      } catch (RuntimeException e) {
-        next = CompletableFuture.failedFuture(e);
-      }
-      if (!next.isDone()) {
-        // Whoever comes second (this thread or the completing one) carries the loop on.
-        Handoff handoff = new Handoff();
-        next.whenComplete(handoff);
-        if (handoff.compareAndSet(false, true)) {
-          return;
-        }
-      }
-      byte[] message = null;
-      Throwable failure = null;
-      try {
-        message = next.join();
-      } catch (CompletionException | CancellationException e) {
-        failure = ErrorMapping.unwrap(e);
-      }
-      if (!process(message, failure)) {
-        return;
-      }
-    }
-  }
-
-  /**
-   * The hand-off flag of one pending receive and its completion callback in one object: whoever
-   * sets the flag second (the loop returning, or the receive completing) carries the loop on.
-   */
-  private final class Handoff extends AtomicBoolean implements java.util.function.BiConsumer<byte[], Throwable> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public void accept(byte[] message, Throwable failure) {
-      if (!compareAndSet(false, true) && process(message, failure)) {
-        readLoop();
-      }
-    }
-  }
-
-  /** Handles one received message; returns whether the loop should read on at once. */
-  private boolean process(byte[] message, Throwable failure) {
-    if (failure != null) {
-      onConnectionFailure(failure);
-      return false;
-    }
-    if (closed) {
-      return false;
-    }
-    Frame frame;
-    try {
-      frame = codec.decode(message);
-    } catch (CodecException e) {
-      protocolViolation(e.getMessage());
-      return false;
-    }
-    CompletableFuture<Void> wait;
-    try {
-      wait = dispatch(frame);
-    } catch (RuntimeException e) {
-      LOG.error("{}: failure while dispatching a {} frame", name, frame.type(), e);
-      shutdown(new ProtocolException(ErrorInfo.of(ErrorCode.INTERNAL, "receive loop failed: " + e.getClass().getName())));
-      return false;
-    }
-    if (wait == null) {
-      return true;
-    }
-    paused = wait;
-    wait.whenComplete((v, e) -> {
-      paused = null;
-      runAsync(this::readLoop);
-    });
-    if (closed || !connection.isOpen()) {
-      releasePause();
-    }
-    return false;
-  }
-
-  private void releasePause() {
-    CompletableFuture<Void> p = paused;
-    if (p != null) {
-      p.complete(null);
-    }
-  }
-
-  private CompletableFuture<Void> dispatch(Frame frame) {
-    if (frame instanceof Res res) {
-      return onRes(res);
-    }
-    if (frame instanceof Req req) {
-      inbound.admit(req);
-    } else if (frame instanceof Cancel cancel) {
-      InboundCall call = inbound.get(cancel.id());
-      if (call != null) {
-        call.cancel(cancel.reason());
-      } else {
-        LOG.debug("{}: CANCEL for unknown call id {} ignored", name, cancel.id());
-      }
-    } else if (frame instanceof Push push) {
-      pushes.onPushFrame(push);
-    } else if (frame instanceof Hello hello) {
-      if (hellos.remoteHello() != null) {
-        protocolViolation("second HELLO from the remote");
-      } else {
-        hellos.accept(hello);
-      }
-    }
-    return null;
-  }
-
-  private CompletableFuture<Void> onRes(Res res) {
-    OutboundUnary unary = unaryCalls.get(res.id());
-    if (unary != null) {
-      unary.onRes(res);
-      return null;
-    }
-    OutboundStream<?> stream = streams.get(res.id());
-    if (stream != null) {
-      return stream.onRes(res);
-    }
-    LOG.debug("{}: RES for call id {} that is no longer tracked ignored", name, res.id());
-    return null;
   }
 
   RuntimeException protocolViolation(String message) {
@@ -763,7 +629,7 @@ public final class Peer implements AutoCloseable {
     }
     inbound.closeAll();
     pushes.clear();
-    releasePause();
+    receiver.releasePause();
     scheduler.release();
     if (ownedExecutor != null) {
       // Interrupts handlers still running: their calls are cancelled and nobody awaits them.
@@ -809,6 +675,16 @@ public final class Peer implements AutoCloseable {
     if (closed) {
       call.onClose(closedException());
     }
+  }
+
+  /** The unary call awaiting the RES with {@code id}, or {@code null}. */
+  OutboundUnary unaryCall(long id) {
+    return unaryCalls.get(id);
+  }
+
+  /** The stream awaiting RESes with {@code id}, or {@code null}. */
+  OutboundStream<?> outboundStream(long id) {
+    return streams.get(id);
   }
 
   void unregisterUnary(OutboundUnary call) {
