@@ -1,7 +1,6 @@
 package dev.opendesk.peer;
 
 import dev.opendesk.protocol.Cancel;
-import dev.opendesk.protocol.CodecException;
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.ErrorCode;
@@ -11,12 +10,9 @@ import dev.opendesk.protocol.FrameCodec;
 import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.Push;
 import dev.opendesk.protocol.Req;
-import dev.opendesk.protocol.Res;
 import dev.opendesk.protocol.Role;
 import dev.opendesk.protocol.Values;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +21,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +29,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -109,32 +103,24 @@ public final class Peer implements AutoCloseable {
   private final FrameCodec codec;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
-  private final SerialExecutor pushExecutor;
+  private final PushRegistry pushes;
   private final SharedScheduler.Lease scheduler;
   private final byte[] remotePublicKey;
   private final String name;
+  private final HelloExchange hellos;
+  private final InboundCallTable inbound;
+  private final ReceiveLoop receiver;
 
   private final AtomicLong nextCallId = new AtomicLong(1);
   private final ConcurrentHashMap<Long, OutboundUnary> unaryCalls = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, OutboundStream<?>> streams = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Long, InboundCall> inboundCalls = new ConcurrentHashMap<>();
-  private final AtomicInteger inboundCount = new AtomicInteger();
-  private final AtomicInteger inboundStreamCount = new AtomicInteger();
-  private final CopyOnWriteArrayList<PushRegistration> pushHandlers = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
   private final Object stateLock = new Object();
   // Written under stateLock.
   private volatile boolean started;
-  // Guarded by stateLock.
-  private boolean helloReceiving;
-  private boolean helloSent;
   private volatile boolean closed;
   private volatile Throwable closeCause;
-  private volatile Hello remoteHello;
-  private volatile Set<String> remoteMethods;
-  private volatile String evictionReason;
-  private volatile CompletableFuture<Void> paused;
 
   private Peer(Builder builder) {
     this.connection = builder.connection;
@@ -158,11 +144,14 @@ public final class Peer implements AutoCloseable {
       this.ownedExecutor = null;
       this.executor = options.handlerExecutor();
     }
-    this.pushExecutor = new SerialExecutor(executor);
+    this.pushes = new PushRegistry(name, () -> closed, executor);
+    this.hellos = new HelloExchange(this, stateLock, connection, codec, role, dispatcher);
+    this.inbound = new InboundCallTable(this, dispatcher, options, executor);
+    this.receiver = new ReceiveLoop(this, connection, codec, hellos, inbound, pushes);
     this.scheduler = SharedScheduler.acquire();
     // A loop waiting for a slow stream consumer must still notice a closed connection: once the
     // transport is closed nothing more can arrive beyond what it buffered, so reading on is bounded.
-    connection.closeFuture().whenComplete((v, e) -> releasePause());
+    connection.closeFuture().whenComplete((v, e) -> receiver.releasePause());
   }
 
   /** A builder for a peer with {@code role} over {@code connection}. */
@@ -199,12 +188,12 @@ public final class Peer implements AutoCloseable {
    *     frame is not a HELLO, or with {@link ConnectionClosedException}
    */
   public CompletableFuture<Hello> hello() {
-    return hello(defaultHello("", Map.of()));
+    return hello(hellos.defaultHello("", Map.of()));
   }
 
   /** As {@link #hello()}, with a principal and auth data. */
   public CompletableFuture<Hello> hello(String principal, Map<String, Object> auth) {
-    return hello(defaultHello(principal, auth));
+    return hello(hellos.defaultHello(principal, auth));
   }
 
   /**
@@ -214,31 +203,7 @@ public final class Peer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code ours} has another role than this peer
    */
   public CompletableFuture<Hello> hello(Hello ours) {
-    requireOurRole(ours);
-    CompletableFuture<Hello> received = receiveHello();
-    CompletableFuture<Void> sent = sendHello(ours);
-    CompletableFuture<Hello> result = new CompletableFuture<>();
-    CompletableFuture.allOf(received, sent).whenComplete((v, e) -> {
-      if (received.isCompletedExceptionally()) {
-        received.whenComplete((h, failure) -> result.completeExceptionally(ErrorMapping.unwrap(failure)));
-      } else if (sent.isCompletedExceptionally()) {
-        sent.whenComplete((h, failure) -> result.completeExceptionally(ErrorMapping.unwrap(failure)));
-      } else {
-        result.complete(received.join());
-      }
-    });
-    return result;
-  }
-
-  private void requireOurRole(Hello ours) {
-    Objects.requireNonNull(ours, "ours");
-    if (ours.role() != role) {
-      throw new IllegalArgumentException("hello.role must be this peer's role " + role + ", got " + ours.role());
-    }
-  }
-
-  private Hello defaultHello(String principal, Map<String, Object> auth) {
-    return new Hello(role, principal, auth, dispatcher == null ? Map.of() : dispatcher.capabilities(), null);
+    return hellos.exchange(ours);
   }
 
   /**
@@ -249,17 +214,7 @@ public final class Peer implements AutoCloseable {
    * @throws IllegalStateException if a HELLO was already sent
    */
   public CompletableFuture<Void> sendHello(Hello ours) {
-    requireOurRole(ours);
-    synchronized (stateLock) {
-      if (helloSent) {
-        throw new IllegalStateException("HELLO already sent");
-      }
-      helloSent = true;
-    }
-    if (closed) {
-      return CompletableFuture.failedFuture(closedException());
-    }
-    return relay(sendEncoded(codec.encode(ours)));
+    return hellos.send(ours);
   }
 
   /**
@@ -269,73 +224,7 @@ public final class Peer implements AutoCloseable {
    * @throws IllegalStateException if the receive loop is running or a HELLO was already received
    */
   public CompletableFuture<Hello> receiveHello() {
-    synchronized (stateLock) {
-      if (started) {
-        throw new IllegalStateException("receiveHello() after start(): the receive loop reads the HELLO");
-      }
-      if (helloReceiving || remoteHello != null) {
-        throw new IllegalStateException("the remote HELLO is already being received");
-      }
-      helloReceiving = true;
-    }
-    CompletableFuture<Hello> result = new CompletableFuture<>();
-    CompletableFuture<byte[]> received;
-    try {
-      received = connection.receive();
-    } catch (RuntimeException e) {
-      received = CompletableFuture.failedFuture(e);
-    }
-    received.whenComplete((message, failure) -> {
-      RuntimeException error = null;
-      Hello hello = null;
-      if (failure != null) {
-        error = onConnectionFailure(failure);
-      } else {
-        try {
-          Frame frame = codec.decode(message);
-          if (frame instanceof Hello h) {
-            error = acceptHello(h);
-            hello = h;
-          } else {
-            error = protocolViolation("expected HELLO as the first frame, got " + frame.type());
-          }
-        } catch (CodecException e) {
-          error = protocolViolation(e.getMessage());
-        }
-      }
-      synchronized (stateLock) {
-        helloReceiving = false;
-      }
-      completeAsync(result, hello, error);
-    });
-    return result;
-  }
-
-  /** Records the remote HELLO; a rejection closes the peer and is returned as the failure. */
-  private RuntimeException acceptHello(Hello hello) {
-    if (hello.isRejection()) {
-      ProtocolException rejection = ProtocolException.from(hello.error());
-      LOG.debug("{}: session rejected by the remote: {}", name, rejection.getMessage());
-      shutdown(rejection);
-      return rejection;
-    }
-    remoteMethods = methodsOf(hello);
-    remoteHello = hello;
-    return null;
-  }
-
-  private static Set<String> methodsOf(Hello hello) {
-    Object listed = hello.capabilities().get("capabilities");
-    if (!(listed instanceof Collection<?> names)) {
-      return null;
-    }
-    Set<String> methods = new HashSet<>();
-    for (Object n : names) {
-      if (n instanceof String s) {
-        methods.add(s);
-      }
-    }
-    return Set.copyOf(methods);
+    return hellos.receive();
   }
 
   /**
@@ -344,19 +233,22 @@ public final class Peer implements AutoCloseable {
    * @return completes when the peer is closed
    */
   public CompletableFuture<Void> reject(ErrorInfo error) {
-    Objects.requireNonNull(error, "error");
-    CompletableFuture<Void> sent = sendHello(Hello.rejection(role, error));
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    sent.whenComplete((v, e) -> {
-      close();
-      done.complete(null);
-    });
-    return done;
+    return hellos.reject(error);
   }
 
   /** The remote HELLO, or {@code null} before it arrived. */
   public Hello remoteHello() {
-    return remoteHello;
+    return hellos.remoteHello();
+  }
+
+  /** Whether the receive loop was started; read under the state lock by the HELLO exchange. */
+  boolean isStarted() {
+    return started;
+  }
+
+  /** This peer's name, for logs. */
+  String name() {
+    return name;
   }
 
   byte[] remotePublicKey() {
@@ -376,205 +268,16 @@ public final class Peer implements AutoCloseable {
       if (closed || started) {
         return this;
       }
-      if (helloReceiving) {
+      if (hellos.isReceiving()) {
         throw new IllegalStateException("start() while the remote HELLO is being received: wait for it first");
       }
       started = true;
     }
-    runAsync(this::readLoop);
+    runAsync(receiver::readLoop);
     return this;
   }
 
-  /**
-   * Reads and dispatches frames until the connection has nothing ready, a stream buffer is full, or
-   * the peer closed. It iterates: transports may complete receive futures synchronously.
-   */
-  private void readLoop() {
-    while (!closed) {
-      CompletableFuture<byte[]> next;
-      try {
-        next = connection.receive();
-      } catch (RuntimeException e) {
-        next = CompletableFuture.failedFuture(e);
-      }
-      if (!next.isDone()) {
-        // Whoever comes second (this thread or the completing one) carries the loop on.
-        Handoff handoff = new Handoff();
-        next.whenComplete(handoff);
-        if (handoff.compareAndSet(false, true)) {
-          return;
-        }
-      }
-      byte[] message = null;
-      Throwable failure = null;
-      try {
-        message = next.join();
-      } catch (CompletionException | CancellationException e) {
-        failure = ErrorMapping.unwrap(e);
-      }
-      if (!process(message, failure)) {
-        return;
-      }
-    }
-  }
-
-  /**
-   * The hand-off flag of one pending receive and its completion callback in one object: whoever
-   * sets the flag second (the loop returning, or the receive completing) carries the loop on.
-   */
-  private final class Handoff extends AtomicBoolean implements java.util.function.BiConsumer<byte[], Throwable> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public void accept(byte[] message, Throwable failure) {
-      if (!compareAndSet(false, true) && process(message, failure)) {
-        readLoop();
-      }
-    }
-  }
-
-  /** Handles one received message; returns whether the loop should read on at once. */
-  private boolean process(byte[] message, Throwable failure) {
-    if (failure != null) {
-      onConnectionFailure(failure);
-      return false;
-    }
-    if (closed) {
-      return false;
-    }
-    Frame frame;
-    try {
-      frame = codec.decode(message);
-    } catch (CodecException e) {
-      protocolViolation(e.getMessage());
-      return false;
-    }
-    CompletableFuture<Void> wait;
-    try {
-      wait = dispatch(frame);
-    } catch (RuntimeException e) {
-      LOG.error("{}: failure while dispatching a {} frame", name, frame.type(), e);
-      shutdown(new ProtocolException(ErrorInfo.of(ErrorCode.INTERNAL, "receive loop failed: " + e.getClass().getName())));
-      return false;
-    }
-    if (wait == null) {
-      return true;
-    }
-    paused = wait;
-    wait.whenComplete((v, e) -> {
-      paused = null;
-      runAsync(this::readLoop);
-    });
-    if (closed || !connection.isOpen()) {
-      releasePause();
-    }
-    return false;
-  }
-
-  private void releasePause() {
-    CompletableFuture<Void> p = paused;
-    if (p != null) {
-      p.complete(null);
-    }
-  }
-
-  private CompletableFuture<Void> dispatch(Frame frame) {
-    if (frame instanceof Res res) {
-      return onRes(res);
-    }
-    if (frame instanceof Req req) {
-      onReq(req);
-    } else if (frame instanceof Cancel cancel) {
-      InboundCall call = inboundCalls.get(cancel.id());
-      if (call != null) {
-        call.cancel(cancel.reason());
-      } else {
-        LOG.debug("{}: CANCEL for unknown call id {} ignored", name, cancel.id());
-      }
-    } else if (frame instanceof Push push) {
-      onPushFrame(push);
-    } else if (frame instanceof Hello hello) {
-      if (remoteHello != null) {
-        protocolViolation("second HELLO from the remote");
-      } else {
-        acceptHello(hello);
-      }
-    }
-    return null;
-  }
-
-  private CompletableFuture<Void> onRes(Res res) {
-    OutboundUnary unary = unaryCalls.get(res.id());
-    if (unary != null) {
-      unary.onRes(res);
-      return null;
-    }
-    OutboundStream<?> stream = streams.get(res.id());
-    if (stream != null) {
-      return stream.onRes(res);
-    }
-    LOG.debug("{}: RES for call id {} that is no longer tracked ignored", name, res.id());
-    return null;
-  }
-
-  private void onReq(Req req) {
-    Long key = req.id(); // boxed once for the in-flight table
-    if (inboundCalls.containsKey(key)) {
-      protocolViolation("call id " + req.id() + " reused while in flight");
-      return;
-    }
-    Dispatcher.Route route = dispatcher == null ? null : dispatcher.route(req.method());
-    if (route == null) {
-      answer(req, ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "unknown method: " + req.method()));
-      return;
-    }
-    if (!req.stream() && !(route instanceof Dispatcher.UnaryRoute)) {
-      answer(req, ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "method " + req.method() + " is a stream: call it as one"));
-      return;
-    }
-    if (inboundCount.incrementAndGet() > options.maxConcurrentInboundCalls()) {
-      inboundCount.decrementAndGet();
-      answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent calls (limit " + options.maxConcurrentInboundCalls() + ")"));
-      return;
-    }
-    if (req.stream() && inboundStreamCount.incrementAndGet() > options.maxConcurrentInboundStreams()) {
-      inboundStreamCount.decrementAndGet();
-      inboundCount.decrementAndGet();
-      answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent streams (limit " + options.maxConcurrentInboundStreams() + ")"));
-      return;
-    }
-    InboundCall call = new InboundCall(this, key, req.method(), req.stream(), req.params(), route);
-    inboundCalls.put(key, call);
-    if (closed) {
-      call.closeCancel();
-      inboundFinished(call);
-      return;
-    }
-    try {
-      executor.execute(call);
-    } catch (RejectedExecutionException e) {
-      call.cancel("handler executor rejected the call");
-    }
-  }
-
-  private void answer(Req req, ErrorInfo error) {
-    sendEncoded(codec.encode(req.stream() ? Res.endWithError(req.id(), 0, error) : Res.error(req.id(), error)));
-  }
-
-  private void onPushFrame(Push push) {
-    if (Push.SESSION_EVICTED.equals(push.topic())) {
-      Object reason = push.payload().get("reason");
-      evictionReason = reason instanceof String s ? s : "";
-      LOG.info("{}: session evicted by the remote peer", name);
-    }
-    for (PushRegistration registration : pushHandlers) {
-      if (registration.topic == null || registration.topic.equals(push.topic())) {
-        pushExecutor.execute(() -> registration.deliver(push));
-      }
-    }
-  }
-
-  private RuntimeException protocolViolation(String message) {
+  RuntimeException protocolViolation(String message) {
     ProtocolException violation = new ProtocolException(ErrorInfo.of(ErrorCode.PROTOCOL, message));
     LOG.warn("{}: protocol violation by the remote peer, closing: {}", name, message);
     shutdown(violation);
@@ -582,7 +285,7 @@ public final class Peer implements AutoCloseable {
   }
 
   /** The connection failed or closed under a receive: close the peer with the right cause. */
-  private RuntimeException onConnectionFailure(Throwable failure) {
+  RuntimeException onConnectionFailure(Throwable failure) {
     if (!closed) {
       Throwable t = ErrorMapping.unwrap(failure);
       Throwable cause = null;
@@ -796,14 +499,14 @@ public final class Peer implements AutoCloseable {
     if (closed) {
       return closedException();
     }
-    String evicted = evictionReason;
+    String evicted = pushes.evictionReason();
     if (evicted != null) {
       return new SessionEvictedException(evicted);
     }
     if (!started) {
       return new IllegalStateException("peer not started: call start() (after the HELLO exchange) before calling");
     }
-    Set<String> methods = remoteMethods;
+    Set<String> methods = hellos.remoteMethods();
     if (methods != null && !methods.contains(method)) {
       return new CapabilityUnsupportedException("the remote peer does not list " + method + " in its capabilities");
     }
@@ -843,7 +546,7 @@ public final class Peer implements AutoCloseable {
   public Registration onPush(String topic, Consumer<Map<String, Object>> handler) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(handler, "handler");
-    return register(new PushRegistration(topic, push -> handler.accept(push.payload())));
+    return pushes.register(topic, push -> handler.accept(push.payload()));
   }
 
   /** Registers a handler for PUSH events with {@code topic}, payloads converted to {@code type}. */
@@ -855,12 +558,7 @@ public final class Peer implements AutoCloseable {
 
   /** Registers a handler for PUSH events of every topic. */
   public Registration onPush(Consumer<Push> handler) {
-    return register(new PushRegistration(null, Objects.requireNonNull(handler, "handler")));
-  }
-
-  private Registration register(PushRegistration registration) {
-    pushHandlers.add(registration);
-    return () -> pushHandlers.remove(registration);
+    return pushes.register(null, Objects.requireNonNull(handler, "handler"));
   }
 
   /** A registration that can be removed; closing it is idempotent. Thread-safe. */
@@ -871,32 +569,11 @@ public final class Peer implements AutoCloseable {
     void close();
   }
 
-  private final class PushRegistration {
-    final String topic;
-    final Consumer<Push> handler;
-
-    PushRegistration(String topic, Consumer<Push> handler) {
-      this.topic = topic;
-      this.handler = handler;
-    }
-
-    void deliver(Push push) {
-      if (closed || !pushHandlers.contains(this)) {
-        return;
-      }
-      try {
-        handler.accept(push);
-      } catch (RuntimeException e) {
-        LOG.warn("{}: push handler for {} failed", name, push.topic(), e);
-      }
-    }
-  }
-
   /**
    * Why the remote evicted this session, or {@code null} if it did not.
    */
   public String evictionReason() {
-    return evictionReason;
+    return pushes.evictionReason();
   }
 
   // ------------------------------------------------------------------ close
@@ -924,7 +601,7 @@ public final class Peer implements AutoCloseable {
     return !closed;
   }
 
-  private void shutdown(Throwable cause) {
+  void shutdown(Throwable cause) {
     shutdown(cause, null);
   }
 
@@ -950,12 +627,9 @@ public final class Peer implements AutoCloseable {
     for (OutboundStream<?> stream : List.copyOf(streams.values())) {
       stream.onClose(failure);
     }
-    for (InboundCall call : List.copyOf(inboundCalls.values())) {
-      call.closeCancel();
-      inboundFinished(call);
-    }
-    pushExecutor.clear();
-    releasePause();
+    inbound.closeAll();
+    pushes.clear();
+    receiver.releasePause();
     scheduler.release();
     if (ownedExecutor != null) {
       // Interrupts handlers still running: their calls are cancelled and nobody awaits them.
@@ -978,7 +652,7 @@ public final class Peer implements AutoCloseable {
     }
   }
 
-  private ConnectionClosedException closedException() {
+  ConnectionClosedException closedException() {
     Throwable cause = closeCause;
     return cause == null
         ? new ConnectionClosedException("connection closed")
@@ -1003,6 +677,16 @@ public final class Peer implements AutoCloseable {
     }
   }
 
+  /** The unary call awaiting the RES with {@code id}, or {@code null}. */
+  OutboundUnary unaryCall(long id) {
+    return unaryCalls.get(id);
+  }
+
+  /** The stream awaiting RESes with {@code id}, or {@code null}. */
+  OutboundStream<?> outboundStream(long id) {
+    return streams.get(id);
+  }
+
   void unregisterUnary(OutboundUnary call) {
     unaryCalls.remove(call.key(), call);
   }
@@ -1019,12 +703,7 @@ public final class Peer implements AutoCloseable {
   }
 
   void inboundFinished(InboundCall call) {
-    if (inboundCalls.remove(call.key(), call)) {
-      inboundCount.decrementAndGet();
-      if (call.isStream()) {
-        inboundStreamCount.decrementAndGet();
-      }
-    }
+    inbound.finished(call);
   }
 
   byte[] encode(Frame frame) {
@@ -1073,7 +752,7 @@ public final class Peer implements AutoCloseable {
   }
 
   /** A copy of {@code source} completed on the handler executor, not on a transport thread. */
-  private <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
+  <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
     CompletableFuture<T> out = new CompletableFuture<>();
     source.whenComplete((value, failure) -> completeAsync(out, value, failure == null ? null : ErrorMapping.unwrap(failure)));
     return out;

@@ -1,0 +1,106 @@
+package dev.opendesk.peer;
+
+import dev.opendesk.protocol.ErrorCode;
+import dev.opendesk.protocol.ErrorInfo;
+import dev.opendesk.protocol.Req;
+import dev.opendesk.protocol.Res;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A peer's inbound calls in flight: admission of a REQ (routing, the concurrency limits answered
+ * with {@code busy}, call-id reuse), lookup for CANCEL, and release when a call finishes or the
+ * peer closes.
+ *
+ * <p>Thread-safe: {@link #admit} is called by the receive loop only; {@link #finished} from any
+ * handler thread and {@link #closeAll} from the closing thread may run concurrently with it.
+ */
+final class InboundCallTable {
+
+  private final Peer peer;
+  private final Dispatcher dispatcher;
+  private final PeerOptions options;
+  private final Executor executor;
+  private final ConcurrentHashMap<Long, InboundCall> calls = new ConcurrentHashMap<>();
+  private final AtomicInteger count = new AtomicInteger();
+  private final AtomicInteger streamCount = new AtomicInteger();
+
+  InboundCallTable(Peer peer, Dispatcher dispatcher, PeerOptions options, Executor executor) {
+    this.peer = peer;
+    this.dispatcher = dispatcher;
+    this.options = options;
+    this.executor = executor;
+  }
+
+  /** Starts a handler for {@code req}, or answers it with an error, or closes the peer on id reuse. */
+  void admit(Req req) {
+    Long key = req.id(); // boxed once for the in-flight table
+    if (calls.containsKey(key)) {
+      peer.protocolViolation("call id " + req.id() + " reused while in flight");
+      return;
+    }
+    Dispatcher.Route route = dispatcher == null ? null : dispatcher.route(req.method());
+    if (route == null) {
+      answer(req, ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "unknown method: " + req.method()));
+      return;
+    }
+    if (!req.stream() && !(route instanceof Dispatcher.UnaryRoute)) {
+      answer(req, ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "method " + req.method() + " is a stream: call it as one"));
+      return;
+    }
+    if (count.incrementAndGet() > options.maxConcurrentInboundCalls()) {
+      count.decrementAndGet();
+      answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent calls (limit " + options.maxConcurrentInboundCalls() + ")"));
+      return;
+    }
+    if (req.stream() && streamCount.incrementAndGet() > options.maxConcurrentInboundStreams()) {
+      streamCount.decrementAndGet();
+      count.decrementAndGet();
+      answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent streams (limit " + options.maxConcurrentInboundStreams() + ")"));
+      return;
+    }
+    InboundCall call = new InboundCall(peer, key, req.method(), req.stream(), req.params(), route);
+    calls.put(key, call);
+    if (!peer.isOpen()) {
+      // The peer closed after the check above: closeAll may have missed this call.
+      call.closeCancel();
+      finished(call);
+      return;
+    }
+    try {
+      executor.execute(call);
+    } catch (RejectedExecutionException e) {
+      call.cancel("handler executor rejected the call");
+    }
+  }
+
+  private void answer(Req req, ErrorInfo error) {
+    peer.sendEncoded(peer.encode(req.stream() ? Res.endWithError(req.id(), 0, error) : Res.error(req.id(), error)));
+  }
+
+  /** The call in flight with {@code id}, or {@code null}. */
+  InboundCall get(long id) {
+    return calls.get(id);
+  }
+
+  /** Releases {@code call}'s slot (idempotent). */
+  void finished(InboundCall call) {
+    if (calls.remove(call.key(), call)) {
+      count.decrementAndGet();
+      if (call.isStream()) {
+        streamCount.decrementAndGet();
+      }
+    }
+  }
+
+  /** Cancels every call in flight because the peer closed. */
+  void closeAll() {
+    for (InboundCall call : List.copyOf(calls.values())) {
+      call.closeCancel();
+      finished(call);
+    }
+  }
+}
