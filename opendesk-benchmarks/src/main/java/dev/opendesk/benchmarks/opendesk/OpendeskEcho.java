@@ -7,6 +7,7 @@ import dev.opendesk.auth.TrustedPeers;
 import dev.opendesk.peer.CallStream;
 import dev.opendesk.peer.Dispatcher;
 import dev.opendesk.peer.Peer;
+import dev.opendesk.peer.PeerOptions;
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.LoopbackConnection;
 import dev.opendesk.protocol.Role;
@@ -32,6 +33,12 @@ public final class OpendeskEcho implements AutoCloseable {
   public enum Transport {
     /** {@link LoopbackConnection}: in memory, the peer of gRPC in-process and RSocket local. */
     LOOPBACK,
+    /**
+     * {@link LoopbackConnection} with handlers and results run on the thread that receives them
+     * ({@code PeerOptions.handlerExecutor(Runnable::run)}, for handlers that never block): the
+     * like-for-like peer of gRPC in-process on {@code directExecutor()}.
+     */
+    LOOPBACK_DIRECT,
     /** WebSocket on 127.0.0.1, plain: the peer of gRPC over Netty and RSocket over TCP. */
     WEBSOCKET,
     /** WebSocket on 127.0.0.1, {@code EncryptedConnection} after an auth handshake. */
@@ -48,7 +55,7 @@ public final class OpendeskEcho implements AutoCloseable {
   public OpendeskEcho(Transport transport, Map<String, Object> streamItem) throws Exception {
     Connection clientConnection;
     Connection serverConnection;
-    if (transport == Transport.LOOPBACK) {
+    if (transport == Transport.LOOPBACK || transport == Transport.LOOPBACK_DIRECT) {
       LoopbackConnection.Pair pair = LoopbackConnection.pair();
       clientConnection = pair.first();
       serverConnection = pair.second();
@@ -87,8 +94,11 @@ public final class OpendeskEcho implements AutoCloseable {
                   }
                 })
             .build();
-    server = Peer.builder(serverConnection, Role.SERVER).dispatcher(dispatcher).build();
-    client = Peer.builder(clientConnection, Role.CLIENT).build();
+    PeerOptions options = transport == Transport.LOOPBACK_DIRECT
+        ? PeerOptions.builder().handlerExecutor(Runnable::run).build()
+        : PeerOptions.defaults();
+    server = Peer.builder(serverConnection, Role.SERVER).dispatcher(dispatcher).options(options).build();
+    client = Peer.builder(clientConnection, Role.CLIENT).options(options).build();
     CompletableFuture<?> serverHello = server.hello();
     client.hello().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     serverHello.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

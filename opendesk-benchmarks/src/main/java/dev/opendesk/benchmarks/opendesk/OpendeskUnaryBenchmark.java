@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class OpendeskUnaryBenchmark {
 
   /** The transport between the peers. */
-  @Param({"LOOPBACK", "WEBSOCKET", "WEBSOCKET_ENCRYPTED"})
+  @Param({"LOOPBACK", "LOOPBACK_DIRECT", "WEBSOCKET", "WEBSOCKET_ENCRYPTED"})
   public OpendeskEcho.Transport transport;
 
   /** The request (and reply). */

@@ -91,6 +91,7 @@ public final class ComparisonTable {
     Select rsocketLocal = new Select("", "transport", "LOCAL");
     Select rsocketTcp = new Select("", "transport", "TCP");
     Select odLoopback = new Select("", "transport", "LOOPBACK");
+    Select odLoopbackDirect = new Select("", "transport", "LOOPBACK_DIRECT");
     Select odWs = new Select("", "transport", "WEBSOCKET");
     Select odWsEncrypted = new Select("", "transport", "WEBSOCKET_ENCRYPTED");
 
@@ -102,6 +103,13 @@ public final class ComparisonTable {
                 List.of(
                     new Peer("gRPC in-process, msgpack", "grpc", grpcMsgpackInProcess),
                     new Peer("gRPC in-process, byte[] (floor)", "grpc", grpcBytesInProcess),
+                    new Peer("RSocket local", "rsocket", rsocketLocal))),
+            // Handlers and results on the receiving thread, as gRPC's benchmark runs on directExecutor().
+            new Transport(
+                "Loopback, direct executor",
+                odLoopbackDirect,
+                List.of(
+                    new Peer("gRPC in-process, msgpack", "grpc", grpcMsgpackInProcess),
                     new Peer("RSocket local", "rsocket", rsocketLocal))),
             new Transport(
                 "WebSocket",
@@ -153,6 +161,9 @@ public final class ComparisonTable {
     }
 
     for (Transport t : transports) {
+      if (t.opendesk == odLoopbackDirect) {
+        continue; // the stream benchmark has no direct-executor variant
+      }
       for (int size : List.of(64, 65536)) {
         String name = "stream " + t.name + ", " + (size == 64 ? "64 B" : "64 KiB") + " frames";
         Metric metric = size == 64 ? Metric.FRAMES_PER_S : Metric.MB_PER_S;
