@@ -1,6 +1,7 @@
 package dev.opendesk.it;
 
 import dev.opendesk.protocol.Connection;
+import dev.opendesk.protocol.testing.ForwardingConnection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -40,7 +41,7 @@ import java.util.function.Predicate;
  *
  * <p>Thread-safe; sends are serialised in call order as the {@link Connection} contract requires.
  */
-final class FaultyConnection implements Connection {
+final class FaultyConnection extends ForwardingConnection {
 
   /** A fault applied to one outbound message. */
   enum Fault {
@@ -60,7 +61,6 @@ final class FaultyConnection implements Connection {
 
   private record Rule(Fault fault, Predicate<byte[]> which, boolean oneShot) {}
 
-  private final Connection delegate;
   private final Object lock = new Object();
   // Guarded by lock.
   private final Deque<Rule> rules = new ArrayDeque<>();
@@ -76,7 +76,7 @@ final class FaultyConnection implements Connection {
   private final AtomicLong delayed = new AtomicLong();
 
   private FaultyConnection(Connection delegate) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(delegate);
   }
 
   /** Wraps {@code delegate}; no fault is armed. */
@@ -270,21 +270,6 @@ final class FaultyConnection implements Connection {
       delayed.incrementAndGet();
       return CompletableFuture.supplyAsync(() -> m, CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS));
     });
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
-
-  @Override
-  public CompletableFuture<Void> closeFuture() {
-    return delegate.closeFuture();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return delegate.isOpen();
   }
 
   @Override
