@@ -144,9 +144,11 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
             ? Res.endWithError(id, seq, internal("handler result could not be encoded: " + e.getMessage()))
             : Res.error(id, internal("handler result could not be encoded: " + e.getMessage())));
       }
+      // Leave the in-flight table before the caller can see the final RES: a caller may reuse the
+      // id as soon as it has the answer, and must not find it still in flight.
+      peer.inboundFinished(this);
       peer.sendEncoded(bytes);
     }
-    peer.inboundFinished(this);
   }
 
   private static ErrorInfo internal(String message) {
