@@ -273,12 +273,7 @@ final class OutboundStream<T> {
     } finally {
       lock.unlock();
     }
-    complete(release);
-    if (cancel) {
-      peer.unregisterStream(this);
-      cancelTimer();
-      peer.sendCancel(id, "cancelled by caller");
-    }
+    afterUpstreamStopped(release, cancel);
   }
 
   // ------------------------------------------------------------------ consumer: Flow
@@ -353,6 +348,11 @@ final class OutboundStream<T> {
     } finally {
       lock.unlock();
     }
+    afterUpstreamStopped(release, cancel);
+  }
+
+  /** Outside the lock: frees the transport and, if the stream was still open, sends CANCEL. */
+  private void afterUpstreamStopped(CompletableFuture<Void> release, boolean cancel) {
     complete(release);
     if (cancel) {
       peer.unregisterStream(this);
