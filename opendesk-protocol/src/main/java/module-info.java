@@ -1,6 +1,7 @@
 /**
  * The opendesk protocol v1: frames, the msgpack codec, the {@link dev.opendesk.protocol.Connection}
- * abstraction every layer shares and the in-process {@link dev.opendesk.protocol.LoopbackConnection}.
+ * abstraction every layer shares and the in-process {@link
+ * dev.opendesk.protocol.LoopbackConnection}.
  */
 module dev.opendesk.protocol {
   requires transitive com.fasterxml.jackson.databind;

@@ -1,7 +1,8 @@
 /**
  * The WebSocket transport: {@link dev.opendesk.transport.ws.WebSocketServer} and {@link
- * dev.opendesk.transport.ws.WebSocketClient} open {@link dev.opendesk.transport.ws.WebSocketConnection}s
- * (binary RFC 6455 messages over TCP, optionally TLS) on Netty.
+ * dev.opendesk.transport.ws.WebSocketClient} open {@link
+ * dev.opendesk.transport.ws.WebSocketConnection}s (binary RFC 6455 messages over TCP, optionally
+ * TLS) on Netty.
  */
 module dev.opendesk.transport.ws {
   requires transitive dev.opendesk.protocol;

@@ -7,18 +7,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code check}: runs the check scenario against a server offering the demo methods. */
-@Command(name = "check", mixinStandardHelpOptions = true,
-    description = "Pairs (with --pair-code) or authenticates, then checks echo, count, sleep/cancel, fail and the "
-        + "demo.tick push. Prints PASS/FAIL per check and exits 0 only when all passed.")
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description =
+        "Pairs (with --pair-code) or authenticates, then checks echo, count, sleep/cancel, fail and the "
+            + "demo.tick push. Prints PASS/FAIL per check and exits 0 only when all passed.")
 final class CheckCommand implements Callable<Integer> {
 
   @Mixin ClientOptions client;
 
-  @Option(names = "--pair-code", paramLabel = "CODE",
-      description = "Pair with this code first (pairing v2) and record the server in the home's trust store.")
+  @Option(
+      names = "--pair-code",
+      paramLabel = "CODE",
+      description =
+          "Pair with this code first (pairing v2) and record the server in the home's trust store.")
   String pairCode;
 
-  @Option(names = "--legacy-pairing", description = "Pair with legacy v1 pairing (for servers that only offer it).")
+  @Option(
+      names = "--legacy-pairing",
+      description = "Pair with legacy v1 pairing (for servers that only offer it).")
   boolean legacyPairing;
 
   @Override

@@ -45,7 +45,8 @@ final class CheckScenario {
   private int failed;
 
   /**
-   * @param code the pairing code, or {@code null} to authenticate with the server trusted in the home
+   * @param code the pairing code, or {@code null} to authenticate with the server trusted in the
+   *     home
    */
   CheckScenario(ClientConnector connector, PairingCode code, boolean legacy, PrintStream out) {
     this.connector = Objects.requireNonNull(connector, "connector");
@@ -74,7 +75,8 @@ final class CheckScenario {
     CompletableFuture<Map<String, Object>> tick = new CompletableFuture<>();
     ClientConnector.Connected connected;
     try {
-      connected = connector.connect(code, legacy, p -> p.onPush(DemoServer.TICK_TOPIC, tick::complete));
+      connected =
+          connector.connect(code, legacy, p -> p.onPush(DemoServer.TICK_TOPIC, tick::complete));
       pass(code != null ? "pair" : "auth");
     } catch (Exception e) {
       fail(code != null ? "pair" : "auth", detail(e));
@@ -105,10 +107,34 @@ final class CheckScenario {
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("bin", new byte[] {0, 1, 2, (byte) 0x7f, (byte) 0x80, (byte) 0xff});
     values.put("empty_bin", new byte[0]);
-    values.put("ints", List.of(0L, 1L, 127L, 128L, 255L, 256L, 65_535L, 65_536L, 4_294_967_295L,
-        4_294_967_296L, Long.MAX_VALUE, new BigInteger("18446744073709551615")));
-    values.put("negative_ints", List.of(-1L, -32L, -33L, -128L, -129L, -32_768L, -32_769L,
-        -2_147_483_648L, -2_147_483_649L, Long.MIN_VALUE));
+    values.put(
+        "ints",
+        List.of(
+            0L,
+            1L,
+            127L,
+            128L,
+            255L,
+            256L,
+            65_535L,
+            65_536L,
+            4_294_967_295L,
+            4_294_967_296L,
+            Long.MAX_VALUE,
+            new BigInteger("18446744073709551615")));
+    values.put(
+        "negative_ints",
+        List.of(
+            -1L,
+            -32L,
+            -33L,
+            -128L,
+            -129L,
+            -32_768L,
+            -32_769L,
+            -2_147_483_648L,
+            -2_147_483_649L,
+            Long.MIN_VALUE));
     values.put("floats", List.of(0.0, -0.0, 1.5, -2.25, Math.PI, 1e300, -1e-300, Double.MAX_VALUE));
     values.put("nil", null);
     values.put("bools", List.of(true, false));
@@ -126,7 +152,9 @@ final class CheckScenario {
   private static void echoValues(Peer peer) throws Exception {
     Map<String, Object> sent = sampleValues();
     Map<String, Object> got = await(peer.call("echo", sent, CALL));
-    expect(Values.deepEquals(sent, got), "sent " + clip(JsonValues.render(sent)) + ", got " + clip(JsonValues.render(got)));
+    expect(
+        Values.deepEquals(sent, got),
+        "sent " + clip(JsonValues.render(sent)) + ", got " + clip(JsonValues.render(got)));
   }
 
   private static void echoConcurrent(Peer peer, int calls) throws Exception {
@@ -153,7 +181,8 @@ final class CheckScenario {
 
   private static void countInOrder(Peer peer, long n) throws CheckFailed {
     List<Object> items = new ArrayList<>();
-    try (CallStream<Map<String, Object>> stream = peer.stream("count", Map.of("n", n, "delay_ms", 0L), CALL)) {
+    try (CallStream<Map<String, Object>> stream =
+        peer.stream("count", Map.of("n", n, "delay_ms", 0L), CALL)) {
       while (stream.hasNext()) {
         items.add(stream.next().get("i"));
       }
@@ -162,28 +191,44 @@ final class CheckScenario {
     for (long i = 0; i < n; i++) {
       expected.add(i);
     }
-    expect(items.equals(expected), "expected i = 0.." + (n - 1) + ", got " + items.size() + " items: " + clip(items.toString()));
+    expect(
+        items.equals(expected),
+        "expected i = 0.."
+            + (n - 1)
+            + ", got "
+            + items.size()
+            + " items: "
+            + clip(items.toString()));
   }
 
   /**
-   * Calls {@code sleep 5000}, cancels it, and watches the wire for the server's answer to the CANCEL:
-   * a final RES with error {@code cancelled} within a second.
+   * Calls {@code sleep 5000}, cancels it, and watches the wire for the server's answer to the
+   * CANCEL: a final RES with error {@code cancelled} within a second.
    *
    * @return how long the answer took
    */
   static Duration cancelSleep(ClientConnector.Connected connected) throws Exception {
     CompletableFuture<Long> sleepId = new CompletableFuture<>();
     CompletableFuture<Res> answer = new CompletableFuture<>();
-    Runnable stop = connected.tap().listen((direction, frame) -> {
-      if (direction == FrameTap.Direction.SENT && frame instanceof Req req && req.method().equals("sleep")) {
-        sleepId.complete(req.id());
-      } else if (direction == FrameTap.Direction.RECEIVED && frame instanceof Res res
-          && sleepId.isDone() && res.id() == sleepId.join()) {
-        answer.complete(res);
-      }
-    });
+    Runnable stop =
+        connected
+            .tap()
+            .listen(
+                (direction, frame) -> {
+                  if (direction == FrameTap.Direction.SENT
+                      && frame instanceof Req req
+                      && req.method().equals("sleep")) {
+                    sleepId.complete(req.id());
+                  } else if (direction == FrameTap.Direction.RECEIVED
+                      && frame instanceof Res res
+                      && sleepId.isDone()
+                      && res.id() == sleepId.join()) {
+                    answer.complete(res);
+                  }
+                });
     try {
-      CompletableFuture<Map<String, Object>> call = connected.peer().call("sleep", Map.of("ms", 5000L), CALL);
+      CompletableFuture<Map<String, Object>> call =
+          connected.peer().call("sleep", Map.of("ms", 5000L), CALL);
       sleepId.get(5, TimeUnit.SECONDS);
       long start = System.nanoTime();
       call.cancel(true); // sends CANCEL
@@ -194,7 +239,8 @@ final class CheckScenario {
         throw new CheckFailed("no answer to CANCEL within " + CANCEL_ACK.toMillis() + " ms");
       }
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      expect(res.end() && res.error() != null && res.error().code().equals(ErrorCode.CANCELLED.wire()),
+      expect(
+          res.end() && res.error() != null && res.error().code().equals(ErrorCode.CANCELLED.wire()),
           "expected a final RES with error cancelled, got " + describe(res));
       return took;
     } finally {
@@ -215,12 +261,19 @@ final class CheckScenario {
     params.put("details", details);
     try {
       Map<String, Object> result = await(peer.call("fail", params, CALL));
-      throw new CheckFailed("expected error " + code + ", got result " + clip(JsonValues.render(result)));
+      throw new CheckFailed(
+          "expected error " + code + ", got result " + clip(JsonValues.render(result)));
     } catch (ProtocolException e) {
       expect(e.code().equals(code), "expected code " + code + ", got " + e.code());
-      expect(e.errorMessage().equals(message), "expected message \"" + message + "\", got \"" + e.errorMessage() + "\"");
-      expect(Values.deepEquals(details, e.details()),
-          "expected details " + JsonValues.render(details) + ", got " + clip(JsonValues.render(e.details())));
+      expect(
+          e.errorMessage().equals(message),
+          "expected message \"" + message + "\", got \"" + e.errorMessage() + "\"");
+      expect(
+          Values.deepEquals(details, e.details()),
+          "expected details "
+              + JsonValues.render(details)
+              + ", got "
+              + clip(JsonValues.render(e.details())));
     }
   }
 
@@ -229,16 +282,22 @@ final class CheckScenario {
     try {
       payload = tick.get(5, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new CheckFailed("no " + DemoServer.TICK_TOPIC + " push within 5 s of the HELLO exchange");
+      throw new CheckFailed(
+          "no " + DemoServer.TICK_TOPIC + " push within 5 s of the HELLO exchange");
     }
-    expect(Values.deepEquals(Map.of("n", 1L), payload), "expected payload {\"n\":1}, got " + JsonValues.render(payload));
+    expect(
+        Values.deepEquals(Map.of("n", 1L), payload),
+        "expected payload {\"n\":1}, got " + JsonValues.render(payload));
   }
 
   private void reconnectWithAuth() throws Exception {
     try (ClientConnector.Connected again = connector.auth(p -> {})) {
-      expect(!again.session().isPairing(), "the second connection paired instead of authenticating");
+      expect(
+          !again.session().isPairing(), "the second connection paired instead of authenticating");
       Map<String, Object> got = await(again.peer().call("echo", Map.of("again", true), CALL));
-      expect(Values.deepEquals(Map.of("again", true), got), "echo after reconnect returned " + JsonValues.render(got));
+      expect(
+          Values.deepEquals(Map.of("again", true), got),
+          "echo after reconnect returned " + JsonValues.render(got));
     }
   }
 
@@ -288,13 +347,22 @@ final class CheckScenario {
       return e.getMessage();
     }
     String message = e.getMessage();
-    String text = message == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + message;
+    String text =
+        message == null
+            ? e.getClass().getSimpleName()
+            : e.getClass().getSimpleName() + ": " + message;
     return text.replace('\n', ' ');
   }
 
   private static String describe(Frame frame) {
     if (frame instanceof Res res) {
-      return "RES{end=" + res.end() + ", error=" + res.error() + ", result=" + Values.toString(res.result()) + "}";
+      return "RES{end="
+          + res.end()
+          + ", error="
+          + res.error()
+          + ", result="
+          + Values.toString(res.result())
+          + "}";
     }
     return frame.toString();
   }

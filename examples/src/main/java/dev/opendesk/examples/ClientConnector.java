@@ -56,15 +56,16 @@ final class ClientConnector {
   /**
    * Pairs with {@code code}; the server is stored in the home's trust store with its address.
    *
-   * @param beforeStart runs before the receive loop starts, e.g. to register push handlers that must
-   *     see the server's first push
+   * @param beforeStart runs before the receive loop starts, e.g. to register push handlers that
+   *     must see the server's first push
    */
   Connected pair(PairingCode code, boolean legacy, Consumer<Peer> beforeStart) throws Exception {
     Identity identity = home.identity();
     TrustedPeers trusted = home.trustedPeers();
     Connection connection = await(dialer.dial(), "connect to " + dialer.uri());
-    Session session = await(
-        Pairing.pairClient(handshake, connection, identity, code, trusted, legacy), "pairing");
+    Session session =
+        await(
+            Pairing.pairClient(handshake, connection, identity, code, trusted, legacy), "pairing");
     Connected connected = open(session, beforeStart);
     try {
       // The server becomes trusted (and stored) once its HELLO has opened under the new keys.
@@ -77,12 +78,16 @@ final class ClientConnector {
     return connected;
   }
 
-  /** Authenticates with the server trusted in the home for this address (see {@link #trustedServer}). */
+  /**
+   * Authenticates with the server trusted in the home for this address (see {@link
+   * #trustedServer}).
+   */
   Connected auth(Consumer<Peer> beforeStart) throws Exception {
     Identity identity = home.identity();
     TrustedPeer server = trustedServer();
     Connection connection = await(dialer.dial(), "connect to " + dialer.uri());
-    Session session = await(handshake.authClient(connection, identity, server.publicKey()), "authentication");
+    Session session =
+        await(handshake.authClient(connection, identity, server.publicKey()), "authentication");
     return open(session, beforeStart);
   }
 
@@ -108,8 +113,10 @@ final class ClientConnector {
     if (all.size() == 1) {
       return all.get(0);
     }
-    throw new IOException((all.isEmpty() ? "no trusted server in " : "no trusted server for " + uri + " in ")
-        + home.dir().resolve("trusted-peers.json") + ": pair first (pair --url URL --code CODE --home DIR)");
+    throw new IOException(
+        (all.isEmpty() ? "no trusted server in " : "no trusted server for " + uri + " in ")
+            + home.dir().resolve("trusted-peers.json")
+            + ": pair first (pair --url URL --code CODE --home DIR)");
   }
 
   private Connected open(Session session, Consumer<Peer> beforeStart) throws Exception {

@@ -7,11 +7,18 @@ import picocli.CommandLine.Option;
 /** The options every client tool shares: where the server is and which home to use. */
 final class ClientOptions {
 
-  @Option(names = "--url", required = true, paramLabel = "URL", description = "The server, e.g. ws://127.0.0.1:8423/.")
+  @Option(
+      names = "--url",
+      required = true,
+      paramLabel = "URL",
+      description = "The server, e.g. ws://127.0.0.1:8423/.")
   URI url;
 
-  @Option(names = "--home", paramLabel = "DIR",
-      description = "Home directory with identity.key and trusted-peers.json (default: ~/.opendesk).")
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
+      description =
+          "Home directory with identity.key and trusted-peers.json (default: ~/.opendesk).")
   Path home;
 
   Home home() {

@@ -64,40 +64,65 @@ final class Demo {
     PairingGate gate = new PairingGate();
     PairingCode code = PairingCode.random();
     Pairing.arm(gate, code, false, Duration.ofMinutes(1));
-    DemoServer server = new DemoServer(serverIdentity, serverHome.trustedPeers(), gate, DemoMethods.dispatcher(),
-        event -> {});
+    DemoServer server =
+        new DemoServer(
+            serverIdentity, serverHome.trustedPeers(), gate, DemoMethods.dispatcher(), event -> {});
     try (Listener listener = listen.apply(server)) {
       ClientConnector client = new ClientConnector(listener.dialer(), clientHome);
-      out.println("server  listening on " + listener.dialer().uri() + ", fingerprint " + serverIdentity.fingerprint());
+      out.println(
+          "server  listening on "
+              + listener.dialer().uri()
+              + ", fingerprint "
+              + serverIdentity.fingerprint());
       out.println("client  fingerprint " + clientHome.identity().fingerprint());
 
       out.println("pair    code " + code.digits() + ", pairing " + Pairing.describe(false));
       CompletableFuture<Map<String, Object>> firstTick = new CompletableFuture<>();
-      try (ClientConnector.Connected paired = client.pair(code, false, p -> p.onPush(DemoServer.TICK_TOPIC, firstTick::complete))) {
-        // The server pushes its tick once it has trusted and stored us: after that, its store shows us.
+      try (ClientConnector.Connected paired =
+          client.pair(code, false, p -> p.onPush(DemoServer.TICK_TOPIC, firstTick::complete))) {
+        // The server pushes its tick once it has trusted and stored us: after that, its store shows
+        // us.
         firstTick.get(5, TimeUnit.SECONDS);
-        out.println("        client trusts server " + paired.session().remoteFingerprint()
-            + "; server trusts client " + fingerprintsOf(serverHome));
+        out.println(
+            "        client trusts server "
+                + paired.session().remoteFingerprint()
+                + "; server trusts client "
+                + fingerprintsOf(serverHome));
       }
       out.println("        closed");
 
       CompletableFuture<Map<String, Object>> tick = new CompletableFuture<>();
-      try (ClientConnector.Connected session = client.auth(p -> p.onPush(DemoServer.TICK_TOPIC, tick::complete))) {
-        out.println("auth    reconnected without a code to server " + session.session().remoteFingerprint());
-        out.println("push    " + DemoServer.TICK_TOPIC + " " + JsonValues.render(tick.get(5, TimeUnit.SECONDS)));
+      try (ClientConnector.Connected session =
+          client.auth(p -> p.onPush(DemoServer.TICK_TOPIC, tick::complete))) {
+        out.println(
+            "auth    reconnected without a code to server "
+                + session.session().remoteFingerprint());
+        out.println(
+            "push    "
+                + DemoServer.TICK_TOPIC
+                + " "
+                + JsonValues.render(tick.get(5, TimeUnit.SECONDS)));
 
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("text", "hello, opendesk");
         params.put("bytes", new byte[] {0, 1, 2, (byte) 0xfe, (byte) 0xff});
-        Map<String, Object> echoed = session.peer().call("echo", params, CALL).get(10, TimeUnit.SECONDS);
+        Map<String, Object> echoed =
+            session.peer().call("echo", params, CALL).get(10, TimeUnit.SECONDS);
         require(Values.deepEquals(params, echoed), "echo returned " + JsonValues.render(echoed));
-        out.println("echo    " + JsonValues.render(echoed) + " (bytes travelled as msgpack bin: "
-            + (echoed.get("bytes") instanceof byte[] b ? b.length + " bytes" : "not bytes!") + ")");
+        out.println(
+            "echo    "
+                + JsonValues.render(echoed)
+                + " (bytes travelled as msgpack bin: "
+                + (echoed.get("bytes") instanceof byte[] b ? b.length + " bytes" : "not bytes!")
+                + ")");
 
         count(session);
 
         Duration took = CheckScenario.cancelSleep(session);
-        out.println("cancel  sleep 5000 ms cancelled; the server answered \"cancelled\" in " + took.toMillis() + " ms");
+        out.println(
+            "cancel  sleep 5000 ms cancelled; the server answered \"cancelled\" in "
+                + took.toMillis()
+                + " ms");
 
         Map<String, Object> failure = new LinkedHashMap<>();
         failure.put("code", "permission_denied");
@@ -107,10 +132,17 @@ final class Demo {
           session.peer().call("fail", failure, CALL).get(10, TimeUnit.SECONDS);
           throw new IllegalStateException("fail returned a result");
         } catch (java.util.concurrent.ExecutionException e) {
-          if (!(e.getCause() instanceof ProtocolException p) || !p.code().equals("permission_denied")) {
+          if (!(e.getCause() instanceof ProtocolException p)
+              || !p.code().equals("permission_denied")) {
             throw e;
           }
-          out.println("fail    " + p.getClass().getSimpleName() + ": " + p.getMessage() + " " + JsonValues.render(p.details()));
+          out.println(
+              "fail    "
+                  + p.getClass().getSimpleName()
+                  + ": "
+                  + p.getMessage()
+                  + " "
+                  + JsonValues.render(p.details()));
         }
       }
       out.println("close   session closed");
@@ -142,7 +174,8 @@ final class Demo {
   }
 
   private static String fingerprintsOf(Home home) throws IOException {
-    return String.join(", ", home.trustedPeers().list().stream().map(p -> p.fingerprint()).toList());
+    return String.join(
+        ", ", home.trustedPeers().list().stream().map(p -> p.fingerprint()).toList());
   }
 
   private static void require(boolean condition, String what) {
@@ -153,13 +186,16 @@ final class Demo {
 
   private static void deleteTree(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
       // A temporary directory left behind is harmless; the demo's outcome does not depend on it.
     }

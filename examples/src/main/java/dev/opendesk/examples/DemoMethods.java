@@ -18,22 +18,23 @@ final class DemoMethods {
 
   /** Upper bounds that keep one caller from tying the server up for long. */
   static final long MAX_COUNT = 1_000_000;
+
   static final long MAX_DELAY_MS = 60_000;
 
   private DemoMethods() {}
 
   /** The dispatcher serving the four demo methods. */
   static Dispatcher dispatcher() {
-    return Dispatcher.builder()
-        .unary("echo", (ctx, params) -> params)
-        .stream("count", DemoMethods::count)
+    return Dispatcher.builder().unary("echo", (ctx, params) -> params).stream(
+            "count", DemoMethods::count)
         .unary("sleep", DemoMethods::sleep)
         .unary("fail", DemoMethods::fail)
         .build();
   }
 
   /** {@code {n, delay_ms}} → items {@code {i: 0..n-1}}, one every {@code delay_ms}. */
-  private static void count(CallContext ctx, Map<String, Object> params, StreamSink sink) throws InterruptedException {
+  private static void count(CallContext ctx, Map<String, Object> params, StreamSink sink)
+      throws InterruptedException {
     long n = longParam(params, "n", 0, MAX_COUNT, null);
     long delay = longParam(params, "delay_ms", 0, MAX_DELAY_MS, 0L);
     for (long i = 0; i < n; i++) {
@@ -52,7 +53,8 @@ final class DemoMethods {
   private static Object sleep(CallContext ctx, Map<String, Object> params) {
     long ms = longParam(params, "ms", 0, MAX_DELAY_MS, null);
     Executor later = CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS);
-    CompletableFuture<Map<String, Object>> reply = CompletableFuture.supplyAsync(() -> Map.of("slept_ms", ms), later);
+    CompletableFuture<Map<String, Object>> reply =
+        CompletableFuture.supplyAsync(() -> Map.of("slept_ms", ms), later);
     ctx.onCancel(() -> reply.completeExceptionally(new CancellationException("sleep cancelled")));
     return reply;
   }
@@ -75,7 +77,8 @@ final class DemoMethods {
     throw new ProtocolException(c, m, (Map<String, Object>) details);
   }
 
-  private static long longParam(Map<String, Object> params, String name, long min, long max, Long fallback) {
+  private static long longParam(
+      Map<String, Object> params, String name, long min, long max, Long fallback) {
     Object value = params.get(name);
     if (value == null && fallback != null) {
       return fallback;

@@ -50,7 +50,11 @@ final class DemoServer implements AutoCloseable {
   /**
    * @param events where one-line session events go (e.g. {@code System.out::println})
    */
-  DemoServer(Identity identity, TrustedPeers trustedPeers, PairingGate pairing, Dispatcher dispatcher,
+  DemoServer(
+      Identity identity,
+      TrustedPeers trustedPeers,
+      PairingGate pairing,
+      Dispatcher dispatcher,
       Consumer<String> events) {
     this.identity = Objects.requireNonNull(identity, "identity");
     this.trustedPeers = Objects.requireNonNull(trustedPeers, "trustedPeers");
@@ -59,8 +63,10 @@ final class DemoServer implements AutoCloseable {
     this.events = Objects.requireNonNull(events, "events");
     // Caps connections still in their handshake, evicting the oldest, so idle strangers cannot
     // keep a trusted client out.
-    this.handshakes = HandshakeAdmission.create(
-        Handshake.builder().stepTimeout(Duration.ofSeconds(10)).build(), HandshakeAdmission.DEFAULT_MAX_PENDING);
+    this.handshakes =
+        HandshakeAdmission.create(
+            Handshake.builder().stepTimeout(Duration.ofSeconds(10)).build(),
+            HandshakeAdmission.DEFAULT_MAX_PENDING);
   }
 
   /** The server's identity. */
@@ -77,22 +83,26 @@ final class DemoServer implements AutoCloseable {
       connection.close();
       return CompletableFuture.failedFuture(new IllegalStateException("server closed"));
     }
-    CompletableFuture<Peer> started = handshakes.serve(connection, identity, trustedPeers, pairing)
-        .thenCompose(this::startSession);
-    started.whenComplete((peer, failure) -> {
-      if (failure != null) {
-        connection.close();
-        events.accept("session failed: " + Main.describe(failure));
-      }
-    });
+    CompletableFuture<Peer> started =
+        handshakes
+            .serve(connection, identity, trustedPeers, pairing)
+            .thenCompose(this::startSession);
+    started.whenComplete(
+        (peer, failure) -> {
+          if (failure != null) {
+            connection.close();
+            events.accept("session failed: " + Main.describe(failure));
+          }
+        });
     return started;
   }
 
   private CompletableFuture<Peer> startSession(Session session) {
-    Peer peer = Peer.builder(session.connection(), Role.SERVER)
-        .dispatcher(dispatcher)
-        .remotePublicKey(session.remotePublicKey())
-        .build();
+    Peer peer =
+        Peer.builder(session.connection(), Role.SERVER)
+            .dispatcher(dispatcher)
+            .remotePublicKey(session.remotePublicKey())
+            .build();
     peers.add(peer);
     peer.closeFuture().whenComplete((v, e) -> peers.remove(peer));
     if (closed) {
@@ -104,16 +114,18 @@ final class DemoServer implements AutoCloseable {
         // After a pairing the client's HELLO is delivered only once it is trusted and stored.
         .thenCompose(hello -> session.trusted())
         .thenCompose(v -> peer.push(TICK_TOPIC, Map.of("n", 1L)))
-        .thenApply(v -> {
-          peer.start();
-          events.accept((session.isPairing() ? "paired with " : "authenticated ") + who);
-          return peer;
-        })
-        .whenComplete((p, failure) -> {
-          if (failure != null) {
-            peer.close();
-          }
-        });
+        .thenApply(
+            v -> {
+              peer.start();
+              events.accept((session.isPairing() ? "paired with " : "authenticated ") + who);
+              return peer;
+            })
+        .whenComplete(
+            (p, failure) -> {
+              if (failure != null) {
+                peer.close();
+              }
+            });
   }
 
   /** Closes every open session. Idempotent. */

@@ -18,12 +18,16 @@ import java.util.function.BiConsumer;
 final class FrameTap implements Connection {
 
   /** Which way a frame went. */
-  enum Direction { SENT, RECEIVED }
+  enum Direction {
+    SENT,
+    RECEIVED
+  }
 
   private static final FrameCodec CODEC = FrameCodec.standard();
 
   private final Connection delegate;
-  private final CopyOnWriteArrayList<BiConsumer<Direction, Frame>> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<BiConsumer<Direction, Frame>> listeners =
+      new CopyOnWriteArrayList<>();
 
   FrameTap(Connection delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -58,10 +62,13 @@ final class FrameTap implements Connection {
 
   @Override
   public CompletableFuture<byte[]> receive() {
-    return delegate.receive().thenApply(message -> {
-      show(Direction.RECEIVED, message);
-      return message;
-    });
+    return delegate
+        .receive()
+        .thenApply(
+            message -> {
+              show(Direction.RECEIVED, message);
+              return message;
+            });
   }
 
   @Override

@@ -95,8 +95,11 @@ final class JsonValues {
     }
 
     @Override
-    public void serialize(byte[] value, com.fasterxml.jackson.core.JsonGenerator gen,
-        com.fasterxml.jackson.databind.SerializerProvider provider) throws IOException {
+    public void serialize(
+        byte[] value,
+        com.fasterxml.jackson.core.JsonGenerator gen,
+        com.fasterxml.jackson.databind.SerializerProvider provider)
+        throws IOException {
       gen.writeString(Base64.getEncoder().encodeToString(value));
     }
   }

@@ -15,10 +15,16 @@ import picocli.CommandLine.Command;
     name = "opendesk-demo",
     mixinStandardHelpOptions = true,
     version = "opendesk-demo 0.1.0 (opendesk protocol v1, pairing v2)",
-    description = "The opendesk demo, a server and client for trying opendesk peers. Without a subcommand, runs the demo.",
+    description =
+        "The opendesk demo, a server and client for trying opendesk peers. Without a subcommand, runs the demo.",
     subcommands = {
-        DemoCommand.class, ServeCommand.class, CheckCommand.class, PairCommand.class, CallCommand.class,
-        StreamCommand.class, CommandLine.HelpCommand.class
+      DemoCommand.class,
+      ServeCommand.class,
+      CheckCommand.class,
+      PairCommand.class,
+      CallCommand.class,
+      StreamCommand.class,
+      CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
 
@@ -35,18 +41,23 @@ public final class Main implements Callable<Integer> {
   /** Runs the command line and returns its exit status, without exiting (for tests). */
   static int run(String... args) {
     return new CommandLine(new Main())
-        .setExecutionExceptionHandler((e, command, parsed) -> {
-          command.getErr().println("error: " + describe(e));
-          command.getErr().flush();
-          return FAILED;
-        })
+        .setExecutionExceptionHandler(
+            (e, command, parsed) -> {
+              command.getErr().println("error: " + describe(e));
+              command.getErr().flush();
+              return FAILED;
+            })
         .execute(args);
   }
 
-  /** One line for a failure: no stack trace, the remote's error code and details when there are some. */
+  /**
+   * One line for a failure: no stack trace, the remote's error code and details when there are
+   * some.
+   */
   static String describe(Throwable failure) {
     Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     if (t instanceof ProtocolException p) {

@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The one place where the examples choose a pairing flavour, so that both sides of every tool agree:
- * v2 (SPAKE2, resists offline guessing) unless legacy v1 is asked for explicitly.
+ * The one place where the examples choose a pairing flavour, so that both sides of every tool
+ * agree: v2 (SPAKE2, resists offline guessing) unless legacy v1 is asked for explicitly.
  */
 final class Pairing {
 
@@ -29,7 +29,11 @@ final class Pairing {
 
   /** Pairs as the client with {@code code}, recording the server in {@code trustedPeers}. */
   static CompletableFuture<Session> pairClient(
-      Handshake handshake, Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers,
+      Handshake handshake,
+      Connection connection,
+      Identity identity,
+      PairingCode code,
+      TrustedPeers trustedPeers,
       boolean legacy) {
     return handshake.pairClient(connection, identity, code, trustedPeers, mode(legacy));
   }

@@ -8,9 +8,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code stream}: one stream call, printing each item as a line of JSON. */
-@Command(name = "stream", mixinStandardHelpOptions = true,
-    description = "Authenticates with the trusted server, opens a stream call of METHOD with the JSON object as "
-        + "params and prints each item as one line of JSON (bytes as base64).")
+@Command(
+    name = "stream",
+    mixinStandardHelpOptions = true,
+    description =
+        "Authenticates with the trusted server, opens a stream call of METHOD with the JSON object as "
+            + "params and prints each item as one line of JSON (bytes as base64).")
 final class StreamCommand implements Callable<Integer> {
 
   @Mixin ClientOptions client;
@@ -18,7 +21,11 @@ final class StreamCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "METHOD", description = "The method, e.g. count.")
   String method;
 
-  @Parameters(index = "1", paramLabel = "JSON", defaultValue = "{}", description = "The params, a JSON object (default: {}).")
+  @Parameters(
+      index = "1",
+      paramLabel = "JSON",
+      defaultValue = "{}",
+      description = "The params, a JSON object (default: {}).")
   String json;
 
   @Override

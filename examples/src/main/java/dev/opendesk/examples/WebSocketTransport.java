@@ -8,7 +8,9 @@ import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
-/** The tools' transport: WebSocket, binary messages (PROTOCOL.md §1, §8). Stateless, thread-safe. */
+/**
+ * The tools' transport: WebSocket, binary messages (PROTOCOL.md §1, §8). Stateless, thread-safe.
+ */
 final class WebSocketTransport {
 
   private WebSocketTransport() {}
@@ -19,7 +21,9 @@ final class WebSocketTransport {
    */
   static Listener listen(DemoServer server, String host, int port) throws IOException {
     WebSocketServer ws = WebSocketServer.start(host, port, server::accept);
-    URI uri = URI.create("ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + ws.port() + ws.path());
+    URI uri =
+        URI.create(
+            "ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + ws.port() + ws.path());
     Dialer dialer = dialer(uri);
     return new Listener() {
       @Override

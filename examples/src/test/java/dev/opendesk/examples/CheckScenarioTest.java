@@ -48,7 +48,10 @@ class CheckScenarioTest {
   private Run check(PairingCode code, boolean legacy) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    boolean passed = new CheckScenario(new ClientConnector(listener.dialer(), new Home(clientDir)), code, legacy, out).run();
+    boolean passed =
+        new CheckScenario(
+                new ClientConnector(listener.dialer(), new Home(clientDir)), code, legacy, out)
+            .run();
     return new Run(passed, bytes.toString(StandardCharsets.UTF_8));
   }
 
@@ -61,11 +64,15 @@ class CheckScenarioTest {
     Run pairing = check(code);
     Run auth = check(null);
 
-    assertThat(pairing.output()).contains("PASS pair", "PASS reconnect.auth", "PASS fail.busy", "PASS fail.unknown_code")
-        .doesNotContain("FAIL").endsWith("17 passed, 0 failed" + System.lineSeparator());
+    assertThat(pairing.output())
+        .contains("PASS pair", "PASS reconnect.auth", "PASS fail.busy", "PASS fail.unknown_code")
+        .doesNotContain("FAIL")
+        .endsWith("17 passed, 0 failed" + System.lineSeparator());
     assertThat(pairing.passed()).isTrue();
-    assertThat(auth.output()).contains("PASS auth", "PASS sleep.cancel", "PASS push.demo.tick")
-        .doesNotContain("FAIL", "reconnect.auth").endsWith("16 passed, 0 failed" + System.lineSeparator());
+    assertThat(auth.output())
+        .contains("PASS auth", "PASS sleep.cancel", "PASS push.demo.tick")
+        .doesNotContain("FAIL", "reconnect.auth")
+        .endsWith("16 passed, 0 failed" + System.lineSeparator());
     assertThat(auth.passed()).isTrue();
   }
 
@@ -77,7 +84,9 @@ class CheckScenarioTest {
 
     Run run = check(code, true);
 
-    assertThat(run.output()).doesNotContain("FAIL").endsWith("17 passed, 0 failed" + System.lineSeparator());
+    assertThat(run.output())
+        .doesNotContain("FAIL")
+        .endsWith("17 passed, 0 failed" + System.lineSeparator());
     assertThat(run.passed()).isTrue();
   }
 
@@ -96,9 +105,8 @@ class CheckScenarioTest {
 
   @Test
   void brokenEchoIsReportedAsFailure() throws Exception {
-    Dispatcher broken = Dispatcher.builder()
-        .unary("echo", (ctx, params) -> Map.of("not", "what was sent"))
-        .build();
+    Dispatcher broken =
+        Dispatcher.builder().unary("echo", (ctx, params) -> Map.of("not", "what was sent")).build();
     startServer(broken);
     PairingCode code = PairingCode.random();
     Pairing.arm(gate, code, false, Duration.ofMinutes(1));
@@ -106,7 +114,9 @@ class CheckScenarioTest {
     Run run = check(code);
 
     assertThat(run.passed()).isFalse();
-    assertThat(run.output()).contains("PASS pair", "FAIL echo.values: sent ", "FAIL echo.concurrent: ", "FAIL count.order: ");
+    assertThat(run.output())
+        .contains(
+            "PASS pair", "FAIL echo.values: sent ", "FAIL echo.concurrent: ", "FAIL count.order: ");
   }
 
   @Test
@@ -117,7 +127,10 @@ class CheckScenarioTest {
     Run run = check(PairingCode.parse("222222"));
 
     assertThat(run.passed()).isFalse();
-    assertThat(run.output()).startsWith("FAIL pair: ").contains("wrong_code").endsWith("0 passed, 1 failed" + System.lineSeparator());
+    assertThat(run.output())
+        .startsWith("FAIL pair: ")
+        .contains("wrong_code")
+        .endsWith("0 passed, 1 failed" + System.lineSeparator());
   }
 
   @Test

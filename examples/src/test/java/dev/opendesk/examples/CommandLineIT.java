@@ -31,13 +31,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real {@code opendesk-demo.jar}, run as separate processes against each other and against test servers. */
+/**
+ * The real {@code opendesk-demo.jar}, run as separate processes against each other and against test
+ * servers.
+ */
 @Timeout(180)
 class CommandLineIT {
 
   private static final Duration START = Duration.ofSeconds(30);
   private static final Duration RUN = Duration.ofSeconds(90);
-  private static final Pattern LISTENING = Pattern.compile("listening on (ws://127\\.0\\.0\\.1:(\\d+)/)");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on (ws://127\\.0\\.0\\.1:(\\d+)/)");
   private static final String CODE = "246810";
 
   @TempDir Path serverHome;
@@ -60,11 +64,17 @@ class CommandLineIT {
 
   /** Starts {@code serve} on an ephemeral port and returns its URL once it says it is listening. */
   private String serve(String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--port", "0", "--home", serverHome.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "serve", "--host", "127.0.0.1", "--port", "0", "--home", serverHome.toString()));
     args.addAll(List.of(extra));
     JarProcess server = jar(args.toArray(String[]::new));
-    String line = server.awaitLine(l -> LISTENING.matcher(l).matches(), START)
-        .orElseThrow(() -> new AssertionError("serve did not start listening:\n" + server.transcript()));
+    String line =
+        server
+            .awaitLine(l -> LISTENING.matcher(l).matches(), START)
+            .orElseThrow(
+                () -> new AssertionError("serve did not start listening:\n" + server.transcript()));
     Matcher m = LISTENING.matcher(line);
     assertThat(m.matches()).isTrue();
     assertThat(Integer.parseInt(m.group(2))).isPositive();
@@ -80,7 +90,8 @@ class CommandLineIT {
   }
 
   private Result check(String url, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("check", "--url", url, "--home", clientHome.toString()));
+    List<String> args =
+        new ArrayList<>(List.of("check", "--url", url, "--home", clientHome.toString()));
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
   }
@@ -92,10 +103,17 @@ class CommandLineIT {
     Result pairing = check(url, "--pair-code", CODE);
     Result auth = check(url);
 
-    assertThat(pairing.out()).as(pairing.toString()).contains("PASS pair", "PASS reconnect.auth")
-        .doesNotContain("FAIL").endsWith("17 passed, 0 failed");
+    assertThat(pairing.out())
+        .as(pairing.toString())
+        .contains("PASS pair", "PASS reconnect.auth")
+        .doesNotContain("FAIL")
+        .endsWith("17 passed, 0 failed");
     assertThat(pairing.status()).isZero();
-    assertThat(auth.out()).as(auth.toString()).contains("PASS auth").doesNotContain("FAIL").endsWith("16 passed, 0 failed");
+    assertThat(auth.out())
+        .as(auth.toString())
+        .contains("PASS auth")
+        .doesNotContain("FAIL")
+        .endsWith("16 passed, 0 failed");
     assertThat(auth.status()).isZero();
     assertThat(serverHome.resolve("trusted-peers.json")).exists();
     assertThat(clientHome.resolve("trusted-peers.json")).exists();
@@ -108,17 +126,23 @@ class CommandLineIT {
     Home home = new Home(serverHome);
     PairingGate gate = new PairingGate();
     Pairing.arm(gate, PairingCode.parse(CODE), false, Duration.ofMinutes(2));
-    Dispatcher broken = Dispatcher.builder()
-        .unary("echo", (ctx, params) -> Map.of("broken", true))
-        .unary("fail", (ctx, params) -> Map.of())
-        .build();
-    Listener listener = WebSocketTransport.listen(
-        new DemoServer(home.identity(), home.trustedPeers(), gate, broken, event -> {}), "127.0.0.1", 0);
+    Dispatcher broken =
+        Dispatcher.builder()
+            .unary("echo", (ctx, params) -> Map.of("broken", true))
+            .unary("fail", (ctx, params) -> Map.of())
+            .build();
+    Listener listener =
+        WebSocketTransport.listen(
+            new DemoServer(home.identity(), home.trustedPeers(), gate, broken, event -> {}),
+            "127.0.0.1",
+            0);
     cleanup.add(listener);
 
     Result result = check(listener.dialer().uri().toString(), "--pair-code", CODE);
 
-    assertThat(result.out()).as(result.toString()).contains("PASS pair", "FAIL echo.values: ", "FAIL fail.not_found: ");
+    assertThat(result.out())
+        .as(result.toString())
+        .contains("PASS pair", "FAIL echo.values: ", "FAIL fail.not_found: ");
     assertThat(result.out()).matches("(?s).*\\d+ passed, [1-9]\\d* failed$");
     assertThat(result.status()).isEqualTo(1);
   }
@@ -139,8 +163,11 @@ class CommandLineIT {
       o.flush();
     }
     // A text frame (a protocol violation, PROTOCOL.md §8), from the JDK's WebSocket client.
-    WebSocket text = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(uri, new WebSocket.Listener() {}).get(10, TimeUnit.SECONDS);
+    WebSocket text =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(uri, new WebSocket.Listener() {})
+            .get(10, TimeUnit.SECONDS);
     text.sendText("{\"v\":1,\"kind\":\"auth_hello\"}", true).get(10, TimeUnit.SECONDS);
     // Random bytes as a binary message: not a handshake message.
     sendAndAwaitClose(uri, randomBytes(200));
@@ -154,7 +181,10 @@ class CommandLineIT {
 
     Result after = check(url);
 
-    assertThat(after.out()).as(after.toString()).doesNotContain("FAIL").endsWith("16 passed, 0 failed");
+    assertThat(after.out())
+        .as(after.toString())
+        .doesNotContain("FAIL")
+        .endsWith("16 passed, 0 failed");
     assertThat(after.status()).isZero();
   }
 
@@ -164,9 +194,25 @@ class CommandLineIT {
     String home = clientHome.toString();
 
     Result pair = run("pair", "--url", url, "--code", CODE, "--home", home);
-    Result echo = run("call", "--url", url, "--home", home, "echo", "{\"bytes\":{\"$base64\":\"AAEC\"},\"n\":-1,\"s\":\"é\"}");
+    Result echo =
+        run(
+            "call",
+            "--url",
+            url,
+            "--home",
+            home,
+            "echo",
+            "{\"bytes\":{\"$base64\":\"AAEC\"},\"n\":-1,\"s\":\"é\"}");
     Result count = run("stream", "--url", url, "--home", home, "count", "{\"n\":3}");
-    Result fail = run("call", "--url", url, "--home", home, "fail", "{\"code\":\"not_found\",\"message\":\"no such window\",\"details\":{\"window\":7}}");
+    Result fail =
+        run(
+            "call",
+            "--url",
+            url,
+            "--home",
+            home,
+            "fail",
+            "{\"code\":\"not_found\",\"message\":\"no such window\",\"details\":{\"window\":7}}");
 
     assertThat(pair.status()).as(pair.toString()).isZero();
     assertThat(pair.out()).startsWith("paired with ").contains("trusted in ");
@@ -180,17 +226,32 @@ class CommandLineIT {
 
   @Test
   void serveWithLegacyPairingWarnsAndPairsWithLegacyClients() throws Exception {
-    List<String> args = List.of("serve", "--host", "127.0.0.1", "--port", "0", "--home", serverHome.toString(),
-        "--pair-code", CODE, "--legacy-pairing");
+    List<String> args =
+        List.of(
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--home",
+            serverHome.toString(),
+            "--pair-code",
+            CODE,
+            "--legacy-pairing");
     JarProcess server = jar(args.toArray(String[]::new));
-    String line = server.awaitLine(l -> LISTENING.matcher(l).matches(), START)
-        .orElseThrow(() -> new AssertionError(server.transcript()));
+    String line =
+        server
+            .awaitLine(l -> LISTENING.matcher(l).matches(), START)
+            .orElseThrow(() -> new AssertionError(server.transcript()));
     String url = LISTENING.matcher(line).replaceAll("$1");
 
     Result legacy = check(url, "--pair-code", CODE, "--legacy-pairing");
 
     assertThat(server.stderr()).contains("warning: legacy v1 pairing", "crack the code offline");
-    assertThat(legacy.out()).as(legacy.toString()).doesNotContain("FAIL").endsWith("17 passed, 0 failed");
+    assertThat(legacy.out())
+        .as(legacy.toString())
+        .doesNotContain("FAIL")
+        .endsWith("17 passed, 0 failed");
   }
 
   @Test
@@ -198,7 +259,8 @@ class CommandLineIT {
     Result help = run("serve", "--help");
 
     assertThat(help.status()).isZero();
-    assertThat(help.out()).contains("--host", "--port", "--home", "--pair-code", "--legacy-pairing");
+    assertThat(help.out())
+        .contains("--host", "--port", "--home", "--pair-code", "--legacy-pairing");
   }
 
   @Test
@@ -235,4 +297,3 @@ class CommandLineIT {
     return b;
   }
 }
-

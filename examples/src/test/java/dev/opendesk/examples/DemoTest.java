@@ -28,10 +28,18 @@ class DemoTest {
 
     String transcript = bytes.toString(StandardCharsets.UTF_8);
     assertThat(transcript)
-        .contains("server  listening on ws://127.0.0.1:", "pair    code ", "pairing v2 (SPAKE2)", "client trusts server ", "auth    reconnected",
-            "push    demo.tick {\"n\":1}", "echo    {\"text\":\"hello, opendesk\",\"bytes\":\"AAEC/v8=\"}",
-            "count   [####################] 20/20", "the server answered \"cancelled\"",
-            "fail    PermissionDeniedException: permission_denied: not allowed in the demo", "done in ")
+        .contains(
+            "server  listening on ws://127.0.0.1:",
+            "pair    code ",
+            "pairing v2 (SPAKE2)",
+            "client trusts server ",
+            "auth    reconnected",
+            "push    demo.tick {\"n\":1}",
+            "echo    {\"text\":\"hello, opendesk\",\"bytes\":\"AAEC/v8=\"}",
+            "count   [####################] 20/20",
+            "the server answered \"cancelled\"",
+            "fail    PermissionDeniedException: permission_denied: not allowed in the demo",
+            "done in ")
         .doesNotContainPattern("[0-9a-f]{64}"); // fingerprints only, never whole keys
   }
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * {@code opendesk-demo.jar} run as a separate process, its output collected line by line. Every wait
- * is bounded; {@link #close()} kills the process (and its children) if it still runs.
+ * {@code opendesk-demo.jar} run as a separate process, its output collected line by line. Every
+ * wait is bounded; {@link #close()} kills the process (and its children) if it still runs.
  */
 final class JarProcess implements AutoCloseable {
 
@@ -31,11 +31,15 @@ final class JarProcess implements AutoCloseable {
     this.errReader = reader(process.getErrorStream(), err, "stderr");
   }
 
-  /** Starts {@code java -jar opendesk-demo.jar args...} with the jar from the {@code opendesk.demo.jar} property. */
+  /**
+   * Starts {@code java -jar opendesk-demo.jar args...} with the jar from the {@code
+   * opendesk.demo.jar} property.
+   */
   static JarProcess start(String... args) throws IOException {
     String jar = System.getProperty("opendesk.demo.jar");
     if (jar == null) {
-      throw new IllegalStateException("system property opendesk.demo.jar is not set (run through failsafe)");
+      throw new IllegalStateException(
+          "system property opendesk.demo.jar is not set (run through failsafe)");
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -46,26 +50,34 @@ final class JarProcess implements AutoCloseable {
   }
 
   private Thread reader(InputStream stream, List<String> lines, String name) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          synchronized (this) {
-            lines.add(line);
-            notifyAll();
-          }
-        }
-      } catch (IOException e) {
-        // The process was killed: nothing more to read.
-      }
-    }, "jar-" + name);
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  synchronized (this) {
+                    lines.add(line);
+                    notifyAll();
+                  }
+                }
+              } catch (IOException e) {
+                // The process was killed: nothing more to read.
+              }
+            },
+            "jar-" + name);
     t.setDaemon(true);
     t.start();
     return t;
   }
 
-  /** Waits for a stdout line matching {@code test}; empty if none came within {@code timeout} or the process ended. */
-  synchronized Optional<String> awaitLine(Predicate<String> test, Duration timeout) throws InterruptedException {
+  /**
+   * Waits for a stdout line matching {@code test}; empty if none came within {@code timeout} or the
+   * process ended.
+   */
+  synchronized Optional<String> awaitLine(Predicate<String> test, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int seen = 0;
     while (true) {
@@ -82,7 +94,10 @@ final class JarProcess implements AutoCloseable {
     }
   }
 
-  /** Waits for the process to exit and its output to be read; returns the exit status, or -1 on timeout (it is then killed). */
+  /**
+   * Waits for the process to exit and its output to be read; returns the exit status, or -1 on
+   * timeout (it is then killed).
+   */
   int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       close();

@@ -5,7 +5,9 @@ import dev.opendesk.protocol.LoopbackConnection;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 
-/** Serves a {@link DemoServer} in-process: every dial is a fresh {@link LoopbackConnection} pair. */
+/**
+ * Serves a {@link DemoServer} in-process: every dial is a fresh {@link LoopbackConnection} pair.
+ */
 final class LoopbackListener implements Listener {
 
   private final DemoServer server;

@@ -31,22 +31,34 @@ final class AuthV1 {
 
   // ---------------------------------------------------------------- client
 
-  static CompletableFuture<Session> client(HandshakeIo io, Identity identity, byte[] expectedServerKey) {
+  static CompletableFuture<Session> client(
+      HandshakeIo io, Identity identity, byte[] expectedServerKey) {
     CompletableFuture<X25519KeyPair> ephemeral =
         CompletableFuture.supplyAsync(() -> io.settings().keySource().next(), io.executor());
-    CompletableFuture<Session> session = ephemeral.thenCompose(e ->
-        io.send(HandshakeMessages.encode(AUTH_HELLO, "e", e.publicKeyBytes(), "s", identity.publicKeyBytes()), AUTH_HELLO)
-            .thenCompose(sent -> io.receive(AUTH_OFFER))
-            .thenApplyAsync(offer -> {
-              KeySchedule.SessionKeys keys = clientKeys(identity, e, expectedServerKey, offer);
-              try {
-                return new Session(
-                    new EncryptedConnection(io.connection(), keys.c2s(), keys.s2c(), null),
-                    expectedServerKey, false, CompletableFuture.completedFuture(null));
-              } finally {
-                keys.wipe();
-              }
-            }, io.executor()));
+    CompletableFuture<Session> session =
+        ephemeral.thenCompose(
+            e ->
+                io.send(
+                        HandshakeMessages.encode(
+                            AUTH_HELLO, "e", e.publicKeyBytes(), "s", identity.publicKeyBytes()),
+                        AUTH_HELLO)
+                    .thenCompose(sent -> io.receive(AUTH_OFFER))
+                    .thenApplyAsync(
+                        offer -> {
+                          KeySchedule.SessionKeys keys =
+                              clientKeys(identity, e, expectedServerKey, offer);
+                          try {
+                            return new Session(
+                                new EncryptedConnection(
+                                    io.connection(), keys.c2s(), keys.s2c(), null),
+                                expectedServerKey,
+                                false,
+                                CompletableFuture.completedFuture(null));
+                          } finally {
+                            keys.wipe();
+                          }
+                        },
+                        io.executor()));
     return session.whenComplete((ignored, error) -> ephemeral.thenAccept(X25519KeyPair::destroy));
   }
 
@@ -59,7 +71,8 @@ final class AuthV1 {
       // The reference client reports unexpected_peer here; the spec asks for untrusted_peer, which
       // tells the user the truth: the server answered but does not trust this client.
       throw new AuthFailureException(
-          AuthFailureException.Reason.UNTRUSTED_PEER, "the server does not trust this client (empty auth_offer.ct)");
+          AuthFailureException.Reason.UNTRUSTED_PEER,
+          "the server does not trust this client (empty auth_offer.ct)");
     }
     if (ct.length < KeySchedule.TAG_SIZE) {
       throw HandshakeMessages.protocol(
@@ -74,12 +87,14 @@ final class AuthV1 {
     try {
       ee = e.agree(serverEphemeral, "DH(ec, Es)");
       se = e.agree(serverKey, "DH(ec, Ss)");
-      byte[] transcript = KeySchedule.sha256(serverEphemeral, e.publicKeyBytes(), identity.publicKeyBytes());
+      byte[] transcript =
+          KeySchedule.sha256(serverEphemeral, e.publicKeyBytes(), identity.publicKeyBytes());
       k = KeySchedule.hkdf(transcript, KeySchedule.concat(ee, se), K_INFO, KeySchedule.KEY_SIZE);
       byte[] payload = KeySchedule.open(k, ct);
       if (payload == null) {
         throw new AuthFailureException(
-            AuthFailureException.Reason.UNEXPECTED_PEER, "the server does not hold the expected static key");
+            AuthFailureException.Reason.UNEXPECTED_PEER,
+            "the server does not hold the expected static key");
       }
       if (!KeySchedule.constantTimeEquals(payload, OK)) {
         throw HandshakeMessages.protocol("auth_offer.ct: the payload is not \"ok\"");
@@ -100,28 +115,38 @@ final class AuthV1 {
       HandshakeIo io, Identity identity, Map<String, Object> hello, TrustedPeers trustedPeers) {
     CompletableFuture<X25519KeyPair> ephemeral =
         CompletableFuture.supplyAsync(() -> io.settings().keySource().next(), io.executor());
-    CompletableFuture<Session> session = ephemeral
-        .thenApplyAsync(e -> serverOffer(identity, e, hello, trustedPeers), io.executor())
-        .thenCompose(offer -> io.send(offer.message, AUTH_OFFER).handle((sent, error) -> {
-          if (error != null) {
-            if (offer.keys != null) {
-              offer.keys.wipe();
-            }
-            throw new CompletionException(error);
-          }
-          if (offer.keys == null) {
-            throw new AuthFailureException(
-                AuthFailureException.Reason.UNTRUSTED_PEER,
-                "client " + Identity.fingerprint(offer.clientKey) + " is not in the trusted peers");
-          }
-          try {
-            return new Session(
-                new EncryptedConnection(io.connection(), offer.keys.s2c(), offer.keys.c2s(), null),
-                offer.clientKey, false, CompletableFuture.completedFuture(null));
-          } finally {
-            offer.keys.wipe();
-          }
-        }));
+    CompletableFuture<Session> session =
+        ephemeral
+            .thenApplyAsync(e -> serverOffer(identity, e, hello, trustedPeers), io.executor())
+            .thenCompose(
+                offer ->
+                    io.send(offer.message, AUTH_OFFER)
+                        .handle(
+                            (sent, error) -> {
+                              if (error != null) {
+                                if (offer.keys != null) {
+                                  offer.keys.wipe();
+                                }
+                                throw new CompletionException(error);
+                              }
+                              if (offer.keys == null) {
+                                throw new AuthFailureException(
+                                    AuthFailureException.Reason.UNTRUSTED_PEER,
+                                    "client "
+                                        + Identity.fingerprint(offer.clientKey)
+                                        + " is not in the trusted peers");
+                              }
+                              try {
+                                return new Session(
+                                    new EncryptedConnection(
+                                        io.connection(), offer.keys.s2c(), offer.keys.c2s(), null),
+                                    offer.clientKey,
+                                    false,
+                                    CompletableFuture.completedFuture(null));
+                              } finally {
+                                offer.keys.wipe();
+                              }
+                            }));
     return session.whenComplete((ignored, error) -> ephemeral.thenAccept(X25519KeyPair::destroy));
   }
 
@@ -150,7 +175,9 @@ final class AuthV1 {
       if (!trusted) {
         // PROTOCOL.md §6.2: answer anyway, with an empty ct, so the client learns why; then close.
         return new ServerOffer(
-            HandshakeMessages.encode(AUTH_OFFER, "e", e.publicKeyBytes(), "ct", EMPTY), null, clientKey);
+            HandshakeMessages.encode(AUTH_OFFER, "e", e.publicKeyBytes(), "ct", EMPTY),
+            null,
+            clientKey);
       }
       se = identity.keyPair().agree(clientEphemeral, "DH(ss, Ec)");
       es = e.agree(clientKey, "DH(es, Sc)");
@@ -161,7 +188,8 @@ final class AuthV1 {
       ikm = KeySchedule.concat(ee, se, es, ss);
       return new ServerOffer(
           HandshakeMessages.encode(AUTH_OFFER, "e", e.publicKeyBytes(), "ct", ct),
-          KeySchedule.sessionKeys(transcript, ikm), clientKey);
+          KeySchedule.sessionKeys(transcript, ikm),
+          clientKey);
     } finally {
       KeySchedule.wipe(ee, se, es, ss, k, ikm);
     }

@@ -30,10 +30,9 @@ import org.slf4j.LoggerFactory;
  * 2<sup>64</sup> messages.
  *
  * <p>Thread-safe, per the {@link Connection} contract. Concurrent sends are sealed and handed to
- * the underlying connection one at a time, through a queue, so a message sealed with counter
- * {@code n} always reaches the wire before the one sealed with {@code n + 1}; a send issued from
- * inside another send's callback is queued, never reordered. The cipher state is reused per
- * direction.
+ * the underlying connection one at a time, through a queue, so a message sealed with counter {@code
+ * n} always reaches the wire before the one sealed with {@code n + 1}; a send issued from inside
+ * another send's callback is queued, never reordered. The cipher state is reused per direction.
  */
 public final class EncryptedConnection implements Connection {
 
@@ -88,7 +87,12 @@ public final class EncryptedConnection implements Connection {
 
   /** As above with given initial counters (tests of the counter limit). */
   EncryptedConnection(
-      Connection inner, byte[] sendKey, byte[] receiveKey, FirstMessageGate gate, long sendCounter, long receiveCounter) {
+      Connection inner,
+      byte[] sendKey,
+      byte[] receiveKey,
+      FirstMessageGate gate,
+      long sendCounter,
+      long receiveCounter) {
     this.inner = Objects.requireNonNull(inner, "inner");
     if (sendKey.length != KeySchedule.KEY_SIZE || receiveKey.length != KeySchedule.KEY_SIZE) {
       throw new IllegalArgumentException("session keys must be " + KeySchedule.KEY_SIZE + " bytes");
@@ -98,19 +102,25 @@ public final class EncryptedConnection implements Connection {
     this.gate = gate;
     this.sendCounter = sendCounter;
     this.receiveCounter = receiveCounter;
-    inner.closeFuture().whenComplete((ignored, error) -> {
-      ConnectionClosedException f = failure.get();
-      if (f != null) {
-        closeFuture.completeExceptionally(f);
-      } else if (error != null) {
-        closeFuture.completeExceptionally(unwrap(error));
-      } else {
-        closeFuture.complete(null);
-      }
-      firstMessageOpened.completeExceptionally(
-          f != null ? f : new ConnectionClosedException("connection closed before the first message"));
-      failQueued();
-    });
+    inner
+        .closeFuture()
+        .whenComplete(
+            (ignored, error) -> {
+              ConnectionClosedException f = failure.get();
+              if (f != null) {
+                closeFuture.completeExceptionally(f);
+              } else if (error != null) {
+                closeFuture.completeExceptionally(unwrap(error));
+              } else {
+                closeFuture.complete(null);
+              }
+              firstMessageOpened.completeExceptionally(
+                  f != null
+                      ? f
+                      : new ConnectionClosedException(
+                          "connection closed before the first message"));
+              failQueued();
+            });
   }
 
   @Override
@@ -142,11 +152,14 @@ public final class EncryptedConnection implements Connection {
       while ((next = outgoing.poll()) != null) {
         ConnectionClosedException f = failure.get();
         if (f != null || !inner.isOpen()) {
-          next.taken.completeExceptionally(f != null ? f : new ConnectionClosedException("connection closed"));
+          next.taken.completeExceptionally(
+              f != null ? f : new ConnectionClosedException("connection closed"));
           continue;
         }
         if (sendCounter == LAST_COUNTER) {
-          fail(new ConnectionClosedException("send counter exhausted: 2^64 - 1 messages sent under one key"));
+          fail(
+              new ConnectionClosedException(
+                  "send counter exhausted: 2^64 - 1 messages sent under one key"));
           next.taken.completeExceptionally(failure.get());
           continue;
         }
@@ -158,13 +171,14 @@ public final class EncryptedConnection implements Connection {
         } catch (RuntimeException e) {
           sent = CompletableFuture.failedFuture(e);
         }
-        sent.whenComplete((ignored, error) -> {
-          if (error != null) {
-            taken.completeExceptionally(unwrap(error));
-          } else {
-            taken.complete(null);
-          }
-        });
+        sent.whenComplete(
+            (ignored, error) -> {
+              if (error != null) {
+                taken.completeExceptionally(unwrap(error));
+              } else {
+                taken.complete(null);
+              }
+            });
       }
       missed = drainers.addAndGet(-missed);
     } while (missed != 0);
@@ -197,7 +211,8 @@ public final class EncryptedConnection implements Connection {
       return CompletableFuture.failedFuture(f);
     }
     if (!receiving.compareAndSet(false, true)) {
-      return CompletableFuture.failedFuture(new IllegalStateException("a receive is already outstanding"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("a receive is already outstanding"));
     }
     CompletableFuture<byte[]> result = new CompletableFuture<>();
     CompletableFuture<byte[]> next;
@@ -219,9 +234,12 @@ public final class EncryptedConnection implements Connection {
     }
     byte[] plaintext = open(ciphertext);
     if (plaintext == null) {
-      fail(new IntegrityException(receiveCounter,
-          "inbound message #" + Long.toUnsignedString(receiveCounter)
-              + " failed to open (tampered, truncated, lost, reordered or replayed); connection closed"));
+      fail(
+          new IntegrityException(
+              receiveCounter,
+              "inbound message #"
+                  + Long.toUnsignedString(receiveCounter)
+                  + " failed to open (tampered, truncated, lost, reordered or replayed); connection closed"));
       receiving.set(false);
       result.completeExceptionally(failure.get());
       return;
@@ -236,17 +254,20 @@ public final class EncryptedConnection implements Connection {
         } catch (RuntimeException e) {
           admitted = CompletableFuture.failedFuture(e);
         }
-        admitted.whenComplete((ignored, refused) -> {
-          if (refused != null) {
-            Throwable cause = unwrapCompletion(refused);
-            fail(new ConnectionClosedException("peer not admitted: " + cause.getMessage(), cause));
-            receiving.set(false);
-            result.completeExceptionally(failure.get());
-          } else {
-            receiving.set(false);
-            result.complete(plaintext);
-          }
-        });
+        admitted.whenComplete(
+            (ignored, refused) -> {
+              if (refused != null) {
+                Throwable cause = unwrapCompletion(refused);
+                fail(
+                    new ConnectionClosedException(
+                        "peer not admitted: " + cause.getMessage(), cause));
+                receiving.set(false);
+                result.completeExceptionally(failure.get());
+              } else {
+                receiving.set(false);
+                result.complete(plaintext);
+              }
+            });
         return;
       }
     }
@@ -254,7 +275,10 @@ public final class EncryptedConnection implements Connection {
     result.complete(plaintext);
   }
 
-  /** Opens one inbound message under the next receive counter; {@code null} if it does not authenticate. */
+  /**
+   * Opens one inbound message under the next receive counter; {@code null} if it does not
+   * authenticate.
+   */
   private byte[] open(byte[] ciphertext) {
     if (ciphertext == null || ciphertext.length < KeySchedule.TAG_SIZE) {
       return null;

@@ -39,9 +39,9 @@ import java.util.function.Supplier;
  * wrong_code}, {@code untrusted_peer}, {@code unexpected_peer}, {@code protocol}, {@code
  * unsupported} or {@code timeout}) and close the connection without sending anything more; a
  * failure never writes trust. A trust store that cannot be read fails it with {@link
- * java.io.UncheckedIOException}. Every step waits at most the step timeout (default 10 s). CPU
- * work (PBKDF2, P-256, X25519) and trust-store I/O run on the handshake executor, never on the
- * thread that completed a transport future (default: a small shared pool of daemon threads).
+ * java.io.UncheckedIOException}. Every step waits at most the step timeout (default 10 s). CPU work
+ * (PBKDF2, P-256, X25519) and trust-store I/O run on the handshake executor, never on the thread
+ * that completed a transport future (default: a small shared pool of daemon threads).
  *
  * <p>Immutable and thread-safe: one instance can run any number of handshakes at once.
  */
@@ -84,7 +84,8 @@ public final class Handshake {
    * Pairs as the client with {@code code} using pairing v2, without writing trust: the caller
    * stores {@link Session#remotePublicKey()} itself once {@link Session#trusted()} completes.
    */
-  public CompletableFuture<Session> pairClient(Connection connection, Identity identity, PairingCode code) {
+  public CompletableFuture<Session> pairClient(
+      Connection connection, Identity identity, PairingCode code) {
     return pairClient(connection, identity, code, null);
   }
 
@@ -103,21 +104,26 @@ public final class Handshake {
   /**
    * Pairs as the client with {@code code} in {@code mode}: {@link PairingMode#V2} (PAIRING-V2.md)
    * or, for older servers only, {@link PairingMode#LEGACY_V1} (PROTOCOL.md §6.1). The server's key
-   * is written to {@code trustedPeers} once the server's first encrypted message has opened and
-   * the approver agreed (see {@link Session#trusted()}). In v2, a server that closes or answers
-   * with v1 fails the pairing with {@code unsupported}; the client never retries with v1 itself.
+   * is written to {@code trustedPeers} once the server's first encrypted message has opened and the
+   * approver agreed (see {@link Session#trusted()}). In v2, a server that closes or answers with v1
+   * fails the pairing with {@code unsupported}; the client never retries with v1 itself.
    *
    * @param trustedPeers where to record the server, or {@code null}
    */
   public CompletableFuture<Session> pairClient(
-      Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers, PairingMode mode) {
+      Connection connection,
+      Identity identity,
+      PairingCode code,
+      TrustedPeers trustedPeers,
+      PairingMode mode) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(mode, "mode");
     PairingFlavor flavor = PairingFlavor.of(mode);
     HandshakeIo io = new HandshakeIo(connection, this);
-    return io.run("pairing " + mode + " (client)", () -> flavor.initiate(io, identity, code, trustedPeers));
+    return io.run(
+        "pairing " + mode + " (client)", () -> flavor.initiate(io, identity, code, trustedPeers));
   }
 
   /**
@@ -126,13 +132,17 @@ public final class Handshake {
    *
    * @throws IllegalArgumentException if {@code expectedServerKey} is not 32 bytes
    */
-  public CompletableFuture<Session> authClient(Connection connection, Identity identity, byte[] expectedServerKey) {
+  public CompletableFuture<Session> authClient(
+      Connection connection, Identity identity, byte[] expectedServerKey) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(expectedServerKey, "expectedServerKey");
     if (expectedServerKey.length != Identity.KEY_SIZE) {
       throw new IllegalArgumentException(
-          "expectedServerKey: expected " + Identity.KEY_SIZE + " bytes, got " + expectedServerKey.length);
+          "expectedServerKey: expected "
+              + Identity.KEY_SIZE
+              + " bytes, got "
+              + expectedServerKey.length);
     }
     byte[] serverKey = expectedServerKey.clone();
     HandshakeIo io = new HandshakeIo(connection, this);
@@ -143,9 +153,11 @@ public final class Handshake {
 
   /**
    * Serves one v2 pairing with {@code code} on this connection and nothing else; trust is not
-   * written (see {@link #pairServer(Connection, Identity, PairingCode, TrustedPeers, PairingMode)}).
+   * written (see {@link #pairServer(Connection, Identity, PairingCode, TrustedPeers,
+   * PairingMode)}).
    */
-  public CompletableFuture<Session> pairServer(Connection connection, Identity identity, PairingCode code) {
+  public CompletableFuture<Session> pairServer(
+      Connection connection, Identity identity, PairingCode code) {
     return pairServer(connection, identity, code, null);
   }
 
@@ -170,7 +182,11 @@ public final class Handshake {
    * @param trustedPeers where to record the client, or {@code null}
    */
   public CompletableFuture<Session> pairServer(
-      Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers, PairingMode mode) {
+      Connection connection,
+      Identity identity,
+      PairingCode code,
+      TrustedPeers trustedPeers,
+      PairingMode mode) {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(mode, "mode");
     PairingGate gate = new PairingGate();
@@ -182,14 +198,15 @@ public final class Handshake {
    * Serves one authentication: the client must be in {@code trustedPeers}. A pairing attempt fails
    * with {@code protocol}.
    */
-  public CompletableFuture<Session> authServer(Connection connection, Identity identity, TrustedPeers trustedPeers) {
+  public CompletableFuture<Session> authServer(
+      Connection connection, Identity identity, TrustedPeers trustedPeers) {
     Objects.requireNonNull(trustedPeers, "trustedPeers");
     return dispatch(connection, identity, trustedPeers, null, true);
   }
 
   /**
-   * Serves one connection as PROTOCOL.md §6.3 and PAIRING-V2.md describe: reads the first
-   * handshake message and dispatches on its kind. {@code auth_hello} authenticates against {@code
+   * Serves one connection as PROTOCOL.md §6.3 and PAIRING-V2.md describe: reads the first handshake
+   * message and dispatches on its kind. {@code auth_hello} authenticates against {@code
    * trustedPeers}. A pairing hello ({@code pair2_hello} or {@code pair_hello}) takes {@code
    * pairing}'s armed code (one-shot: consumed whatever the outcome) and pairs, provided the code
    * was armed for that hello's {@link PairingMode}; a hello of the other mode fails with {@code
@@ -206,16 +223,28 @@ public final class Handshake {
   }
 
   private CompletableFuture<Session> dispatch(
-      Connection connection, Identity identity, TrustedPeers trustedPeers, PairingGate pairing, boolean allowAuth) {
+      Connection connection,
+      Identity identity,
+      TrustedPeers trustedPeers,
+      PairingGate pairing,
+      boolean allowAuth) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(identity, "identity");
     HandshakeIo io = new HandshakeIo(connection, this);
-    return io.run("handshake (server)", () -> io.receive("the first handshake message")
-        .thenCompose(hello -> respond(io, identity, trustedPeers, pairing, allowAuth, hello)));
+    return io.run(
+        "handshake (server)",
+        () ->
+            io.receive("the first handshake message")
+                .thenCompose(
+                    hello -> respond(io, identity, trustedPeers, pairing, allowAuth, hello)));
   }
 
   private static CompletableFuture<Session> respond(
-      HandshakeIo io, Identity identity, TrustedPeers trustedPeers, PairingGate pairing, boolean allowAuth,
+      HandshakeIo io,
+      Identity identity,
+      TrustedPeers trustedPeers,
+      PairingGate pairing,
+      boolean allowAuth,
       Map<String, Object> hello) {
     String kind = HandshakeMessages.kind(hello);
     if (HandshakeMessages.AUTH_HELLO.equals(kind)) {
@@ -235,7 +264,10 @@ public final class Handshake {
     if (armed.flavor() != flavor) {
       throw new AuthFailureException(
           AuthFailureException.Reason.UNSUPPORTED,
-          "the pairing code is armed for " + armed.flavor().mode() + " pairing, the client sent " + kind);
+          "the pairing code is armed for "
+              + armed.flavor().mode()
+              + " pairing, the client sent "
+              + kind);
     }
     return flavor.respond(io, identity, hello, armed.code(), trustedPeers);
   }
@@ -294,8 +326,8 @@ public final class Handshake {
     }
 
     /**
-     * Where handshake CPU work (PBKDF2, P-256, X25519) and trust-store I/O run; default a small shared
-     * pool of daemon threads. Must not be a transport event loop.
+     * Where handshake CPU work (PBKDF2, P-256, X25519) and trust-store I/O run; default a small
+     * shared pool of daemon threads. Must not be a transport event loop.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");

@@ -51,7 +51,8 @@ public final class HandshakeAdmission {
   }
 
   /**
-   * An admission that runs {@code handshake} with at most {@code maxPending} handshakes in progress.
+   * An admission that runs {@code handshake} with at most {@code maxPending} handshakes in
+   * progress.
    *
    * @throws IllegalArgumentException if {@code maxPending} is not positive
    */
@@ -92,21 +93,24 @@ public final class HandshakeAdmission {
     } catch (RuntimeException e) {
       served = CompletableFuture.failedFuture(e);
     }
-    return served.handle((session, failure) -> {
-      synchronized (lock) {
-        pending.remove(admitted);
-      }
-      if (failure == null) {
-        return session;
-      }
-      if (admitted.evicted) {
-        throw new AuthFailureException(
-            AuthFailureException.Reason.TIMEOUT,
-            "evicted to admit a newer connection: more than " + maxPending + " handshakes pending",
-            HandshakeIo.unwrap(failure));
-      }
-      throw failure instanceof CompletionException c ? c : new CompletionException(failure);
-    });
+    return served.handle(
+        (session, failure) -> {
+          synchronized (lock) {
+            pending.remove(admitted);
+          }
+          if (failure == null) {
+            return session;
+          }
+          if (admitted.evicted) {
+            throw new AuthFailureException(
+                AuthFailureException.Reason.TIMEOUT,
+                "evicted to admit a newer connection: more than "
+                    + maxPending
+                    + " handshakes pending",
+                HandshakeIo.unwrap(failure));
+          }
+          throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+        });
   }
 
   /** How many handshakes are in progress now. */

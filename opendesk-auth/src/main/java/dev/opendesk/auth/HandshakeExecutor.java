@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The default executor for handshake CPU work (PBKDF2, X25519, HKDF) and trust-store I/O, so that
- * none of it runs on a transport event loop: a small fixed pool of daemon threads, created on
- * first use and shared by every handshake in the JVM.
+ * none of it runs on a transport event loop: a small fixed pool of daemon threads, created on first
+ * use and shared by every handshake in the JVM.
  */
 final class HandshakeExecutor {
 
@@ -19,8 +19,10 @@ final class HandshakeExecutor {
   }
 
   private static final class Holder {
-    static final ExecutorService POOL = Executors.newFixedThreadPool(
-        Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())), new DaemonThreads());
+    static final ExecutorService POOL =
+        Executors.newFixedThreadPool(
+            Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())),
+            new DaemonThreads());
   }
 
   private static final class DaemonThreads implements ThreadFactory {

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One handshake's view of its connection: sends and step-timed receives of handshake messages,
- * with CPU work continued on the handshake executor, and the failure policy (close the connection,
+ * One handshake's view of its connection: sends and step-timed receives of handshake messages, with
+ * CPU work continued on the handshake executor, and the failure policy (close the connection,
  * surface a typed {@link AuthFailureException}). Shared by every flavour. Used by one handshake at
  * a time.
  */
@@ -50,12 +50,14 @@ final class HandshakeIo {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    return sent.handle((ignored, error) -> {
-      if (error != null) {
-        throw HandshakeMessages.protocol("connection closed before " + what + " was sent", unwrap(error));
-      }
-      return null;
-    });
+    return sent.handle(
+        (ignored, error) -> {
+          if (error != null) {
+            throw HandshakeMessages.protocol(
+                "connection closed before " + what + " was sent", unwrap(error));
+          }
+          return null;
+        });
   }
 
   /**
@@ -69,10 +71,11 @@ final class HandshakeIo {
 
   /**
    * As {@link #receive(String)}, but a peer that closes first fails with {@code ifClosed}: a
-   * pairing v2 client reads a close in reply to its hello as "the server does not speak v2"
-   * ({@code unsupported}).
+   * pairing v2 client reads a close in reply to its hello as "the server does not speak v2" ({@code
+   * unsupported}).
    */
-  CompletableFuture<Map<String, Object>> receive(String expected, AuthFailureException.Reason ifClosed) {
+  CompletableFuture<Map<String, Object>> receive(
+      String expected, AuthFailureException.Reason ifClosed) {
     CompletableFuture<byte[]> received;
     try {
       received = connection.receive().copy();
@@ -82,20 +85,24 @@ final class HandshakeIo {
     long timeoutMillis = settings.stepTimeout().toMillis();
     return received
         .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .handleAsync((bytes, error) -> {
-          if (error != null) {
-            Throwable cause = unwrap(error);
-            if (cause instanceof TimeoutException) {
-              throw new AuthFailureException(
-                  AuthFailureException.Reason.TIMEOUT, "no " + expected + " within " + settings.stepTimeout());
-            }
-            if (cause instanceof ConnectionClosedException) {
-              throw new AuthFailureException(ifClosed, "peer closed before " + expected, cause);
-            }
-            throw HandshakeMessages.protocol("cannot receive " + expected + ": " + cause, cause);
-          }
-          return HandshakeMessages.decode(bytes, expected);
-        }, executor());
+        .handleAsync(
+            (bytes, error) -> {
+              if (error != null) {
+                Throwable cause = unwrap(error);
+                if (cause instanceof TimeoutException) {
+                  throw new AuthFailureException(
+                      AuthFailureException.Reason.TIMEOUT,
+                      "no " + expected + " within " + settings.stepTimeout());
+                }
+                if (cause instanceof ConnectionClosedException) {
+                  throw new AuthFailureException(ifClosed, "peer closed before " + expected, cause);
+                }
+                throw HandshakeMessages.protocol(
+                    "cannot receive " + expected + ": " + cause, cause);
+              }
+              return HandshakeMessages.decode(bytes, expected);
+            },
+            executor());
   }
 
   /**
@@ -109,19 +116,20 @@ final class HandshakeIo {
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
-    return result.handle((value, error) -> {
-      if (error == null) {
-        return value;
-      }
-      Throwable cause = unwrap(error);
-      connection.close();
-      if (cause instanceof AuthFailureException failure) {
-        log.debug("{} failed: {}", description, failure.getMessage());
-      } else {
-        log.warn("{} failed", description, cause);
-      }
-      throw new CompletionException(cause);
-    });
+    return result.handle(
+        (value, error) -> {
+          if (error == null) {
+            return value;
+          }
+          Throwable cause = unwrap(error);
+          connection.close();
+          if (cause instanceof AuthFailureException failure) {
+            log.debug("{} failed: {}", description, failure.getMessage());
+          } else {
+            log.warn("{} failed", description, cause);
+          }
+          throw new CompletionException(cause);
+        });
   }
 
   static Throwable unwrap(Throwable error) {

@@ -90,7 +90,8 @@ final class HandshakeMessages {
   static byte[] bin(Map<String, Object> message, String field, int length) {
     byte[] value = bin(message, field);
     if (value.length != length) {
-      throw protocol(kind(message) + "." + field + ": expected " + length + " bytes, got " + value.length);
+      throw protocol(
+          kind(message) + "." + field + ": expected " + length + " bytes, got " + value.length);
     }
     return value;
   }
@@ -99,7 +100,12 @@ final class HandshakeMessages {
   static byte[] bin(Map<String, Object> message, String field) {
     Object value = message.get(field);
     if (value == null) {
-      throw protocol(kind(message) + "." + field + ": " + (message.containsKey(field) ? "expected bin, got nil" : "missing"));
+      throw protocol(
+          kind(message)
+              + "."
+              + field
+              + ": "
+              + (message.containsKey(field) ? "expected bin, got nil" : "missing"));
     }
     if (!(value instanceof byte[] bytes)) {
       throw protocol(kind(message) + "." + field + ": expected bin, got " + describe(value));
@@ -111,7 +117,12 @@ final class HandshakeMessages {
   static String str(Map<String, Object> message, String field) {
     Object value = message.get(field);
     if (value == null) {
-      throw protocol(kind(message) + "." + field + ": " + (message.containsKey(field) ? "expected str, got nil" : "missing"));
+      throw protocol(
+          kind(message)
+              + "."
+              + field
+              + ": "
+              + (message.containsKey(field) ? "expected str, got nil" : "missing"));
     }
     if (!(value instanceof String s)) {
       throw protocol(kind(message) + "." + field + ": expected str, got " + describe(value));

@@ -12,10 +12,10 @@ import java.util.Objects;
  * This peer's long-lived X25519 key pair (PROTOCOL.md §5): what the other side of a pairing stores
  * in its {@link TrustedPeers}, and what authenticates every later connection.
  *
- * <p>On disk the identity is exactly the 32 raw private-key bytes ({@code
- * ~/.opendesk/identity.key} by default). {@link #loadOrCreate(Path)} creates the file with mode
- * 0600 from its first byte (its directory 0700 when it has to be created), writes it atomically and
- * never replaces an existing file: a file of the wrong size is an error.
+ * <p>On disk the identity is exactly the 32 raw private-key bytes ({@code ~/.opendesk/identity.key}
+ * by default). {@link #loadOrCreate(Path)} creates the file with mode 0600 from its first byte (its
+ * directory 0700 when it has to be created), writes it atomically and never replaces an existing
+ * file: a file of the wrong size is an error.
  *
  * <pre>{@code
  * Identity me = Identity.loadOrCreate();
@@ -60,9 +60,8 @@ public final class Identity {
    * Loads the identity stored in {@code file}, or creates one there if the file does not exist.
    *
    * <p>A new file is written to a temporary file created with mode 0600, forced to disk and then
-   * published atomically under {@code file}; missing directories are created 0700. If two
-   * processes create it at the same moment, both end up with the same identity (the first one
-   * written).
+   * published atomically under {@code file}; missing directories are created 0700. If two processes
+   * create it at the same moment, both end up with the same identity (the first one written).
    *
    * @throws IOException if the file cannot be read or written, is not a regular file, or does not
    *     hold exactly 32 bytes (it is never replaced)
@@ -94,7 +93,12 @@ public final class Identity {
     long size = Files.size(file);
     if (size != KEY_SIZE) {
       throw new IOException(
-          "identity file " + file + " has " + size + " bytes, expected exactly " + KEY_SIZE
+          "identity file "
+              + file
+              + " has "
+              + size
+              + " bytes, expected exactly "
+              + KEY_SIZE
               + " (the raw X25519 private key); refusing to use or replace it");
     }
     byte[] privateKey = Files.readAllBytes(file);
@@ -127,10 +131,17 @@ public final class Identity {
   public static String fingerprint(byte[] publicKey) {
     Objects.requireNonNull(publicKey, "publicKey");
     if (publicKey.length != KEY_SIZE) {
-      throw new IllegalArgumentException("publicKey: expected " + KEY_SIZE + " bytes, got " + publicKey.length);
+      throw new IllegalArgumentException(
+          "publicKey: expected " + KEY_SIZE + " bytes, got " + publicKey.length);
     }
     String hex = HexFormat.of().formatHex(publicKey, 0, 8);
-    return hex.substring(0, 4) + ':' + hex.substring(4, 8) + ':' + hex.substring(8, 12) + ':' + hex.substring(12, 16);
+    return hex.substring(0, 4)
+        + ':'
+        + hex.substring(4, 8)
+        + ':'
+        + hex.substring(8, 12)
+        + ':'
+        + hex.substring(12, 16);
   }
 
   /**
@@ -142,7 +153,8 @@ public final class Identity {
   public byte[] agree(byte[] peerPublicKey) {
     Objects.requireNonNull(peerPublicKey, "peerPublicKey");
     if (peerPublicKey.length != KEY_SIZE) {
-      throw new IllegalArgumentException("peerPublicKey: expected " + KEY_SIZE + " bytes, got " + peerPublicKey.length);
+      throw new IllegalArgumentException(
+          "peerPublicKey: expected " + KEY_SIZE + " bytes, got " + peerPublicKey.length);
     }
     try {
       return keys.agree(peerPublicKey, "shared secret");

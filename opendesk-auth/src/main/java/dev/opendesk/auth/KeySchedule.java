@@ -53,7 +53,8 @@ final class KeySchedule {
     byte[] out = dhOrNull(privateKey, publicKey);
     if (out == null) {
       throw new AuthFailureException(
-          AuthFailureException.Reason.PROTOCOL, what + " is all zero: the peer sent a low-order public key");
+          AuthFailureException.Reason.PROTOCOL,
+          what + " is all zero: the peer sent a low-order public key");
     }
     return out;
   }
@@ -135,7 +136,8 @@ final class KeySchedule {
   /**
    * Opens a handshake AEAD output (see {@link #seal}).
    *
-   * @return the plaintext, or {@code null} if the ciphertext does not authenticate under {@code key}
+   * @return the plaintext, or {@code null} if the ciphertext does not authenticate under {@code
+   *     key}
    */
   static byte[] open(byte[] key, byte[] ciphertext) {
     if (ciphertext.length < TAG_SIZE) {
@@ -183,7 +185,8 @@ final class KeySchedule {
   static SessionKeys sessionKeys(byte[] transcript, byte[] ikm, String info) {
     byte[] okm = hkdf(transcript, ikm, info, 2 * KEY_SIZE);
     try {
-      return new SessionKeys(Arrays.copyOfRange(okm, 0, KEY_SIZE), Arrays.copyOfRange(okm, KEY_SIZE, 2 * KEY_SIZE));
+      return new SessionKeys(
+          Arrays.copyOfRange(okm, 0, KEY_SIZE), Arrays.copyOfRange(okm, KEY_SIZE, 2 * KEY_SIZE));
     } finally {
       wipe(okm);
     }

@@ -5,8 +5,8 @@ package dev.opendesk.auth;
  *
  * <p>The {@link #reason()} is one of {@link #PROTOCOL}, {@link #UNSUPPORTED} or {@link
  * #WRONG_CODE}; the handshake maps it to the public authentication failure and closes the link
- * (1008) without sending an error message. The message names the offending field or check and
- * never contains key material, codes or other secrets.
+ * (1008) without sending an error message. The message names the offending field or check and never
+ * contains key material, codes or other secrets.
  *
  * <p>Unchecked so that the handshake's asynchronous stages can throw it directly; the handshake
  * must translate it at its boundary. Immutable, thread-safe.

@@ -3,8 +3,8 @@ package dev.opendesk.auth;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The pairing v2 key schedule around SPAKE2 (PAIRING-V2.md, "Shared values"): the handshake keys
- * k1 and k2 that seal the static keys, the transcript, and the session keys c2s/s2c.
+ * The pairing v2 key schedule around SPAKE2 (PAIRING-V2.md, "Shared values"): the handshake keys k1
+ * and k2 that seal the static keys, the transcript, and the session keys c2s/s2c.
  *
  * <pre>
  * H1 = LBL‖Ec‖pA‖Es‖pB      h1 = SHA-256(H1)   k1 = HKDF(h1, ee‖Ke, "opendesk-pair2-k1")   ct1 = AEAD(k1, Ss)

@@ -9,12 +9,12 @@ import java.util.Map;
  * The three pairing v2 messages (PAIRING-V2.md, "Messages"): building them byte-exact and reading
  * them strictly.
  *
- * <p>Sent: one fixmap, keys in the spec's order, {@code v} as the positive fixint 1, str as
- * fixstr, every binary field as bin8 ({@code pair2_hello} 162 bytes, {@code pair2_offer} 217,
- * {@code pair2_finish} 112). Read (PROTOCOL.md §2): key order free, unknown keys ignored, {@code
- * v} the integer 1, {@code kind} a str; a listed field missing, of another type or length, or a
- * point that is not a valid P-256 point → {@code protocol}. Field values in the records are the
- * decoded arrays, not copies.
+ * <p>Sent: one fixmap, keys in the spec's order, {@code v} as the positive fixint 1, str as fixstr,
+ * every binary field as bin8 ({@code pair2_hello} 162 bytes, {@code pair2_offer} 217, {@code
+ * pair2_finish} 112). Read (PROTOCOL.md §2): key order free, unknown keys ignored, {@code v} the
+ * integer 1, {@code kind} a str; a listed field missing, of another type or length, or a point that
+ * is not a valid P-256 point → {@code protocol}. Field values in the records are the decoded
+ * arrays, not copies.
  *
  * <p>Stateless and thread-safe.
  */
@@ -92,8 +92,8 @@ final class Pair2Messages {
   // ------------------------------------------------------------------ reading
 
   /**
-   * Decodes a handshake message and checks the envelope: a msgpack map with {@code v} the integer
-   * 1 and {@code kind} a str. The caller dispatches on {@link #kind}.
+   * Decodes a handshake message and checks the envelope: a msgpack map with {@code v} the integer 1
+   * and {@code kind} a str. The caller dispatches on {@link #kind}.
    *
    * @throws Pair2Failure {@code protocol} otherwise
    */
@@ -120,8 +120,8 @@ final class Pair2Messages {
   }
 
   /**
-   * Server, message 1, in the spec's order: kind, then {@code suite} (missing or not a str →
-   * {@code protocol}, another string → {@code unsupported}), then {@code e} and {@code pa}.
+   * Server, message 1, in the spec's order: kind, then {@code suite} (missing or not a str → {@code
+   * protocol}, another string → {@code unsupported}), then {@code e} and {@code pa}.
    *
    * @throws Pair2Failure as above; {@code protocol} if the kind is not {@code pair2_hello}
    */
@@ -188,7 +188,9 @@ final class Pair2Messages {
     Object kind = message.get("kind");
     if (!expected.equals(kind)) {
       throw Pair2Failure.protocol(
-          "kind: expected " + expected + ", got "
+          "kind: expected "
+              + expected
+              + ", got "
               + (kind instanceof String s ? sanitize(s) : "a non-str"));
     }
   }

@@ -40,7 +40,10 @@ public final class PairingCode {
     return random(Entropy.RANDOM);
   }
 
-  /** A uniformly random code from {@code random} (tests may seed one; production uses {@link #random()}). */
+  /**
+   * A uniformly random code from {@code random} (tests may seed one; production uses {@link
+   * #random()}).
+   */
   static PairingCode random(SecureRandom random) {
     // nextInt(bound) rejects the biased tail, so every code is equally likely.
     return new PairingCode(String.format("%06d", random.nextInt(SPACE)));
@@ -56,7 +59,12 @@ public final class PairingCode {
     Objects.requireNonNull(input, "code");
     String digits = normalise(input);
     if (digits == null) {
-      throw new IllegalArgumentException("code: expected " + LENGTH + " digits (e.g. 123456 or 123-456), got \"" + printable(input) + "\"");
+      throw new IllegalArgumentException(
+          "code: expected "
+              + LENGTH
+              + " digits (e.g. 123456 or 123-456), got \""
+              + printable(input)
+              + "\"");
     }
     return new PairingCode(digits);
   }
@@ -101,7 +109,8 @@ public final class PairingCode {
   public boolean equals(Object o) {
     return o instanceof PairingCode other
         && MessageDigest.isEqual(
-            digits.getBytes(StandardCharsets.US_ASCII), other.digits.getBytes(StandardCharsets.US_ASCII));
+            digits.getBytes(StandardCharsets.US_ASCII),
+            other.digits.getBytes(StandardCharsets.US_ASCII));
   }
 
   @Override

@@ -15,7 +15,11 @@ enum PairingFlavor {
   V1(HandshakeMessages.PAIR_HELLO, PairingMode.LEGACY_V1) {
     @Override
     java.util.concurrent.CompletableFuture<Session> respond(
-        HandshakeIo io, Identity identity, Map<String, Object> hello, PairingCode code, TrustedPeers trustedPeers) {
+        HandshakeIo io,
+        Identity identity,
+        Map<String, Object> hello,
+        PairingCode code,
+        TrustedPeers trustedPeers) {
       return PairingV1.server(io, identity, hello, code, trustedPeers);
     }
 
@@ -30,7 +34,11 @@ enum PairingFlavor {
   V2(Pair2Messages.HELLO, PairingMode.V2) {
     @Override
     java.util.concurrent.CompletableFuture<Session> respond(
-        HandshakeIo io, Identity identity, Map<String, Object> hello, PairingCode code, TrustedPeers trustedPeers) {
+        HandshakeIo io,
+        Identity identity,
+        Map<String, Object> hello,
+        PairingCode code,
+        TrustedPeers trustedPeers) {
       return PairingV2.server(io, identity, hello, code, trustedPeers);
     }
 
@@ -85,7 +93,11 @@ enum PairingFlavor {
    * @param trustedPeers where to write the client's key once trusted, or {@code null}
    */
   abstract java.util.concurrent.CompletableFuture<Session> respond(
-      HandshakeIo io, Identity identity, Map<String, Object> hello, PairingCode code, TrustedPeers trustedPeers);
+      HandshakeIo io,
+      Identity identity,
+      Map<String, Object> hello,
+      PairingCode code,
+      TrustedPeers trustedPeers);
 
   /**
    * Runs the client side of this flavour, from its first message on.

@@ -5,12 +5,12 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The server's armed pairing code: at most one at a time, armed for exactly one {@link
- * PairingMode} (v2 unless asked otherwise), short-lived, and consumed by the first pairing attempt
- * whatever its outcome (PROTOCOL.md §6.3, PAIRING-V2.md "Arming"). Give it to {@link
- * Handshake#serve}; connections that start with a pairing hello take the code, connections that
- * authenticate leave it alone. A hello of the other mode still consumes the code, and fails with
- * {@code unsupported}: an attacker cannot downgrade a v2 code to v1.
+ * The server's armed pairing code: at most one at a time, armed for exactly one {@link PairingMode}
+ * (v2 unless asked otherwise), short-lived, and consumed by the first pairing attempt whatever its
+ * outcome (PROTOCOL.md §6.3, PAIRING-V2.md "Arming"). Give it to {@link Handshake#serve};
+ * connections that start with a pairing hello take the code, connections that authenticate leave it
+ * alone. A hello of the other mode still consumes the code, and fails with {@code unsupported}: an
+ * attacker cannot downgrade a v2 code to v1.
  *
  * <pre>{@code
  * PairingGate pairing = new PairingGate();
@@ -67,8 +67,9 @@ public final class PairingGate {
     } catch (ArithmeticException e) {
       nanos = Long.MAX_VALUE / 2; // about 146 years: effectively unbounded
     }
-    armed.set(new ArmedCode(
-        code, PairingFlavor.of(mode), System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2)));
+    armed.set(
+        new ArmedCode(
+            code, PairingFlavor.of(mode), System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2)));
   }
 
   /**
@@ -109,6 +110,8 @@ public final class PairingGate {
   @Override
   public String toString() {
     ArmedCode current = armed.get();
-    return current == null ? "PairingGate[disarmed]" : "PairingGate[armed for " + current.flavor().mode() + "]";
+    return current == null
+        ? "PairingGate[disarmed]"
+        : "PairingGate[armed for " + current.flavor().mode() + "]";
   }
 }

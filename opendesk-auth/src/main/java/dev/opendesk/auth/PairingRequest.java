@@ -4,18 +4,18 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * What a {@link PairingApprover} is asked about: a peer that has just completed a pairing and
- * whose first encrypted message has opened under the new session keys.
+ * What a {@link PairingApprover} is asked about: a peer that has just completed a pairing and whose
+ * first encrypted message has opened under the new session keys.
  *
  * @param publicKey the peer's static public key (32 bytes; the accessor returns a copy)
  * @param fingerprint the key's fingerprint, to compare with what the peer's screen shows
  * @param name the name the peer announced (its HELLO {@code principal}), or {@code ""}
  * @param description the peer's self-description (its HELLO {@code capabilities.description}), or
  *     {@code ""}
- *
- * <p>Immutable and thread-safe.
+ *     <p>Immutable and thread-safe.
  */
-public record PairingRequest(byte[] publicKey, String fingerprint, String name, String description) {
+public record PairingRequest(
+    byte[] publicKey, String fingerprint, String name, String description) {
 
   /** Copies the key and checks the fields. */
   public PairingRequest {
@@ -47,6 +47,12 @@ public record PairingRequest(byte[] publicKey, String fingerprint, String name, 
 
   @Override
   public String toString() {
-    return "PairingRequest[fingerprint=" + fingerprint + ", name=" + name + ", description=" + description + "]";
+    return "PairingRequest[fingerprint="
+        + fingerprint
+        + ", name="
+        + name
+        + ", description="
+        + description
+        + "]";
   }
 }

@@ -25,65 +25,87 @@ final class PairingTrust {
 
   /**
    * @param client whether the local side is the client (it sends with c2s)
-   * @param trustedPeers where to write the peer's key, or {@code null} to leave storing to the caller
+   * @param trustedPeers where to write the peer's key, or {@code null} to leave storing to the
+   *     caller
    */
   static Session pairedSession(
-      HandshakeIo io, KeySchedule.SessionKeys keys, boolean client, byte[] remoteKey, TrustedPeers trustedPeers) {
+      HandshakeIo io,
+      KeySchedule.SessionKeys keys,
+      boolean client,
+      byte[] remoteKey,
+      TrustedPeers trustedPeers) {
     CompletableFuture<Void> trusted = new CompletableFuture<>();
     byte[] peerKey = remoteKey.clone();
     Handshake settings = io.settings();
-    EncryptedConnection.FirstMessageGate gate = first -> admit(settings, peerKey, first, trustedPeers, trusted);
-    EncryptedConnection connection = client
-        ? new EncryptedConnection(io.connection(), keys.c2s(), keys.s2c(), gate)
-        : new EncryptedConnection(io.connection(), keys.s2c(), keys.c2s(), gate);
+    EncryptedConnection.FirstMessageGate gate =
+        first -> admit(settings, peerKey, first, trustedPeers, trusted);
+    EncryptedConnection connection =
+        client
+            ? new EncryptedConnection(io.connection(), keys.c2s(), keys.s2c(), gate)
+            : new EncryptedConnection(io.connection(), keys.s2c(), keys.c2s(), gate);
     keys.wipe();
-    connection.firstMessageOpened().whenComplete((ignored, error) -> {
-      if (error != null) {
-        trusted.completeExceptionally(HandshakeIo.unwrap(error));
-      }
-    });
+    connection
+        .firstMessageOpened()
+        .whenComplete(
+            (ignored, error) -> {
+              if (error != null) {
+                trusted.completeExceptionally(HandshakeIo.unwrap(error));
+              }
+            });
     return new Session(connection, peerKey, true, trusted);
   }
 
   private static CompletionStage<Void> admit(
-      Handshake settings, byte[] peerKey, byte[] first, TrustedPeers trustedPeers, CompletableFuture<Void> trusted) {
+      Handshake settings,
+      byte[] peerKey,
+      byte[] first,
+      TrustedPeers trustedPeers,
+      CompletableFuture<Void> trusted) {
     String fingerprint = Identity.fingerprint(peerKey);
-    CompletableFuture<Void> done = CompletableFuture
-        .supplyAsync(() -> request(peerKey, fingerprint, first), settings.executor())
-        .thenCompose(request -> {
-          CompletionStage<Boolean> answer;
-          try {
-            answer = settings.approver().approve(request);
-          } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-          }
-          return answer.thenApply(approved -> {
-            if (!Boolean.TRUE.equals(approved)) {
-              throw new AuthFailureException(
-                  AuthFailureException.Reason.UNTRUSTED_PEER, "pairing with " + fingerprint + " was not approved");
-            }
-            return request;
-          });
-        })
-        .thenAcceptAsync(request -> {
-          if (trustedPeers != null) {
-            try {
-              trustedPeers.add(peerKey, request.name(), request.description());
-            } catch (IOException e) {
-              throw new UncheckedIOException("cannot store the newly paired peer " + fingerprint, e);
-            }
-          }
-          log.info("paired with {} ({})", fingerprint, request.name());
-        }, settings.executor());
+    CompletableFuture<Void> done =
+        CompletableFuture.supplyAsync(
+                () -> request(peerKey, fingerprint, first), settings.executor())
+            .thenCompose(
+                request -> {
+                  CompletionStage<Boolean> answer;
+                  try {
+                    answer = settings.approver().approve(request);
+                  } catch (RuntimeException e) {
+                    answer = CompletableFuture.failedFuture(e);
+                  }
+                  return answer.thenApply(
+                      approved -> {
+                        if (!Boolean.TRUE.equals(approved)) {
+                          throw new AuthFailureException(
+                              AuthFailureException.Reason.UNTRUSTED_PEER,
+                              "pairing with " + fingerprint + " was not approved");
+                        }
+                        return request;
+                      });
+                })
+            .thenAcceptAsync(
+                request -> {
+                  if (trustedPeers != null) {
+                    try {
+                      trustedPeers.add(peerKey, request.name(), request.description());
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(
+                          "cannot store the newly paired peer " + fingerprint, e);
+                    }
+                  }
+                  log.info("paired with {} ({})", fingerprint, request.name());
+                },
+                settings.executor());
     // The returned stage completes only after trusted() has, so by the time the first message is
     // delivered the session already reports the peer as trusted.
-    return done.whenComplete((ignored, error) -> {
-      if (error != null) {
-        trusted.completeExceptionally(HandshakeIo.unwrap(error));
-      } else {
-        trusted.complete(null);
-      }
-    });
+    return done.whenComplete(
+        (ignored, error) -> {
+          if (error != null) {
+            trusted.completeExceptionally(HandshakeIo.unwrap(error));
+          } else {
+            trusted.complete(null);
+          }
+        });
   }
 
   /** The approval request, with the name and description the peer's HELLO announced. */

@@ -35,24 +35,36 @@ final class PairingV1 {
       HandshakeIo io, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
     Handshake settings = io.settings();
     // PBKDF2 takes tens of milliseconds: start it at once, beside the first round trip.
-    CompletableFuture<byte[]> psk = CompletableFuture.supplyAsync(() -> settings.psk(code), io.executor());
+    CompletableFuture<byte[]> psk =
+        CompletableFuture.supplyAsync(() -> settings.psk(code), io.executor());
     CompletableFuture<X25519KeyPair> ephemeral =
         CompletableFuture.supplyAsync(() -> settings.keySource().next(), io.executor());
-    CompletableFuture<Session> session = ephemeral.thenCompose(e ->
-        io.send(HandshakeMessages.encode(PAIR_HELLO, "e", e.publicKeyBytes()), PAIR_HELLO)
-            .thenCompose(sent -> io.receive(PAIR_OFFER))
-            .thenCombineAsync(psk, (offer, pskBytes) -> clientFinish(identity, e, offer, pskBytes), io.executor())
-            .thenCompose(finish -> io.send(finish.message, PAIR_FINISH).handle((sent, error) -> {
-              if (error != null) {
-                finish.keys.wipe();
-                throw new java.util.concurrent.CompletionException(error);
-              }
-              return PairingTrust.pairedSession(io, finish.keys, true, finish.serverKey, trustedPeers);
-            })));
-    return session.whenComplete((ignored, error) -> {
-      ephemeral.thenAccept(X25519KeyPair::destroy);
-      psk.thenAccept(KeySchedule::wipe);
-    });
+    CompletableFuture<Session> session =
+        ephemeral.thenCompose(
+            e ->
+                io.send(HandshakeMessages.encode(PAIR_HELLO, "e", e.publicKeyBytes()), PAIR_HELLO)
+                    .thenCompose(sent -> io.receive(PAIR_OFFER))
+                    .thenCombineAsync(
+                        psk,
+                        (offer, pskBytes) -> clientFinish(identity, e, offer, pskBytes),
+                        io.executor())
+                    .thenCompose(
+                        finish ->
+                            io.send(finish.message, PAIR_FINISH)
+                                .handle(
+                                    (sent, error) -> {
+                                      if (error != null) {
+                                        finish.keys.wipe();
+                                        throw new java.util.concurrent.CompletionException(error);
+                                      }
+                                      return PairingTrust.pairedSession(
+                                          io, finish.keys, true, finish.serverKey, trustedPeers);
+                                    })));
+    return session.whenComplete(
+        (ignored, error) -> {
+          ephemeral.thenAccept(X25519KeyPair::destroy);
+          psk.thenAccept(KeySchedule::wipe);
+        });
   }
 
   /** The client's message 3 and session keys. */
@@ -75,7 +87,8 @@ final class PairingV1 {
       byte[] serverKey = KeySchedule.open(k1, ct1);
       if (serverKey == null) {
         throw new AuthFailureException(
-            AuthFailureException.Reason.WRONG_CODE, "cannot open pair_offer.ct: the server holds another code");
+            AuthFailureException.Reason.WRONG_CODE,
+            "cannot open pair_offer.ct: the server holds another code");
       }
       k2 = KeySchedule.hkdf(KeySchedule.concat(psk, ct1), ee, K2_INFO, KeySchedule.KEY_SIZE);
       byte[] ct2 = KeySchedule.seal(k2, identity.publicKeyBytes());
@@ -94,7 +107,11 @@ final class PairingV1 {
 
   /** The server side, from an already-received {@code pair_hello}; the code is already consumed. */
   static CompletableFuture<Session> server(
-      HandshakeIo io, Identity identity, Map<String, Object> hello, PairingCode code, TrustedPeers trustedPeers) {
+      HandshakeIo io,
+      Identity identity,
+      Map<String, Object> hello,
+      PairingCode code,
+      TrustedPeers trustedPeers) {
     Handshake settings = io.settings();
     byte[] clientEphemeral;
     try {
@@ -103,21 +120,36 @@ final class PairingV1 {
     } catch (AuthFailureException e) {
       return CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<byte[]> psk = CompletableFuture.supplyAsync(() -> settings.psk(code), io.executor());
+    CompletableFuture<byte[]> psk =
+        CompletableFuture.supplyAsync(() -> settings.psk(code), io.executor());
     CompletableFuture<X25519KeyPair> ephemeral =
         CompletableFuture.supplyAsync(() -> settings.keySource().next(), io.executor());
-    CompletableFuture<Session> session = ephemeral
-        .thenCombineAsync(psk, (e, pskBytes) -> serverOffer(identity, e, clientEphemeral, pskBytes), io.executor())
-        .thenCompose(offer -> io.send(offer.message, PAIR_OFFER)
-            .thenCompose(sent -> io.receive(PAIR_FINISH))
-            .thenCombineAsync(ephemeral, (finish, e) -> serverFinish(identity, e, clientEphemeral, offer, finish, psk.join()),
+    CompletableFuture<Session> session =
+        ephemeral
+            .thenCombineAsync(
+                psk,
+                (e, pskBytes) -> serverOffer(identity, e, clientEphemeral, pskBytes),
                 io.executor())
-            .whenComplete((ignored, error) -> offer.wipe()))
-        .thenApply(finish -> PairingTrust.pairedSession(io, finish.keys, false, finish.clientKey, trustedPeers));
-    return session.whenComplete((ignored, error) -> {
-      ephemeral.thenAccept(X25519KeyPair::destroy);
-      psk.thenAccept(KeySchedule::wipe);
-    });
+            .thenCompose(
+                offer ->
+                    io.send(offer.message, PAIR_OFFER)
+                        .thenCompose(sent -> io.receive(PAIR_FINISH))
+                        .thenCombineAsync(
+                            ephemeral,
+                            (finish, e) ->
+                                serverFinish(
+                                    identity, e, clientEphemeral, offer, finish, psk.join()),
+                            io.executor())
+                        .whenComplete((ignored, error) -> offer.wipe()))
+            .thenApply(
+                finish ->
+                    PairingTrust.pairedSession(
+                        io, finish.keys, false, finish.clientKey, trustedPeers));
+    return session.whenComplete(
+        (ignored, error) -> {
+          ephemeral.thenAccept(X25519KeyPair::destroy);
+          psk.thenAccept(KeySchedule::wipe);
+        });
   }
 
   /** The server's message 2 and what it needs to check message 3. */
@@ -137,13 +169,15 @@ final class PairingV1 {
     }
   }
 
-  private static ServerOffer serverOffer(Identity identity, X25519KeyPair e, byte[] clientEphemeral, byte[] psk) {
+  private static ServerOffer serverOffer(
+      Identity identity, X25519KeyPair e, byte[] clientEphemeral, byte[] psk) {
     // Nothing is sent before the client's ephemeral passes the all-zero check.
     byte[] ee = e.agree(clientEphemeral, "DH(es, Ec)");
     byte[] k1 = KeySchedule.hkdf(psk, ee, K1_INFO, KeySchedule.KEY_SIZE);
     try {
       byte[] ct1 = KeySchedule.seal(k1, identity.publicKeyBytes());
-      return new ServerOffer(HandshakeMessages.encode(PAIR_OFFER, "e", e.publicKeyBytes(), "ct", ct1), ct1, ee);
+      return new ServerOffer(
+          HandshakeMessages.encode(PAIR_OFFER, "e", e.publicKeyBytes(), "ct", ct1), ct1, ee);
     } finally {
       KeySchedule.wipe(k1);
     }
@@ -152,7 +186,11 @@ final class PairingV1 {
   private record ServerFinish(KeySchedule.SessionKeys keys, byte[] clientKey) {}
 
   private static ServerFinish serverFinish(
-      Identity identity, X25519KeyPair e, byte[] clientEphemeral, ServerOffer offer, Map<String, Object> finish,
+      Identity identity,
+      X25519KeyPair e,
+      byte[] clientEphemeral,
+      ServerOffer offer,
+      Map<String, Object> finish,
       byte[] psk) {
     HandshakeMessages.expectKind(finish, PAIR_FINISH);
     byte[] ct2 = HandshakeMessages.bin(finish, "ct", SEALED_KEY_SIZE);
@@ -161,11 +199,14 @@ final class PairingV1 {
     byte[] es = null;
     byte[] ikm = null;
     try {
-      k2 = KeySchedule.hkdf(KeySchedule.concat(psk, offer.ct1), offer.ee, K2_INFO, KeySchedule.KEY_SIZE);
+      k2 =
+          KeySchedule.hkdf(
+              KeySchedule.concat(psk, offer.ct1), offer.ee, K2_INFO, KeySchedule.KEY_SIZE);
       byte[] clientKey = KeySchedule.open(k2, ct2);
       if (clientKey == null) {
         throw new AuthFailureException(
-            AuthFailureException.Reason.WRONG_CODE, "cannot open pair_finish.ct: the client could not prove the code");
+            AuthFailureException.Reason.WRONG_CODE,
+            "cannot open pair_finish.ct: the client could not prove the code");
       }
       se = identity.keyPair().agree(clientEphemeral, "DH(ss, Ec)");
       es = e.agree(clientKey, "DH(es, Sc)");

@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  * secrets are wiped once used.
  *
  * <p>One deliberate strictness beyond the spec's step order: the client computes {@code se} and
- * {@code es} (client steps 7) before it sends {@code pair2_finish}, so a server whose static key
- * is of low order gets nothing further.
+ * {@code es} (client steps 7) before it sends {@code pair2_finish}, so a server whose static key is
+ * of low order gets nothing further.
  */
 final class PairingV2 {
 
@@ -43,18 +43,26 @@ final class PairingV2 {
     Handshake settings = io.settings();
     CompletableFuture<ClientHello> start =
         CompletableFuture.supplyAsync(() -> ClientHello.create(settings, code), io.executor());
-    CompletableFuture<Session> session = start.thenCompose(hello ->
-        io.send(hello.message, HELLO)
-            // A v1-only server closes or answers pair_offer: unsupported, never a fallback.
-            .thenCompose(sent -> io.receive(OFFER, AuthFailureException.Reason.UNSUPPORTED))
-            .thenApplyAsync(offer -> mapped(() -> clientFinish(identity, hello, offer)), io.executor())
-            .thenCompose(finish -> io.send(finish.message, FINISH).handle((sent, error) -> {
-              if (error != null) {
-                finish.keys.wipe();
-                throw new CompletionException(error);
-              }
-              return PairingTrust.pairedSession(io, finish.keys, true, finish.serverKey, trustedPeers);
-            })));
+    CompletableFuture<Session> session =
+        start.thenCompose(
+            hello ->
+                io.send(hello.message, HELLO)
+                    // A v1-only server closes or answers pair_offer: unsupported, never a fallback.
+                    .thenCompose(sent -> io.receive(OFFER, AuthFailureException.Reason.UNSUPPORTED))
+                    .thenApplyAsync(
+                        offer -> mapped(() -> clientFinish(identity, hello, offer)), io.executor())
+                    .thenCompose(
+                        finish ->
+                            io.send(finish.message, FINISH)
+                                .handle(
+                                    (sent, error) -> {
+                                      if (error != null) {
+                                        finish.keys.wipe();
+                                        throw new CompletionException(error);
+                                      }
+                                      return PairingTrust.pairedSession(
+                                          io, finish.keys, true, finish.serverKey, trustedPeers);
+                                    })));
     return session.whenComplete((ignored, error) -> start.thenAccept(ClientHello::destroy));
   }
 
@@ -86,7 +94,8 @@ final class PairingV2 {
   /** The client's message 3, its session keys and the server's static key. */
   private record ClientFinish(byte[] message, KeySchedule.SessionKeys keys, byte[] serverKey) {}
 
-  private static ClientFinish clientFinish(Identity identity, ClientHello hello, Map<String, Object> message) {
+  private static ClientFinish clientFinish(
+      Identity identity, ClientHello hello, Map<String, Object> message) {
     Pair2Messages.Offer offer = Pair2Messages.parseOffer(message);
     byte[] ec = hello.ephemeral.publicKeyBytes();
     byte[] ee = null;
@@ -126,15 +135,28 @@ final class PairingV2 {
    * already consumed. Nothing is sent before the hello, {@code ee} and K have passed their checks.
    */
   static CompletableFuture<Session> server(
-      HandshakeIo io, Identity identity, Map<String, Object> hello, PairingCode code, TrustedPeers trustedPeers) {
+      HandshakeIo io,
+      Identity identity,
+      Map<String, Object> hello,
+      PairingCode code,
+      TrustedPeers trustedPeers) {
     Handshake settings = io.settings();
-    CompletableFuture<ServerOffer> offer = CompletableFuture.supplyAsync(
-        () -> mapped(() -> ServerOffer.create(settings, identity, hello, code)), io.executor());
-    CompletableFuture<Session> session = offer
-        .thenCompose(o -> io.send(o.message, OFFER)
-            .thenCompose(sent -> io.receive(FINISH))
-            .thenApplyAsync(finish -> mapped(() -> serverFinish(identity, o, finish)), io.executor()))
-        .thenApply(finish -> PairingTrust.pairedSession(io, finish.keys, false, finish.clientKey, trustedPeers));
+    CompletableFuture<ServerOffer> offer =
+        CompletableFuture.supplyAsync(
+            () -> mapped(() -> ServerOffer.create(settings, identity, hello, code)), io.executor());
+    CompletableFuture<Session> session =
+        offer
+            .thenCompose(
+                o ->
+                    io.send(o.message, OFFER)
+                        .thenCompose(sent -> io.receive(FINISH))
+                        .thenApplyAsync(
+                            finish -> mapped(() -> serverFinish(identity, o, finish)),
+                            io.executor()))
+            .thenApply(
+                finish ->
+                    PairingTrust.pairedSession(
+                        io, finish.keys, false, finish.clientKey, trustedPeers));
     return session.whenComplete((ignored, error) -> offer.thenAccept(ServerOffer::destroy));
   }
 
@@ -147,7 +169,11 @@ final class PairingV2 {
     final byte[] message;
 
     private ServerOffer(
-        byte[] ec, X25519KeyPair ephemeral, Spake2.Keys spake, Pair2KeySchedule schedule, byte[] message) {
+        byte[] ec,
+        X25519KeyPair ephemeral,
+        Spake2.Keys spake,
+        Pair2KeySchedule schedule,
+        byte[] message) {
       this.ec = ec;
       this.ephemeral = ephemeral;
       this.spake = spake;
@@ -155,7 +181,8 @@ final class PairingV2 {
       this.message = message;
     }
 
-    static ServerOffer create(Handshake settings, Identity identity, Map<String, Object> message, PairingCode code) {
+    static ServerOffer create(
+        Handshake settings, Identity identity, Map<String, Object> message, PairingCode code) {
       // Server steps 4-5: suite (unsupported if another), then e and pa (protocol).
       Pair2Messages.Hello hello = Pair2Messages.parseHello(message);
       X25519KeyPair ephemeral = settings.keySource().next();
@@ -166,7 +193,8 @@ final class PairingV2 {
         Spake2 spake = Spake2.server(Spake2.passwordScalar(code.digits()), settings.spakeScalar());
         byte[] pB = spake.share();
         Spake2.Keys keys = spake.finish(hello.pa(), Pair2KeySchedule.aad(hello.e(), es));
-        Pair2KeySchedule schedule = new Pair2KeySchedule(hello.e(), hello.pa(), es, pB, ee, keys.ke());
+        Pair2KeySchedule schedule =
+            new Pair2KeySchedule(hello.e(), hello.pa(), es, pB, ee, keys.ke());
         byte[] ct1 = schedule.sealCt1(identity.publicKeyBytes());
         schedule.absorbOffer(keys.cB(), ct1);
         byte[] offer = Pair2Messages.encodeOffer(es, pB, keys.cB(), ct1);
@@ -189,7 +217,8 @@ final class PairingV2 {
   /** The server's session keys and the client's static key. */
   private record ServerFinish(KeySchedule.SessionKeys keys, byte[] clientKey) {}
 
-  private static ServerFinish serverFinish(Identity identity, ServerOffer offer, Map<String, Object> message) {
+  private static ServerFinish serverFinish(
+      Identity identity, ServerOffer offer, Map<String, Object> message) {
     Pair2Messages.Finish finish = Pair2Messages.parseFinish(message);
     // Before ct2 is opened.
     offer.spake.verifyPeerConfirmation(finish.ca());

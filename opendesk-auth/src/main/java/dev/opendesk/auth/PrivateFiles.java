@@ -20,17 +20,20 @@ import org.slf4j.LoggerFactory;
  * Owner-only files written atomically: each file is created 0600 (directories 0700) from its first
  * byte, so it is never readable by others even briefly, filled, forced to disk, then renamed over
  * the target. A crash at any point leaves either the old or the new content, never a mix. On file
- * systems without POSIX permissions the files are written the same way without modes.
- * Stateless and thread-safe.
+ * systems without POSIX permissions the files are written the same way without modes. Stateless and
+ * thread-safe.
  */
 final class PrivateFiles {
 
   private static final Logger log = LoggerFactory.getLogger(PrivateFiles.class);
 
   static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
-  static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
+  static final Set<PosixFilePermission> DIRECTORY_MODE =
+      PosixFilePermissions.fromString("rwx------");
 
-  /** A step between writing the temporary file and renaming it; tests use it to simulate a crash. */
+  /**
+   * A step between writing the temporary file and renaming it; tests use it to simulate a crash.
+   */
   @FunctionalInterface
   interface BeforeRename {
     void run(Path temporary) throws IOException;
@@ -45,7 +48,9 @@ final class PrivateFiles {
   }
 
   private static FileAttribute<?>[] fileMode(Path path) {
-    return posix(path) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE_MODE)} : new FileAttribute<?>[0];
+    return posix(path)
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE_MODE)}
+        : new FileAttribute<?>[0];
   }
 
   /**
@@ -56,9 +61,12 @@ final class PrivateFiles {
     if (Files.isDirectory(directory)) {
       if (posix(directory)) {
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(directory);
-        if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-          log.warn("{} is accessible by other users (mode {}); 0700 is recommended",
-              directory, PosixFilePermissions.toString(mode));
+        if (mode.stream()
+            .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+          log.warn(
+              "{} is accessible by other users (mode {}); 0700 is recommended",
+              directory,
+              PosixFilePermissions.toString(mode));
         }
       }
       return;
@@ -70,13 +78,18 @@ final class PrivateFiles {
     }
   }
 
-  /** Creates an owner-only file in {@code target}'s directory holding {@code content}, forced to disk. */
+  /**
+   * Creates an owner-only file in {@code target}'s directory holding {@code content}, forced to
+   * disk.
+   */
   static Path writeTemporary(Path target, byte[] content) throws IOException {
     Path directory = target.toAbsolutePath().getParent();
     createPrivateDirectories(directory);
     byte[] suffix = new byte[8];
     Entropy.RANDOM.nextBytes(suffix);
-    Path temporary = directory.resolve("." + target.getFileName() + "." + HexFormat.of().formatHex(suffix) + ".tmp");
+    Path temporary =
+        directory.resolve(
+            "." + target.getFileName() + "." + HexFormat.of().formatHex(suffix) + ".tmp");
     Files.createFile(temporary, fileMode(temporary));
     try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(content);

@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The result of a successful handshake: the {@link EncryptedConnection} to speak frames on, who
- * the peer is, and whether this was a first-contact pairing.
+ * The result of a successful handshake: the {@link EncryptedConnection} to speak frames on, who the
+ * peer is, and whether this was a first-contact pairing.
  *
  * <p>After a pairing, the peer's key becomes trusted only once its first encrypted message has
  * opened under the new session keys (proving it holds the keys the handshake derived) and the
@@ -22,7 +22,11 @@ public final class Session {
   private final boolean pairing;
   private final CompletableFuture<Void> trusted;
 
-  Session(EncryptedConnection connection, byte[] remotePublicKey, boolean pairing, CompletableFuture<Void> trusted) {
+  Session(
+      EncryptedConnection connection,
+      byte[] remotePublicKey,
+      boolean pairing,
+      CompletableFuture<Void> trusted) {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.remotePublicKey = remotePublicKey.clone();
     this.pairing = pairing;

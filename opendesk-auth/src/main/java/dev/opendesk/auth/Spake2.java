@@ -17,16 +17,15 @@ import org.bouncycastle.util.encoders.Hex;
 
 /**
  * One side of SPAKE2 (RFC 9382), suite P256-SHA256-HKDF-HMAC, as pairing v2 uses it
- * (PAIRING-V2.md): the password scalar {@code w} from a six-digit code, the masked share
- * ({@code pA = x·P + w·M} for role A, {@code pB = y·P + w·N} for role B), and, from the peer's
- * share, {@code K}, the transcript {@code TT}, {@code Ke‖Ka = SHA-256(TT)}, {@code KcA‖KcB =
- * HKDF(Ka, "ConfirmationKeys"‖AAD)} and the confirmation MACs {@code cA}, {@code cB}.
+ * (PAIRING-V2.md): the password scalar {@code w} from a six-digit code, the masked share ({@code pA
+ * = x·P + w·M} for role A, {@code pB = y·P + w·N} for role B), and, from the peer's share, {@code
+ * K}, the transcript {@code TT}, {@code Ke‖Ka = SHA-256(TT)}, {@code KcA‖KcB = HKDF(Ka,
+ * "ConfirmationKeys"‖AAD)} and the confirmation MACs {@code cA}, {@code cB}.
  *
  * <p>Assembled from Bouncy Castle's secp256r1 arithmetic: every multiplication by a secret scalar
- * (x, y, w) goes through {@link FixedPointCombMultiplier}, whose table lookups and
- * double-and-add sequence do not depend on the scalar's bits; peer points are validated by
- * {@link #decodePoint} before any arithmetic. P-256 has cofactor 1, so a valid point needs no
- * subgroup check.
+ * (x, y, w) goes through {@link FixedPointCombMultiplier}, whose table lookups and double-and-add
+ * sequence do not depend on the scalar's bits; peer points are validated by {@link #decodePoint}
+ * before any arithmetic. P-256 has cofactor 1, so a valid point needs no subgroup check.
  *
  * <p>In pairing v2 the client is role A (masks with M, proves itself with cA) and the server is
  * role B. An instance holds one secret scalar and must be used for one exchange only; it is
@@ -162,8 +161,8 @@ final class Spake2 {
   }
 
   /**
-   * w for a pairing code: OS2IP(HKDF(salt = {@code opendesk-pair2-w}, ikm = the code, info =
-   * {@code SPAKE2-P256}, 40)) mod n. The 8 extra bytes make the reduction's bias negligible.
+   * w for a pairing code: OS2IP(HKDF(salt = {@code opendesk-pair2-w}, ikm = the code, info = {@code
+   * SPAKE2-P256}, 40)) mod n. The 8 extra bytes make the reduction's bias negligible.
    *
    * @throws IllegalArgumentException if {@code code} is not exactly six ASCII digits (the message
    *     does not repeat the code)
@@ -200,8 +199,8 @@ final class Spake2 {
    * Completes the exchange with the peer's share.
    *
    * @param peerShare pB if this is A, pA if this is B: 65 bytes, validated here
-   * @param aad the associated data bound into the confirmation keys (pairing v2: {@code
-   *     LBL‖Ec‖Es}; RFC 9382's vectors: empty)
+   * @param aad the associated data bound into the confirmation keys (pairing v2: {@code LBL‖Ec‖Es};
+   *     RFC 9382's vectors: empty)
    * @throws Pair2Failure {@code protocol} if the peer's share is not a valid point or K is the
    *     identity
    */
@@ -237,8 +236,8 @@ final class Spake2 {
   }
 
   /**
-   * {@code TT = le64(|A|)‖A ‖ le64(|B|)‖B ‖ le64(65)‖pA ‖ le64(65)‖pB ‖ le64(65)‖K ‖
-   * le64(32)‖w} (RFC 9382 §3.3).
+   * {@code TT = le64(|A|)‖A ‖ le64(|B|)‖B ‖ le64(65)‖pA ‖ le64(65)‖pB ‖ le64(65)‖K ‖ le64(32)‖w}
+   * (RFC 9382 §3.3).
    */
   static byte[] transcript(byte[] a, byte[] b, byte[] pA, byte[] pB, byte[] k, byte[] w) {
     byte[][] parts = {a, b, pA, pB, k, w};
@@ -266,7 +265,10 @@ final class Spake2 {
   static ECPoint decodePoint(byte[] encoded, String field) {
     if (encoded == null || encoded.length != POINT_LENGTH) {
       throw Pair2Failure.protocol(
-          field + ": a point must be " + POINT_LENGTH + " bytes, got "
+          field
+              + ": a point must be "
+              + POINT_LENGTH
+              + " bytes, got "
               + (encoded == null ? "null" : encoded.length));
     }
     if (encoded[0] != 0x04) {
@@ -311,7 +313,14 @@ final class Spake2 {
     private final byte[] cB;
 
     private Keys(
-        Role role, byte[] k, byte[] tt, byte[] ke, byte[] ka, byte[] kcA, byte[] kcB, byte[] cA,
+        Role role,
+        byte[] k,
+        byte[] tt,
+        byte[] ke,
+        byte[] ka,
+        byte[] kcA,
+        byte[] kcB,
+        byte[] cA,
         byte[] cB) {
       this.role = role;
       this.k = k;

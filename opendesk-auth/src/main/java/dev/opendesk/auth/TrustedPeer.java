@@ -21,8 +21,7 @@ import java.util.Objects;
  * @param lastPort the port the peer was last reached at, or {@code null}
  * @param extra entry keys this version does not know, preserved on every rewrite (JSON values as
  *     maps, lists, strings, numbers, booleans and nulls)
- *
- * <p>Immutable and thread-safe.
+ *     <p>Immutable and thread-safe.
  */
 public record TrustedPeer(
     String publicKeyHex,
@@ -38,7 +37,8 @@ public record TrustedPeer(
   public TrustedPeer {
     Objects.requireNonNull(publicKeyHex, "publicKeyHex");
     if (publicKeyHex.length() != 64 || !isHex(publicKeyHex)) {
-      throw new IllegalArgumentException("publicKeyHex: expected 64 hex characters, got \"" + publicKeyHex + "\"");
+      throw new IllegalArgumentException(
+          "publicKeyHex: expected 64 hex characters, got \"" + publicKeyHex + "\"");
     }
     publicKeyHex = publicKeyHex.toLowerCase(Locale.ROOT);
     name = name == null ? "" : name;
@@ -52,7 +52,8 @@ public record TrustedPeer(
 
   /** A fresh entry for {@code publicKey} paired now, with no description and no address. */
   public static TrustedPeer of(byte[] publicKey, String name) {
-    return new TrustedPeer(hex(publicKey), name, System.currentTimeMillis() / 1000.0, "", "", null, null, Map.of());
+    return new TrustedPeer(
+        hex(publicKey), name, System.currentTimeMillis() / 1000.0, "", "", null, null, Map.of());
   }
 
   /** The 32-byte public key (a new array). */
@@ -72,38 +73,67 @@ public record TrustedPeer(
 
   /** Whether this entry is for {@code publicKey}. */
   public boolean matches(byte[] publicKey) {
-    return publicKey != null && publicKey.length == Identity.KEY_SIZE && publicKeyHex.equals(hex(publicKey));
+    return publicKey != null
+        && publicKey.length == Identity.KEY_SIZE
+        && publicKeyHex.equals(hex(publicKey));
   }
 
   /** A copy with another name. */
   public TrustedPeer withName(String newName) {
-    return new TrustedPeer(publicKeyHex, newName, pairedAt, description, descriptionOverride, lastHost, lastPort, extra);
+    return new TrustedPeer(
+        publicKeyHex,
+        newName,
+        pairedAt,
+        description,
+        descriptionOverride,
+        lastHost,
+        lastPort,
+        extra);
   }
 
   /** A copy with another cached description. */
   public TrustedPeer withDescription(String newDescription) {
-    return new TrustedPeer(publicKeyHex, name, pairedAt, newDescription, descriptionOverride, lastHost, lastPort, extra);
+    return new TrustedPeer(
+        publicKeyHex,
+        name,
+        pairedAt,
+        newDescription,
+        descriptionOverride,
+        lastHost,
+        lastPort,
+        extra);
   }
 
   /** A copy with another description override ({@code ""} clears it). */
   public TrustedPeer withDescriptionOverride(String newOverride) {
-    return new TrustedPeer(publicKeyHex, name, pairedAt, description, newOverride, lastHost, lastPort, extra);
+    return new TrustedPeer(
+        publicKeyHex, name, pairedAt, description, newOverride, lastHost, lastPort, extra);
   }
 
   /** A copy with another last-seen address ({@code null}s clear it). */
   public TrustedPeer withLastSeen(String host, Integer port) {
-    return new TrustedPeer(publicKeyHex, name, pairedAt, description, descriptionOverride, host, port, extra);
+    return new TrustedPeer(
+        publicKeyHex, name, pairedAt, description, descriptionOverride, host, port, extra);
   }
 
   /** A copy with another pairing time. */
   public TrustedPeer withPairedAt(double newPairedAt) {
-    return new TrustedPeer(publicKeyHex, name, newPairedAt, description, descriptionOverride, lastHost, lastPort, extra);
+    return new TrustedPeer(
+        publicKeyHex,
+        name,
+        newPairedAt,
+        description,
+        descriptionOverride,
+        lastHost,
+        lastPort,
+        extra);
   }
 
   static String hex(byte[] publicKey) {
     Objects.requireNonNull(publicKey, "publicKey");
     if (publicKey.length != Identity.KEY_SIZE) {
-      throw new IllegalArgumentException("publicKey: expected " + Identity.KEY_SIZE + " bytes, got " + publicKey.length);
+      throw new IllegalArgumentException(
+          "publicKey: expected " + Identity.KEY_SIZE + " bytes, got " + publicKey.length);
     }
     return HexFormat.of().formatHex(publicKey);
   }

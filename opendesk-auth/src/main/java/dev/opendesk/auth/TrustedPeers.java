@@ -49,13 +49,23 @@ import java.util.function.UnaryOperator;
  */
 public final class TrustedPeers {
 
-  /** Monitors shared by every instance on the same file in this JVM (file locks are per process). */
+  /**
+   * Monitors shared by every instance on the same file in this JVM (file locks are per process).
+   */
   private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private static final List<String> KNOWN_KEYS = List.of(
-      "public_key", "name", "paired_at", "description", "description_override", "last_host", "last_port");
+  private static final List<String> KNOWN_KEYS =
+      List.of(
+          "public_key",
+          "name",
+          "paired_at",
+          "description",
+          "description_override",
+          "last_host",
+          "last_port");
 
   private final Path file;
   private final Path lockFile;
@@ -135,41 +145,46 @@ public final class TrustedPeers {
    */
   public TrustedPeer put(TrustedPeer peer) throws IOException {
     Objects.requireNonNull(peer, "peer");
-    modify(peers -> {
-      for (int i = 0; i < peers.size(); i++) {
-        if (peers.get(i).publicKeyHex().equals(peer.publicKeyHex())) {
-          peers.set(i, peer);
+    modify(
+        peers -> {
+          for (int i = 0; i < peers.size(); i++) {
+            if (peers.get(i).publicKeyHex().equals(peer.publicKeyHex())) {
+              peers.set(i, peer);
+              return true;
+            }
+          }
+          peers.add(peer);
           return true;
-        }
-      }
-      peers.add(peer);
-      return true;
-    });
+        });
     return peer;
   }
 
   /**
    * Records a pairing with {@code publicKey}: a new entry paired now, or, if the key is already
-   * trusted, the same entry with the new name, description and pairing time (the override, the
-   * last address and unknown keys are kept).
+   * trusted, the same entry with the new name, description and pairing time (the override, the last
+   * address and unknown keys are kept).
    *
    * @return the stored entry
    */
   public TrustedPeer add(byte[] publicKey, String name, String description) throws IOException {
     TrustedPeer fresh = TrustedPeer.of(publicKey, name).withDescription(description);
     TrustedPeer[] stored = {fresh};
-    modify(peers -> {
-      for (int i = 0; i < peers.size(); i++) {
-        TrustedPeer old = peers.get(i);
-        if (old.publicKeyHex().equals(fresh.publicKeyHex())) {
-          stored[0] = old.withName(fresh.name()).withDescription(fresh.description()).withPairedAt(fresh.pairedAt());
-          peers.set(i, stored[0]);
+    modify(
+        peers -> {
+          for (int i = 0; i < peers.size(); i++) {
+            TrustedPeer old = peers.get(i);
+            if (old.publicKeyHex().equals(fresh.publicKeyHex())) {
+              stored[0] =
+                  old.withName(fresh.name())
+                      .withDescription(fresh.description())
+                      .withPairedAt(fresh.pairedAt());
+              peers.set(i, stored[0]);
+              return true;
+            }
+          }
+          peers.add(fresh);
           return true;
-        }
-      }
-      peers.add(fresh);
-      return true;
-    });
+        });
     return stored[0];
   }
 
@@ -189,43 +204,49 @@ public final class TrustedPeers {
    *
    * @return the new entry, or empty if the key is not trusted (nothing is written)
    */
-  public Optional<TrustedPeer> update(byte[] publicKey, UnaryOperator<TrustedPeer> change) throws IOException {
+  public Optional<TrustedPeer> update(byte[] publicKey, UnaryOperator<TrustedPeer> change)
+      throws IOException {
     String hex = TrustedPeer.hex(publicKey);
     Objects.requireNonNull(change, "change");
     TrustedPeer[] updated = {null};
-    modify(peers -> {
-      for (int i = 0; i < peers.size(); i++) {
-        if (peers.get(i).publicKeyHex().equals(hex)) {
-          TrustedPeer next = Objects.requireNonNull(change.apply(peers.get(i)), "change returned null");
-          if (!next.publicKeyHex().equals(hex)) {
-            throw new IllegalArgumentException("change must not alter the public key");
+    modify(
+        peers -> {
+          for (int i = 0; i < peers.size(); i++) {
+            if (peers.get(i).publicKeyHex().equals(hex)) {
+              TrustedPeer next =
+                  Objects.requireNonNull(change.apply(peers.get(i)), "change returned null");
+              if (!next.publicKeyHex().equals(hex)) {
+                throw new IllegalArgumentException("change must not alter the public key");
+              }
+              if (next.equals(peers.get(i))) {
+                updated[0] = next;
+                return false;
+              }
+              peers.set(i, next);
+              updated[0] = next;
+              return true;
+            }
           }
-          if (next.equals(peers.get(i))) {
-            updated[0] = next;
-            return false;
-          }
-          peers.set(i, next);
-          updated[0] = next;
-          return true;
-        }
-      }
-      return false;
-    });
+          return false;
+        });
     return Optional.ofNullable(updated[0]);
   }
 
   /** Sets where the peer was last reached ({@code last_host}/{@code last_port}). */
-  public Optional<TrustedPeer> updateLastSeen(byte[] publicKey, String host, Integer port) throws IOException {
+  public Optional<TrustedPeer> updateLastSeen(byte[] publicKey, String host, Integer port)
+      throws IOException {
     return update(publicKey, p -> p.withLastSeen(host, port));
   }
 
   /** Caches the peer's self-description (from its most recent HELLO). */
-  public Optional<TrustedPeer> updateDescription(byte[] publicKey, String description) throws IOException {
+  public Optional<TrustedPeer> updateDescription(byte[] publicKey, String description)
+      throws IOException {
     return update(publicKey, p -> p.withDescription(description));
   }
 
   /** Sets the local description override ({@code ""} clears it). */
-  public Optional<TrustedPeer> updateDescriptionOverride(byte[] publicKey, String override) throws IOException {
+  public Optional<TrustedPeer> updateDescriptionOverride(byte[] publicKey, String override)
+      throws IOException {
     return update(publicKey, p -> p.withDescriptionOverride(override));
   }
 
@@ -264,7 +285,8 @@ public final class TrustedPeers {
         return changed;
       }
       PrivateFiles.createPrivateDirectories(file.getParent());
-      try (FileChannel channel = openLockFile(); FileLock ignored = channel.lock()) {
+      try (FileChannel channel = openLockFile();
+          FileLock ignored = channel.lock()) {
         List<TrustedPeer> peers = read();
         boolean changed = change.apply(peers);
         if (changed) {
@@ -281,7 +303,9 @@ public final class TrustedPeers {
     if (!Files.exists(lockFile)) {
       try {
         if (PrivateFiles.posix(lockFile)) {
-          Files.createFile(lockFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PrivateFiles.FILE_MODE));
+          Files.createFile(
+              lockFile,
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PrivateFiles.FILE_MODE));
         } else {
           Files.createFile(lockFile);
         }
@@ -309,7 +333,8 @@ public final class TrustedPeers {
       throw new CorruptTrustStoreException(file, "empty file (expected a JSON array)", null);
     }
     if (!root.isArray()) {
-      throw new CorruptTrustStoreException(file, "expected a JSON array, got " + root.getNodeType(), null);
+      throw new CorruptTrustStoreException(
+          file, "expected a JSON array, got " + root.getNodeType(), null);
     }
     List<TrustedPeer> peers = new ArrayList<>(root.size());
     for (int i = 0; i < root.size(); i++) {
@@ -321,11 +346,13 @@ public final class TrustedPeers {
   private TrustedPeer parseEntry(JsonNode node, int index) throws CorruptTrustStoreException {
     String where = "entry " + index;
     if (!node.isObject()) {
-      throw new CorruptTrustStoreException(file, where + ": expected an object, got " + node.getNodeType(), null);
+      throw new CorruptTrustStoreException(
+          file, where + ": expected an object, got " + node.getNodeType(), null);
     }
     JsonNode key = node.get("public_key");
     if (key == null || !key.isTextual()) {
-      throw new CorruptTrustStoreException(file, where + ".public_key: expected 64 hex characters", null);
+      throw new CorruptTrustStoreException(
+          file, where + ".public_key: expected 64 hex characters", null);
     }
     String hex = key.asText();
     Map<String, Object> extra = new LinkedHashMap<>();
@@ -350,7 +377,8 @@ public final class TrustedPeers {
     }
   }
 
-  private String text(JsonNode node, String field, String where, boolean nullable) throws CorruptTrustStoreException {
+  private String text(JsonNode node, String field, String where, boolean nullable)
+      throws CorruptTrustStoreException {
     JsonNode value = node.get(field);
     if (value == null || (value.isNull() && nullable)) {
       return nullable ? null : "";
@@ -359,18 +387,21 @@ public final class TrustedPeers {
       return "";
     }
     if (!value.isTextual()) {
-      throw new CorruptTrustStoreException(file, where + "." + field + ": expected a string, got " + value.getNodeType(), null);
+      throw new CorruptTrustStoreException(
+          file, where + "." + field + ": expected a string, got " + value.getNodeType(), null);
     }
     return value.asText();
   }
 
-  private double number(JsonNode node, String field, String where) throws CorruptTrustStoreException {
+  private double number(JsonNode node, String field, String where)
+      throws CorruptTrustStoreException {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return 0.0;
     }
     if (!value.isNumber()) {
-      throw new CorruptTrustStoreException(file, where + "." + field + ": expected a number, got " + value.getNodeType(), null);
+      throw new CorruptTrustStoreException(
+          file, where + "." + field + ": expected a number, got " + value.getNodeType(), null);
     }
     return value.asDouble();
   }
@@ -381,7 +412,8 @@ public final class TrustedPeers {
       return null;
     }
     if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw new CorruptTrustStoreException(file, where + ".last_port: expected an integer or null, got " + value, null);
+      throw new CorruptTrustStoreException(
+          file, where + ".last_port: expected an integer or null, got " + value, null);
     }
     return value.asInt();
   }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
- * An X25519 key pair held as raw bytes (RFC 7748 encoding). The private key can be wiped once it
- * is no longer needed. Not thread-safe: a key pair belongs to one handshake or one identity.
+ * An X25519 key pair held as raw bytes (RFC 7748 encoding). The private key can be wiped once it is
+ * no longer needed. Not thread-safe: a key pair belongs to one handshake or one identity.
  */
 final class X25519KeyPair {
 

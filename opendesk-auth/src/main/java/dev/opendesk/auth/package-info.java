@@ -2,8 +2,8 @@
  * opendesk authentication: who a peer is, whom it trusts, and how two peers agree on session keys.
  *
  * <ul>
- *   <li>{@link dev.opendesk.auth.Identity}: this peer's long-lived X25519 key pair, stored as 32 raw
- *       bytes in {@code ~/.opendesk/identity.key} (0600).
+ *   <li>{@link dev.opendesk.auth.Identity}: this peer's long-lived X25519 key pair, stored as 32
+ *       raw bytes in {@code ~/.opendesk/identity.key} (0600).
  *   <li>{@link dev.opendesk.auth.TrustedPeers}: the peers paired with, in {@code
  *       ~/.opendesk/trusted-peers.json} (0600), safe for concurrent writers in several processes.
  *   <li>{@link dev.opendesk.auth.Handshake}: pairing on first contact with a 6-digit {@link
@@ -17,9 +17,9 @@
  * <h2>Security model</h2>
  *
  * <p>Authentication (PROTOCOL.md §6.2) is a mutual static-key exchange: a client proves it holds a
- * key the server trusts, the server proves it holds the key the client expects, and each
- * connection gets fresh ephemeral keys. Every X25519 result is checked against all zero, so
- * low-order public keys are refused.
+ * key the server trusts, the server proves it holds the key the client expects, and each connection
+ * gets fresh ephemeral keys. Every X25519 result is checked against all zero, so low-order public
+ * keys are refused.
  *
  * <p><b>Pairing v2 ({@link dev.opendesk.auth.PairingMode#V2}, the default, PAIRING-V2.md)</b> runs
  * SPAKE2 (RFC 9382, P-256) inside a three-message handshake that also carries X25519 ephemerals and
@@ -47,7 +47,8 @@
  *       sees the pairing fail;
  *   <li>the server gives up on a client that does not send {@code pair_finish} within the step
  *       timeout (default 10 s), so the attacker must finish the guessing within it;
- *   <li>codes are short-lived ({@link dev.opendesk.auth.PairingGate#arm(dev.opendesk.auth.PairingCode,
+ *   <li>codes are short-lived ({@link
+ *       dev.opendesk.auth.PairingGate#arm(dev.opendesk.auth.PairingCode,
  *       dev.opendesk.auth.PairingMode, java.time.Duration)}'s time to live);
  *   <li>a {@link dev.opendesk.auth.PairingApprover} decides before a newly paired key is trusted:
  *       applications should show the peer's fingerprint on both devices and let the user confirm
@@ -55,10 +56,10 @@
  *       is delivered before it agrees.
  * </ul>
  *
- * <p>In both modes a peer's key is written to the trust store only after the peer's first
- * encrypted frame has opened under the new session keys (proving it holds its static private key,
- * so a key merely forwarded by a man in the middle is never stored) and the approver agreed; a
- * failed pairing never writes trust.
+ * <p>In both modes a peer's key is written to the trust store only after the peer's first encrypted
+ * frame has opened under the new session keys (proving it holds its static private key, so a key
+ * merely forwarded by a man in the middle is never stored) and the approver agreed; a failed
+ * pairing never writes trust.
  *
  * <p>Secrets: MACs and keys are compared in constant time, ephemeral private keys and derived
  * handshake keys are zeroed once used, and no key material is ever logged (fingerprints are).

@@ -1,10 +1,13 @@
 package dev.opendesk.auth;
 
-import dev.opendesk.protocol.testing.ConnectionContract;
 import dev.opendesk.protocol.LoopbackConnection;
+import dev.opendesk.protocol.testing.ConnectionContract;
 import java.util.Random;
 
-/** {@link EncryptedConnection} over a {@link LoopbackConnection} honours the whole Connection contract. */
+/**
+ * {@link EncryptedConnection} over a {@link LoopbackConnection} honours the whole Connection
+ * contract.
+ */
 class EncryptedConnectionContractTest extends ConnectionContract {
 
   private final Random random = new Random(42);

@@ -3,9 +3,9 @@ package dev.opendesk.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opendesk.protocol.Connection;
-import dev.opendesk.protocol.testing.ForwardingConnection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.LoopbackConnection;
+import dev.opendesk.protocol.testing.ForwardingConnection;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +87,8 @@ class EncryptedConnectionTest {
     TRUNCATED {
       @Override
       List<byte[]> apply(List<byte[]> sealed) {
-        return List.of(sealed.get(0), java.util.Arrays.copyOf(sealed.get(1), sealed.get(1).length - 1));
+        return List.of(
+            sealed.get(0), java.util.Arrays.copyOf(sealed.get(1), sealed.get(1).length - 1));
       }
     },
     SHORTER_THAN_TAG {
@@ -178,7 +179,9 @@ class EncryptedConnectionTest {
     Await.result(sender.send(new byte[] {1}));
     Throwable failure = Await.failure(sender.send(new byte[] {2}));
 
-    assertThat(failure).isInstanceOf(ConnectionClosedException.class).hasMessageContaining("exhausted");
+    assertThat(failure)
+        .isInstanceOf(ConnectionClosedException.class)
+        .hasMessageContaining("exhausted");
     assertThat(sender.isOpen()).isFalse();
   }
 
@@ -193,20 +196,22 @@ class EncryptedConnectionTest {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       CountDownLatch start = new CountDownLatch(1);
-      List<CompletableFuture<Void>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<CompletableFuture<Void>> sent =
+          java.util.Collections.synchronizedList(new ArrayList<>());
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        pool.execute(() -> {
-          try {
-            start.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-          for (int i = 0; i < perThread; i++) {
-            sent.add(sender.send(ByteBuffer.allocate(8).putInt(thread).putInt(i).array()));
-          }
-        });
+        pool.execute(
+            () -> {
+              try {
+                start.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+              }
+              for (int i = 0; i < perThread; i++) {
+                sent.add(sender.send(ByteBuffer.allocate(8).putInt(thread).putInt(i).array()));
+              }
+            });
       }
       start.countDown();
       int[] next = new int[threads];
@@ -251,10 +256,12 @@ class EncryptedConnectionTest {
   void firstMessageIsHeldUntilTheGateAdmitsIt() {
     CompletableFuture<Void> admission = new CompletableFuture<>();
     AtomicInteger calls = new AtomicInteger();
-    Tap tap = new Tap(first -> {
-      calls.incrementAndGet();
-      return admission;
-    });
+    Tap tap =
+        new Tap(
+            first -> {
+              calls.incrementAndGet();
+              return admission;
+            });
     List<byte[]> sealed = tap.seal(2);
     Await.result(tap.wireOut.send(sealed.get(0)));
     Await.result(tap.wireOut.send(sealed.get(1)));
@@ -271,7 +278,8 @@ class EncryptedConnectionTest {
 
   @Test
   void refusedFirstMessageClosesTheConnectionWithTheReason() {
-    AuthFailureException refusal = new AuthFailureException(AuthFailureException.Reason.UNTRUSTED_PEER, "no");
+    AuthFailureException refusal =
+        new AuthFailureException(AuthFailureException.Reason.UNTRUSTED_PEER, "no");
     Tap tap = new Tap(first -> CompletableFuture.failedFuture(refusal));
     Await.result(tap.wireOut.send(tap.seal(1).get(0)));
 
@@ -286,7 +294,8 @@ class EncryptedConnectionTest {
   void firstMessageOpenedFailsWhenTheConnectionClosesBeforeAnyMessage() {
     Tap tap = new Tap();
     tap.receiver.close();
-    assertThat(Await.failure(tap.receiver.firstMessageOpened())).isInstanceOf(ConnectionClosedException.class);
+    assertThat(Await.failure(tap.receiver.firstMessageOpened()))
+        .isInstanceOf(ConnectionClosedException.class);
   }
 
   @Test

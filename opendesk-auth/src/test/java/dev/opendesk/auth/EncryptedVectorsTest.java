@@ -1,15 +1,15 @@
 package dev.opendesk.auth;
 
-import dev.opendesk.protocol.testing.Vectors;
 import static dev.opendesk.protocol.testing.Vectors.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opendesk.protocol.LoopbackConnection;
+import dev.opendesk.protocol.testing.Vectors;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** PROTOCOL.md §7 against vectors/encrypted.json, with the session keys given directly. */
 class EncryptedVectorsTest {
@@ -30,16 +30,22 @@ class EncryptedVectorsTest {
 
     for (JsonNode frame : session.get("client_to_server")) {
       Await.result(client.send(hex(frame.get("plaintext_msgpack_hex"))));
-      assertThat(hex(Await.result(server.receive()))).isEqualTo(frame.get("plaintext_msgpack_hex").asText());
+      assertThat(hex(Await.result(server.receive())))
+          .isEqualTo(frame.get("plaintext_msgpack_hex").asText());
     }
     for (JsonNode frame : session.get("server_to_client")) {
       Await.result(server.send(hex(frame.get("plaintext_msgpack_hex"))));
-      assertThat(hex(Await.result(client.receive()))).isEqualTo(frame.get("plaintext_msgpack_hex").asText());
+      assertThat(hex(Await.result(client.receive())))
+          .isEqualTo(frame.get("plaintext_msgpack_hex").asText());
     }
-    assertThat(clientEnd.sent()).extracting(Vectors::hex)
-        .containsExactlyElementsOf(session.get("client_to_server").findValuesAsText("websocket_binary_message_hex"));
-    assertThat(serverEnd.sent()).extracting(Vectors::hex)
-        .containsExactlyElementsOf(session.get("server_to_client").findValuesAsText("websocket_binary_message_hex"));
+    assertThat(clientEnd.sent())
+        .extracting(Vectors::hex)
+        .containsExactlyElementsOf(
+            session.get("client_to_server").findValuesAsText("websocket_binary_message_hex"));
+    assertThat(serverEnd.sent())
+        .extracting(Vectors::hex)
+        .containsExactlyElementsOf(
+            session.get("server_to_client").findValuesAsText("websocket_binary_message_hex"));
   }
 
   @Test
@@ -50,7 +56,8 @@ class EncryptedVectorsTest {
     RecordingConnection end = new RecordingConnection(link.first());
     EncryptedConnection sender = new EncryptedConnection(end, key, new byte[32], null);
 
-    Await.result(sender.send(v.get("plaintext_ascii").asText().getBytes(StandardCharsets.US_ASCII)));
+    Await.result(
+        sender.send(v.get("plaintext_ascii").asText().getBytes(StandardCharsets.US_ASCII)));
 
     assertThat(hex(end.sent().get(0))).isEqualTo(v.get("ciphertext_hex").asText());
   }

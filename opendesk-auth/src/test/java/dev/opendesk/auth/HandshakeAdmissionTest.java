@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** The cap on unauthenticated connections: the oldest pending handshake makes room, the newest always gets in. */
+/**
+ * The cap on unauthenticated connections: the oldest pending handshake makes room, the newest
+ * always gets in.
+ */
 class HandshakeAdmissionTest {
 
   private final Identity serverIdentity = Identity.generate();
@@ -37,7 +40,8 @@ class HandshakeAdmissionTest {
 
     Throwable failure = Await.failure(served.get(0));
     assertThat(failure).isInstanceOf(AuthFailureException.class).hasMessageContaining("evicted");
-    assertThat(((AuthFailureException) failure).reason()).isEqualTo(AuthFailureException.Reason.TIMEOUT);
+    assertThat(((AuthFailureException) failure).reason())
+        .isEqualTo(AuthFailureException.Reason.TIMEOUT);
     Await.result(links.get(0).first().closeFuture());
     assertThat(served.get(1)).isNotDone();
     assertThat(served.get(2)).isNotDone();
@@ -58,8 +62,11 @@ class HandshakeAdmissionTest {
     }
 
     LoopbackConnection.Pair owner = LoopbackConnection.pair();
-    CompletableFuture<Session> served = admission.serve(owner.second(), serverIdentity, trust, null);
-    Session client = Await.result(handshake.authClient(owner.first(), clientIdentity, serverIdentity.publicKey()));
+    CompletableFuture<Session> served =
+        admission.serve(owner.second(), serverIdentity, trust, null);
+    Session client =
+        Await.result(
+            handshake.authClient(owner.first(), clientIdentity, serverIdentity.publicKey()));
     assertThat(Await.result(served).remotePublicKey()).isEqualTo(clientIdentity.publicKey());
     assertThat(client.connection().isOpen()).isTrue();
     Await.until(() -> admission.pending() == 7);
@@ -72,7 +79,8 @@ class HandshakeAdmissionTest {
     HandshakeAdmission admission = HandshakeAdmission.create(handshake, 4);
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served = admission.serve(link.second(), serverIdentity, trust, null);
-    CompletableFuture<Session> client = handshake.authClient(link.first(), clientIdentity, serverIdentity.publicKey());
+    CompletableFuture<Session> client =
+        handshake.authClient(link.first(), clientIdentity, serverIdentity.publicKey());
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.UNTRUSTED_PEER);
     assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.UNTRUSTED_PEER);

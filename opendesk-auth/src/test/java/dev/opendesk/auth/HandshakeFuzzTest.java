@@ -33,17 +33,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Fuzzes each handshake role with mutations of valid traffic. A valid exchange is recorded once
- * with fixed static and ephemeral keys; each try replays the other side's messages to the role under
- * test over a {@link LoopbackConnection}, one of them mutated ({@link WireMutator}). Because the role
- * uses the same fixed keys, an unmutated replay succeeds, so every failure is the mutation's doing.
+ * with fixed static and ephemeral keys; each try replays the other side's messages to the role
+ * under test over a {@link LoopbackConnection}, one of them mutated ({@link WireMutator}). Because
+ * the role uses the same fixed keys, an unmutated replay succeeds, so every failure is the
+ * mutation's doing.
  *
  * <p>Properties, for every try: the role's future completes within the step timeout (nothing hangs,
- * no {@code timeout} either, since the replay never stalls); it either succeeds or fails with {@link
- * AuthFailureException} whose reason is one the role documents; and after a failure the connection
- * is closed on both ends. Nothing else may escape.
+ * no {@code timeout} either, since the replay never stalls); it either succeeds or fails with
+ * {@link AuthFailureException} whose reason is one the role documents; and after a failure the
+ * connection is closed on both ends. Nothing else may escape.
  *
- * <p>A new handshake flavour (pairing v2) is one more {@link RoleUnderTest} in {@link #roles()}:
- * a recorded exchange, how to start the role on a connection, and its documented reasons.
+ * <p>A new handshake flavour (pairing v2) is one more {@link RoleUnderTest} in {@link #roles()}: a
+ * recorded exchange, how to start the role on a connection, and its documented reasons.
  */
 @Timeout(120)
 class HandshakeFuzzTest {
@@ -52,10 +53,14 @@ class HandshakeFuzzTest {
   private static final int TRIES_PER_SEED = 10;
   private static final PairingCode CODE = PairingCode.parse("424242");
 
-  private static final byte[] CLIENT_STATIC = KeySchedule.sha256(bytes("opendesk-fuzz/client_static"));
-  private static final byte[] SERVER_STATIC = KeySchedule.sha256(bytes("opendesk-fuzz/server_static"));
-  private static final byte[] CLIENT_EPHEMERAL = KeySchedule.sha256(bytes("opendesk-fuzz/client_ephemeral"));
-  private static final byte[] SERVER_EPHEMERAL = KeySchedule.sha256(bytes("opendesk-fuzz/server_ephemeral"));
+  private static final byte[] CLIENT_STATIC =
+      KeySchedule.sha256(bytes("opendesk-fuzz/client_static"));
+  private static final byte[] SERVER_STATIC =
+      KeySchedule.sha256(bytes("opendesk-fuzz/server_static"));
+  private static final byte[] CLIENT_EPHEMERAL =
+      KeySchedule.sha256(bytes("opendesk-fuzz/client_ephemeral"));
+  private static final byte[] SERVER_EPHEMERAL =
+      KeySchedule.sha256(bytes("opendesk-fuzz/server_ephemeral"));
 
   private static final Identity CLIENT = Identity.fromPrivateKey(CLIENT_STATIC);
   private static final Identity SERVER = Identity.fromPrivateKey(SERVER_STATIC);
@@ -66,17 +71,25 @@ class HandshakeFuzzTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Handshakes whose every ephemeral key is {@code privateKey} (a fresh copy each time: handshakes wipe theirs). */
+  /**
+   * Handshakes whose every ephemeral key is {@code privateKey} (a fresh copy each time: handshakes
+   * wipe theirs).
+   */
   private static Handshake withEphemeral(byte[] privateKey, BigInteger spakeScalar) {
-    return TestKeys.fast().stepTimeout(STEP).keySource(() -> X25519KeyPair.fromPrivateKey(privateKey))
-        .spakeScalars(() -> spakeScalar).build();
+    return TestKeys.fast()
+        .stepTimeout(STEP)
+        .keySource(() -> X25519KeyPair.fromPrivateKey(privateKey))
+        .spakeScalars(() -> spakeScalar)
+        .build();
   }
 
   // Fixed ephemerals and SPAKE2 scalars, so that a role replays the recorded exchange exactly.
   private static final Handshake CLIENT_SIDE =
-      withEphemeral(CLIENT_EPHEMERAL, new BigInteger(1, KeySchedule.sha256(bytes("opendesk-fuzz/spake2-x"))));
+      withEphemeral(
+          CLIENT_EPHEMERAL, new BigInteger(1, KeySchedule.sha256(bytes("opendesk-fuzz/spake2-x"))));
   private static final Handshake SERVER_SIDE =
-      withEphemeral(SERVER_EPHEMERAL, new BigInteger(1, KeySchedule.sha256(bytes("opendesk-fuzz/spake2-y"))));
+      withEphemeral(
+          SERVER_EPHEMERAL, new BigInteger(1, KeySchedule.sha256(bytes("opendesk-fuzz/spake2-y"))));
 
   private static TrustedPeers trusting(Identity peer) {
     try {
@@ -109,8 +122,11 @@ class HandshakeFuzzTest {
    * @param documented the failure reasons the role may report
    */
   record RoleUnderTest(
-      String name, boolean client, List<Message> transcript,
-      Function<Connection, CompletableFuture<Session>> start, Set<AuthFailureException.Reason> documented) {
+      String name,
+      boolean client,
+      List<Message> transcript,
+      Function<Connection, CompletableFuture<Session>> start,
+      Set<AuthFailureException.Reason> documented) {
     @Override
     public String toString() {
       return name;
@@ -129,39 +145,70 @@ class HandshakeFuzzTest {
   }
 
   private static List<RoleUnderTest> recordRoles() {
-    List<Message> auth = record(
-        c -> CLIENT_SIDE.authClient(c, CLIENT, SERVER.publicKey()),
-        s -> SERVER_SIDE.serve(s, SERVER, trusting(CLIENT), null));
+    List<Message> auth =
+        record(
+            c -> CLIENT_SIDE.authClient(c, CLIENT, SERVER.publicKey()),
+            s -> SERVER_SIDE.serve(s, SERVER, trusting(CLIENT), null));
     AuthFailureException.Reason protocol = AuthFailureException.Reason.PROTOCOL;
     List<RoleUnderTest> roles = new ArrayList<>();
     for (PairingMode mode : PairingMode.values()) {
       String flavour = mode == PairingMode.V2 ? "pair v2" : "pair v1";
-      List<Message> pairing = record(
-          c -> CLIENT_SIDE.pairClient(c, CLIENT, CODE, TrustedPeers.inMemory(), mode),
-          s -> SERVER_SIDE.serve(s, SERVER, TrustedPeers.inMemory(), armed(mode)));
+      List<Message> pairing =
+          record(
+              c -> CLIENT_SIDE.pairClient(c, CLIENT, CODE, TrustedPeers.inMemory(), mode),
+              s -> SERVER_SIDE.serve(s, SERVER, TrustedPeers.inMemory(), armed(mode)));
       // A v2 client reads a close or a v1 offer in reply to its hello as "unsupported".
-      roles.add(new RoleUnderTest(flavour + " client", true, pairing,
-          c -> CLIENT_SIDE.pairClient(c, CLIENT, CODE, TrustedPeers.inMemory(), mode),
-          EnumSet.of(protocol, AuthFailureException.Reason.WRONG_CODE, AuthFailureException.Reason.UNSUPPORTED)));
+      roles.add(
+          new RoleUnderTest(
+              flavour + " client",
+              true,
+              pairing,
+              c -> CLIENT_SIDE.pairClient(c, CLIENT, CODE, TrustedPeers.inMemory(), mode),
+              EnumSet.of(
+                  protocol,
+                  AuthFailureException.Reason.WRONG_CODE,
+                  AuthFailureException.Reason.UNSUPPORTED)));
       // serve() with a code armed and the client trusted: a hello mutated into another kind
       // reaches the authentication or the flavour check too.
-      roles.add(new RoleUnderTest(flavour + " server", false, pairing,
-          s -> SERVER_SIDE.serve(s, SERVER, trusting(CLIENT), armed(mode)),
-          EnumSet.of(protocol, AuthFailureException.Reason.WRONG_CODE,
-              AuthFailureException.Reason.UNSUPPORTED, AuthFailureException.Reason.UNTRUSTED_PEER)));
+      roles.add(
+          new RoleUnderTest(
+              flavour + " server",
+              false,
+              pairing,
+              s -> SERVER_SIDE.serve(s, SERVER, trusting(CLIENT), armed(mode)),
+              EnumSet.of(
+                  protocol,
+                  AuthFailureException.Reason.WRONG_CODE,
+                  AuthFailureException.Reason.UNSUPPORTED,
+                  AuthFailureException.Reason.UNTRUSTED_PEER)));
     }
-    roles.add(new RoleUnderTest("auth client", true, auth,
-        c -> CLIENT_SIDE.authClient(c, CLIENT, SERVER.publicKey()),
-        EnumSet.of(protocol, AuthFailureException.Reason.UNTRUSTED_PEER, AuthFailureException.Reason.UNEXPECTED_PEER)));
-    roles.add(new RoleUnderTest("auth server", false, auth,
-        s -> SERVER_SIDE.serve(s, SERVER, trusting(CLIENT), null),
-        EnumSet.of(protocol, AuthFailureException.Reason.UNTRUSTED_PEER)));
+    roles.add(
+        new RoleUnderTest(
+            "auth client",
+            true,
+            auth,
+            c -> CLIENT_SIDE.authClient(c, CLIENT, SERVER.publicKey()),
+            EnumSet.of(
+                protocol,
+                AuthFailureException.Reason.UNTRUSTED_PEER,
+                AuthFailureException.Reason.UNEXPECTED_PEER)));
+    roles.add(
+        new RoleUnderTest(
+            "auth server",
+            false,
+            auth,
+            s -> SERVER_SIDE.serve(s, SERVER, trusting(CLIENT), null),
+            EnumSet.of(protocol, AuthFailureException.Reason.UNTRUSTED_PEER)));
     return List.copyOf(roles);
   }
 
-  /** Runs one valid exchange and returns its messages in wire order (handshakes alternate, client first). */
+  /**
+   * Runs one valid exchange and returns its messages in wire order (handshakes alternate, client
+   * first).
+   */
   private static List<Message> record(
-      Function<Connection, CompletableFuture<Session>> client, Function<Connection, CompletableFuture<Session>> server) {
+      Function<Connection, CompletableFuture<Session>> client,
+      Function<Connection, CompletableFuture<Session>> server) {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     RecordingConnection serverEnd = new RecordingConnection(link.second());
@@ -184,7 +231,8 @@ class HandshakeFuzzTest {
   }
 
   static Stream<Arguments> rolesAndSeeds() {
-    return roles().stream().flatMap(role -> FuzzBudget.seeds(25).mapToObj(seed -> Arguments.of(role, seed)));
+    return roles().stream()
+        .flatMap(role -> FuzzBudget.seeds(25).mapToObj(seed -> Arguments.of(role, seed)));
   }
 
   @AfterAll
@@ -203,12 +251,13 @@ class HandshakeFuzzTest {
 
   @ParameterizedTest(name = "{0} seed {1}")
   @MethodSource("rolesAndSeeds")
-  void mutatedIncomingMessageSucceedsOrFailsWithADocumentedReasonAndCloses(RoleUnderTest role, long seed)
-      throws Exception {
+  void mutatedIncomingMessageSucceedsOrFailsWithADocumentedReasonAndCloses(
+      RoleUnderTest role, long seed) throws Exception {
     // The role's name joins the seed so the roles do not all see the same mutation sequence.
     Random random = new Random(seed * 31 + role.name().hashCode());
     WireMutator mutator = new WireMutator(random);
-    RobustnessFigures.Row row = FIGURES.row("handshake", role.name() + ": one incoming message mutated");
+    RobustnessFigures.Row row =
+        FIGURES.row("handshake", role.name() + ": one incoming message mutated");
     List<Integer> incoming = new ArrayList<>();
     for (int i = 0; i < role.transcript().size(); i++) {
       if (role.transcript().get(i).fromClient() != role.client()) {
@@ -218,7 +267,8 @@ class HandshakeFuzzTest {
     for (int t = 0; t < TRIES_PER_SEED; t++) {
       List<Message> traffic = new ArrayList<>(role.transcript());
       int at = incoming.get(random.nextInt(incoming.size()));
-      traffic.set(at, new Message(traffic.get(at).fromClient(), mutator.mutate(traffic.get(at).bytes())));
+      traffic.set(
+          at, new Message(traffic.get(at).fromClient(), mutator.mutate(traffic.get(at).bytes())));
       row.tried();
       Outcome outcome = runOnce(role, traffic);
       if (outcome.failure() == null) {
@@ -231,10 +281,16 @@ class HandshakeFuzzTest {
         throw new AssertionError(role + " try " + t + ": untyped failure", failure);
       }
       row.rejected(auth.reason().wire());
-      assertThat(role.documented()).as("%s try %d: %s", role, t, auth.getMessage()).contains(auth.reason());
+      assertThat(role.documented())
+          .as("%s try %d: %s", role, t, auth.getMessage())
+          .contains(auth.reason());
       assertThat(auth.getMessage()).isNotBlank();
-      assertThat(outcome.roleEnd().isOpen()).as("%s try %d: role's end closed after %s", role, t, auth.reason()).isFalse();
-      assertThat(outcome.driverSawClose()).as("%s try %d: the other end saw the close", role, t).isTrue();
+      assertThat(outcome.roleEnd().isOpen())
+          .as("%s try %d: role's end closed after %s", role, t, auth.reason())
+          .isFalse();
+      assertThat(outcome.driverSawClose())
+          .as("%s try %d: the other end saw the close", role, t)
+          .isTrue();
       row.closed();
     }
   }
@@ -248,7 +304,10 @@ class HandshakeFuzzTest {
 
   // ---------------------------------------------------------------- driver
 
-  /** What one run produced: the role's failure ({@code null} on success), its end, and whether the other end saw a close. */
+  /**
+   * What one run produced: the role's failure ({@code null} on success), its end, and whether the
+   * other end saw a close.
+   */
   private record Outcome(Throwable failure, Connection roleEnd, boolean driverSawClose) {}
 
   /**
@@ -279,7 +338,8 @@ class HandshakeFuzzTest {
         session = result.get(limit, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         Throwable cause = HandshakeIo.unwrap(e.getCause());
-        if (cause instanceof AuthFailureException a && a.reason() == AuthFailureException.Reason.TIMEOUT) {
+        if (cause instanceof AuthFailureException a
+            && a.reason() == AuthFailureException.Reason.TIMEOUT) {
           fail(role + ": a step timed out although the replay never stalls: " + a.getMessage());
         }
         boolean sawClose;

@@ -34,8 +34,7 @@ class HandshakeTest {
   private final Identity clientIdentity = Identity.generate();
   private final Handshake handshake = TestKeys.fast().build();
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   private static void exchangeHellos(Session client, Session server) {
     Await.result(client.connection().send(Messages.hello(Role.CLIENT, "laptop", "Alice's laptop")));
@@ -53,8 +52,10 @@ class HandshakeTest {
     pairing.arm(CODE, mode, Duration.ofMinutes(1));
 
     LoopbackConnection.Pair first = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.serve(first.second(), serverIdentity, serverTrust, pairing);
-    Session client = Await.result(handshake.pairClient(first.first(), clientIdentity, CODE, clientTrust, mode));
+    CompletableFuture<Session> served =
+        handshake.serve(first.second(), serverIdentity, serverTrust, pairing);
+    Session client =
+        Await.result(handshake.pairClient(first.first(), clientIdentity, CODE, clientTrust, mode));
     Session server = Await.result(served);
     exchangeHellos(client, server);
     Await.result(client.trusted());
@@ -64,12 +65,15 @@ class HandshakeTest {
     TrustedPeer serverEntry = clientTrust.find(serverIdentity.publicKey()).orElseThrow();
     assertThat(serverEntry.name()).isEqualTo("desk");
     assertThat(serverEntry.description()).isEqualTo("office desktop");
-    assertThat(serverTrust.find(clientIdentity.publicKey()).orElseThrow().name()).isEqualTo("laptop");
+    assertThat(serverTrust.find(clientIdentity.publicKey()).orElseThrow().name())
+        .isEqualTo("laptop");
     assertThat(pairing.isArmed()).isFalse();
 
     LoopbackConnection.Pair second = LoopbackConnection.pair();
-    CompletableFuture<Session> servedAgain = handshake.serve(second.second(), serverIdentity, serverTrust, pairing);
-    Session clientAgain = Await.result(handshake.authClient(second.first(), clientIdentity, serverEntry.publicKey()));
+    CompletableFuture<Session> servedAgain =
+        handshake.serve(second.second(), serverIdentity, serverTrust, pairing);
+    Session clientAgain =
+        Await.result(handshake.authClient(second.first(), clientIdentity, serverEntry.publicKey()));
     Session serverAgain = Await.result(servedAgain);
     assertThat(clientAgain.isPairing()).isFalse();
     assertThat(serverAgain.remotePublicKey()).isEqualTo(clientIdentity.publicKey());
@@ -81,8 +85,10 @@ class HandshakeTest {
   void trustIsWrittenOnlyAfterThePeersFirstFrameHasOpened(PairingMode mode) throws IOException {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust, mode);
-    Session client = Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, null, mode));
+    CompletableFuture<Session> served =
+        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust, mode);
+    Session client =
+        Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, null, mode));
     Session server = Await.result(served);
 
     assertThat(serverTrust.list()).isEmpty();
@@ -100,13 +106,19 @@ class HandshakeTest {
   void approverSeesTheFingerprintAndNameBeforeTheFirstFrameIsDelivered(PairingMode mode) {
     AtomicReference<PairingRequest> seen = new AtomicReference<>();
     CompletableFuture<Boolean> answer = new CompletableFuture<>();
-    Handshake approving = TestKeys.fast().approver(request -> {
-      seen.set(request);
-      return answer;
-    }).build();
+    Handshake approving =
+        TestKeys.fast()
+            .approver(
+                request -> {
+                  seen.set(request);
+                  return answer;
+                })
+            .build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = approving.pairServer(link.second(), serverIdentity, CODE, null, mode);
-    Session client = Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, null, mode));
+    CompletableFuture<Session> served =
+        approving.pairServer(link.second(), serverIdentity, CODE, null, mode);
+    Session client =
+        Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, null, mode));
     Session server = Await.result(served);
 
     Await.result(client.connection().send(Messages.hello(Role.CLIENT, "laptop", "Alice's laptop")));
@@ -126,11 +138,13 @@ class HandshakeTest {
   @EnumSource(PairingMode.class)
   void refusedPairingClosesTheConnectionAndStoresNothing(PairingMode mode) throws IOException {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
-    Handshake refusing = TestKeys.fast()
-        .approver(request -> CompletableFuture.completedFuture(false)).build();
+    Handshake refusing =
+        TestKeys.fast().approver(request -> CompletableFuture.completedFuture(false)).build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = refusing.pairServer(link.second(), serverIdentity, CODE, serverTrust, mode);
-    Session client = Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, null, mode));
+    CompletableFuture<Session> served =
+        refusing.pairServer(link.second(), serverIdentity, CODE, serverTrust, mode);
+    Session client =
+        Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, null, mode));
     Session server = Await.result(served);
 
     Await.result(client.connection().send(Messages.hello(Role.CLIENT, "mallory", "")));
@@ -138,8 +152,10 @@ class HandshakeTest {
     assertThat(Await.failure(server.connection().receive()))
         .isInstanceOf(ConnectionClosedException.class)
         .hasCauseInstanceOf(AuthFailureException.class);
-    assertThat(Await.reason(server.trusted())).isEqualTo(AuthFailureException.Reason.UNTRUSTED_PEER);
-    assertThat(Await.failure(client.connection().receive())).isInstanceOf(ConnectionClosedException.class);
+    assertThat(Await.reason(server.trusted()))
+        .isEqualTo(AuthFailureException.Reason.UNTRUSTED_PEER);
+    assertThat(Await.failure(client.connection().receive()))
+        .isInstanceOf(ConnectionClosedException.class);
     assertThat(Await.failure(client.trusted())).isInstanceOf(ConnectionClosedException.class);
     assertThat(serverTrust.list()).isEmpty();
   }
@@ -151,20 +167,28 @@ class HandshakeTest {
     pairing.arm(CODE, mode, Duration.ofMinutes(1));
 
     LoopbackConnection.Pair first = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.serve(first.second(), serverIdentity, TrustedPeers.inMemory(), pairing);
-    assertThat(Await.reason(handshake.pairClient(first.first(), clientIdentity, OTHER_CODE, null, mode)))
+    CompletableFuture<Session> served =
+        handshake.serve(first.second(), serverIdentity, TrustedPeers.inMemory(), pairing);
+    assertThat(
+            Await.reason(
+                handshake.pairClient(first.first(), clientIdentity, OTHER_CODE, null, mode)))
         .isEqualTo(AuthFailureException.Reason.WRONG_CODE);
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
 
     LoopbackConnection.Pair second = LoopbackConnection.pair();
     CompletableFuture<Session> servedAgain =
         handshake.serve(second.second(), serverIdentity, TrustedPeers.inMemory(), pairing);
-    CompletableFuture<Session> retry = handshake.pairClient(second.first(), clientIdentity, CODE, null, mode);
+    CompletableFuture<Session> retry =
+        handshake.pairClient(second.first(), clientIdentity, CODE, null, mode);
 
     assertThat(Await.failure(servedAgain)).hasMessageContaining("no pairing code is armed");
-    // The server just closes; a v2 client reads that as "no v2 here" (PAIRING-V2.md, client step 2).
-    assertThat(Await.reason(retry)).isEqualTo(
-        mode == PairingMode.V2 ? AuthFailureException.Reason.UNSUPPORTED : AuthFailureException.Reason.PROTOCOL);
+    // The server just closes; a v2 client reads that as "no v2 here" (PAIRING-V2.md, client step
+    // 2).
+    assertThat(Await.reason(retry))
+        .isEqualTo(
+            mode == PairingMode.V2
+                ? AuthFailureException.Reason.UNSUPPORTED
+                : AuthFailureException.Reason.PROTOCOL);
   }
 
   @Test
@@ -174,7 +198,8 @@ class HandshakeTest {
     Await.until(() -> !pairing.isArmed());
 
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), pairing);
+    CompletableFuture<Session> served =
+        handshake.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), pairing);
     handshake.pairClient(link.first(), clientIdentity, CODE);
 
     assertThat(Await.failure(served)).hasMessageContaining("no pairing code is armed");
@@ -188,7 +213,8 @@ class HandshakeTest {
     pairing.arm(CODE, Duration.ofMinutes(1));
     LoopbackConnection.Pair link = LoopbackConnection.pair();
 
-    CompletableFuture<Session> served = handshake.serve(link.second(), serverIdentity, serverTrust, pairing);
+    CompletableFuture<Session> served =
+        handshake.serve(link.second(), serverIdentity, serverTrust, pairing);
     Await.result(handshake.authClient(link.first(), clientIdentity, serverIdentity.publicKey()));
     Await.result(served);
 
@@ -198,7 +224,8 @@ class HandshakeTest {
   @Test
   void authServerRefusesAPairingHello() {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.authServer(link.second(), serverIdentity, TrustedPeers.inMemory());
+    CompletableFuture<Session> served =
+        handshake.authServer(link.second(), serverIdentity, TrustedPeers.inMemory());
     CompletableFuture<Session> client = handshake.pairClient(link.first(), clientIdentity, CODE);
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
@@ -221,9 +248,12 @@ class HandshakeTest {
     PairingGate pairing = new PairingGate();
     pairing.arm(CODE, Duration.ofMinutes(1));
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), pairing);
+    CompletableFuture<Session> served =
+        handshake.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), pairing);
 
-    assertThat(Await.reason(handshake.authClient(link.first(), clientIdentity, serverIdentity.publicKey())))
+    assertThat(
+            Await.reason(
+                handshake.authClient(link.first(), clientIdentity, serverIdentity.publicKey())))
         .isEqualTo(AuthFailureException.Reason.UNTRUSTED_PEER);
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.UNTRUSTED_PEER);
   }
@@ -235,7 +265,10 @@ class HandshakeTest {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     handshake.authServer(link.second(), serverIdentity, serverTrust);
 
-    assertThat(Await.reason(handshake.authClient(link.first(), clientIdentity, Identity.generate().publicKey())))
+    assertThat(
+            Await.reason(
+                handshake.authClient(
+                    link.first(), clientIdentity, Identity.generate().publicKey())))
         .isEqualTo(AuthFailureException.Reason.UNEXPECTED_PEER);
     assertThat(link.first().isOpen()).isFalse();
   }
@@ -245,7 +278,8 @@ class HandshakeTest {
     Handshake quick = TestKeys.fast().stepTimeout(Duration.ofMillis(200)).build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
 
-    CompletableFuture<Session> served = quick.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), null);
+    CompletableFuture<Session> served =
+        quick.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), null);
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.TIMEOUT);
     assertThat(link.second().isOpen()).isFalse();
@@ -255,10 +289,15 @@ class HandshakeTest {
   void theServerGivesUpOnAClientThatNeverSendsPairFinish() {
     Handshake quick = TestKeys.fast().stepTimeout(Duration.ofMillis(300)).build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = quick.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
+    CompletableFuture<Session> served =
+        quick.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
 
-    Await.result(link.first().send(Messages.map("v", 1, "kind", "pair_hello", "e", Identity.generate().publicKey())));
-    assertThat(Await.result(link.first().receive())).isNotEmpty(); // pair_offer: an attacker could now guess offline
+    Await.result(
+        link.first()
+            .send(
+                Messages.map("v", 1, "kind", "pair_hello", "e", Identity.generate().publicKey())));
+    assertThat(Await.result(link.first().receive()))
+        .isNotEmpty(); // pair_offer: an attacker could now guess offline
 
     assertThat(Await.failure(served))
         .isInstanceOf(AuthFailureException.class)
@@ -271,24 +310,35 @@ class HandshakeTest {
     Handshake quick = TestKeys.fast().stepTimeout(Duration.ofMillis(200)).build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
 
-    assertThat(Await.reason(quick.authClient(link.first(), clientIdentity, serverIdentity.publicKey())))
+    assertThat(
+            Await.reason(
+                quick.authClient(link.first(), clientIdentity, serverIdentity.publicKey())))
         .isEqualTo(AuthFailureException.Reason.TIMEOUT);
-    assertThat(Await.reason(quick.pairClient(LoopbackConnection.pair().first(), clientIdentity, CODE)))
+    assertThat(
+            Await.reason(quick.pairClient(LoopbackConnection.pair().first(), clientIdentity, CODE)))
         .isEqualTo(AuthFailureException.Reason.TIMEOUT);
   }
 
   @Test
   void pbkdf2RunsOnTheConfiguredExecutor() {
     List<String> pskThreads = new CopyOnWriteArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(2, task -> new Thread(task, "test-handshake-pool"));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(2, task -> new Thread(task, "test-handshake-pool"));
     try {
-      Handshake onPool = Handshake.builder().executor(pool).psk(code -> {
-        pskThreads.add(Thread.currentThread().getName());
-        return TestKeys.cachedPsk(code);
-      }).build();
+      Handshake onPool =
+          Handshake.builder()
+              .executor(pool)
+              .psk(
+                  code -> {
+                    pskThreads.add(Thread.currentThread().getName());
+                    return TestKeys.cachedPsk(code);
+                  })
+              .build();
       LoopbackConnection.Pair link = LoopbackConnection.pair();
-      CompletableFuture<Session> served = onPool.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
-      Await.result(onPool.pairClient(link.first(), clientIdentity, CODE, null, PairingMode.LEGACY_V1));
+      CompletableFuture<Session> served =
+          onPool.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
+      Await.result(
+          onPool.pairClient(link.first(), clientIdentity, CODE, null, PairingMode.LEGACY_V1));
       Await.result(served);
 
       assertThat(pskThreads).hasSize(2).containsOnly("test-handshake-pool");

@@ -1,9 +1,9 @@
 package dev.opendesk.auth;
 
-import dev.opendesk.protocol.testing.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opendesk.protocol.testing.Vectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IdentityTest {
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   @Test
   void fingerprintIsTheFirstEightBytesInFourGroups() {
@@ -65,9 +64,12 @@ class IdentityTest {
 
     assertThat(Files.size(file)).isEqualTo(32);
     assertThat(KeySchedule.publicKey(Files.readAllBytes(file))).isEqualTo(created.publicKey());
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("new-dir"))))
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("new-dir"))))
         .isEqualTo("rwx------");
     try (var files = Files.list(file.getParent())) {
       assertThat(files).containsExactly(file); // no temporary file left behind
@@ -119,10 +121,11 @@ class IdentityTest {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<byte[]>> keys = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
-        Callable<byte[]> create = () -> {
-          start.await();
-          return Identity.loadOrCreate(file).publicKey();
-        };
+        Callable<byte[]> create =
+            () -> {
+              start.await();
+              return Identity.loadOrCreate(file).publicKey();
+            };
         keys.add(pool.submit(create));
       }
       start.countDown();

@@ -31,8 +31,11 @@ class LowOrderPointTest {
   private final Handshake handshake = TestKeys.fast().build();
 
   static List<String> lowOrderPoints() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(
-        LowOrderPointTest.class.getResourceAsStream("/x25519-low-order.txt"), StandardCharsets.US_ASCII))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(
+                LowOrderPointTest.class.getResourceAsStream("/x25519-low-order.txt"),
+                StandardCharsets.US_ASCII))) {
       return in.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -57,9 +60,21 @@ class LowOrderPointTest {
     TrustedPeers trusted = TrustedPeers.inMemory();
     trusted.put(TrustedPeer.of(clientIdentity.publicKey(), "laptop"));
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.authServer(link.second(), serverIdentity, trusted);
+    CompletableFuture<Session> served =
+        handshake.authServer(link.second(), serverIdentity, trusted);
 
-    Await.result(link.first().send(map("v", 1, "kind", "auth_hello", "e", point(hex), "s", clientIdentity.publicKey())));
+    Await.result(
+        link.first()
+            .send(
+                map(
+                    "v",
+                    1,
+                    "kind",
+                    "auth_hello",
+                    "e",
+                    point(hex),
+                    "s",
+                    clientIdentity.publicKey())));
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
     assertThat(Await.failure(link.first().receive())).isInstanceOf(ConnectionClosedException.class);
@@ -71,9 +86,21 @@ class LowOrderPointTest {
     TrustedPeers trusted = TrustedPeers.inMemory();
     trusted.put(TrustedPeer.of(point(hex), "degenerate"));
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.authServer(link.second(), serverIdentity, trusted);
+    CompletableFuture<Session> served =
+        handshake.authServer(link.second(), serverIdentity, trusted);
 
-    Await.result(link.first().send(map("v", 1, "kind", "auth_hello", "e", Identity.generate().publicKey(), "s", point(hex))));
+    Await.result(
+        link.first()
+            .send(
+                map(
+                    "v",
+                    1,
+                    "kind",
+                    "auth_hello",
+                    "e",
+                    Identity.generate().publicKey(),
+                    "s",
+                    point(hex))));
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
     assertThat(Await.failure(link.first().receive())).isInstanceOf(ConnectionClosedException.class);
@@ -83,7 +110,8 @@ class LowOrderPointTest {
   @MethodSource("lowOrderPoints")
   void pairingServerRefusesItWithoutSendingAnOffer(String hex) {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
+    CompletableFuture<Session> served =
+        handshake.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
 
     Await.result(link.first().send(map("v", 1, "kind", "pair_hello", "e", point(hex))));
 
@@ -95,10 +123,12 @@ class LowOrderPointTest {
   @MethodSource("lowOrderPoints")
   void pairingClientRefusesItAsTheServerEphemeral(String hex) {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> client = handshake.pairClient(link.first(), clientIdentity, CODE, null, PairingMode.LEGACY_V1);
+    CompletableFuture<Session> client =
+        handshake.pairClient(link.first(), clientIdentity, CODE, null, PairingMode.LEGACY_V1);
     Await.result(link.second().receive());
 
-    Await.result(link.second().send(map("v", 1, "kind", "pair_offer", "e", point(hex), "ct", new byte[48])));
+    Await.result(
+        link.second().send(map("v", 1, "kind", "pair_offer", "e", point(hex), "ct", new byte[48])));
 
     assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
   }
@@ -107,11 +137,22 @@ class LowOrderPointTest {
   @MethodSource("lowOrderPoints")
   void authClientRefusesItAsTheExpectedServerKey(String hex) {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> client = handshake.authClient(link.first(), clientIdentity, point(hex));
+    CompletableFuture<Session> client =
+        handshake.authClient(link.first(), clientIdentity, point(hex));
     Await.result(link.second().receive());
 
-    Await.result(link.second().send(
-        map("v", 1, "kind", "auth_offer", "e", Identity.generate().publicKey(), "ct", new byte[18])));
+    Await.result(
+        link.second()
+            .send(
+                map(
+                    "v",
+                    1,
+                    "kind",
+                    "auth_offer",
+                    "e",
+                    Identity.generate().publicKey(),
+                    "ct",
+                    new byte[18])));
 
     assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
   }

@@ -28,7 +28,7 @@ final class Messages {
 
   /** A HELLO frame with a principal and a description, as a peer sends first after a handshake. */
   static byte[] hello(Role role, String principal, String description) {
-    return FrameCodec.standard().encode(
-        new Hello(role, principal, Map.of(), Map.of("description", description), null));
+    return FrameCodec.standard()
+        .encode(new Hello(role, principal, Map.of(), Map.of("description", description), null));
   }
 }

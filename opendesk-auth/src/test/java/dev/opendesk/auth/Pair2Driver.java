@@ -4,10 +4,10 @@ import dev.opendesk.protocol.Connection;
 import java.security.SecureRandom;
 
 /**
- * Pairing v2 driven by hand over a raw connection, one blocking step at a time, for attack tests:
- * a peer that knows the code but seals whatever static key it is told to ({@code claimedStatic})
- * while keying its session with its own static private key. With {@code claimedStatic} equal to
- * the public key of {@code ownStaticPrivate} it is an honest peer.
+ * Pairing v2 driven by hand over a raw connection, one blocking step at a time, for attack tests: a
+ * peer that knows the code but seals whatever static key it is told to ({@code claimedStatic})
+ * while keying its session with its own static private key. With {@code claimedStatic} equal to the
+ * public key of {@code ownStaticPrivate} it is an honest peer.
  */
 final class Pair2Driver {
 

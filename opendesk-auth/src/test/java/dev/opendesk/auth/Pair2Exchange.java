@@ -1,6 +1,5 @@
 package dev.opendesk.auth;
 
-import dev.opendesk.protocol.testing.Vectors;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -47,8 +46,15 @@ final class Pair2Exchange {
 
     Setup rogue() {
       return new Setup(
-          clientCode, serverCode, clientEphemeral, serverEphemeral, clientStatic, serverStatic, x,
-          y, true);
+          clientCode,
+          serverCode,
+          clientEphemeral,
+          serverEphemeral,
+          clientStatic,
+          serverStatic,
+          x,
+          y,
+          true);
     }
   }
 
@@ -56,11 +62,13 @@ final class Pair2Exchange {
   static final class Outcome {
     /** Messages as delivered (after tampering), in order. */
     final List<byte[]> delivered = new ArrayList<>();
+
     /** Messages as their sender produced them, in order. */
     final List<byte[]> sent = new ArrayList<>();
 
     Pair2Failure clientFailure;
     Pair2Failure serverFailure;
+
     /** Which side failed first: "client", "server" or null. */
     String firstToFail;
 

@@ -1,6 +1,5 @@
 package dev.opendesk.auth;
 
-import dev.opendesk.protocol.testing.Vectors;
 import static dev.opendesk.auth.Pair2Vectors.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +35,8 @@ class Pair2ExchangeTest {
       assertThat(Pair2Vectors.toHex(out.delivered.get(i)))
           .as("message %d", i)
           .isEqualTo(Pair2Vectors.text("/messages/" + i + "/msgpack_hex"));
-      assertThat(out.delivered.get(i)).hasSize(Pair2Vectors.at("/messages/" + i + "/length").asInt());
+      assertThat(out.delivered.get(i))
+          .hasSize(Pair2Vectors.at("/messages/" + i + "/length").asInt());
     }
   }
 
@@ -45,10 +45,14 @@ class Pair2ExchangeTest {
     Pair2Exchange.Outcome out = Pair2Exchange.run(VECTORS);
     assertThat(out.firstToFail).isNull();
     // The client sends with c2s and receives with s2c; the server the other way round.
-    assertThat(out.clientSession.c2s()).isEqualTo(hex("/client_outcome/send_key_hex"))
-        .isEqualTo(hex("/server_outcome/recv_key_hex")).isEqualTo(hex("/c2s_key_hex"));
-    assertThat(out.clientSession.s2c()).isEqualTo(hex("/client_outcome/recv_key_hex"))
-        .isEqualTo(hex("/server_outcome/send_key_hex")).isEqualTo(hex("/s2c_key_hex"));
+    assertThat(out.clientSession.c2s())
+        .isEqualTo(hex("/client_outcome/send_key_hex"))
+        .isEqualTo(hex("/server_outcome/recv_key_hex"))
+        .isEqualTo(hex("/c2s_key_hex"));
+    assertThat(out.clientSession.s2c())
+        .isEqualTo(hex("/client_outcome/recv_key_hex"))
+        .isEqualTo(hex("/server_outcome/send_key_hex"))
+        .isEqualTo(hex("/s2c_key_hex"));
     assertThat(out.serverSession.c2s()).isEqualTo(hex("/c2s_key_hex"));
     assertThat(out.serverSession.s2c()).isEqualTo(hex("/s2c_key_hex"));
   }
@@ -119,8 +123,10 @@ class Pair2ExchangeTest {
     SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
     random.setSeed(seed);
     String code = String.format("%06d", random.nextInt(1_000_000));
-    Pair2Exchange.Outcome out = Pair2Exchange.run(new Pair2Exchange.Setup(code, code,
-        key(random), key(random), key(random), key(random), null, null, false));
+    Pair2Exchange.Outcome out =
+        Pair2Exchange.run(
+            new Pair2Exchange.Setup(
+                code, code, key(random), key(random), key(random), key(random), null, null, false));
     assertThat(out.bothSucceeded()).isTrue();
     assertThat(out.clientSession.c2s()).isEqualTo(out.serverSession.c2s());
     assertThat(out.clientSession.s2c()).isEqualTo(out.serverSession.s2c());
@@ -133,9 +139,18 @@ class Pair2ExchangeTest {
     SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
     random.setSeed(seed);
     int code = random.nextInt(999_999);
-    Pair2Exchange.Outcome out = Pair2Exchange.run(new Pair2Exchange.Setup(
-        String.format("%06d", code), String.format("%06d", code + 1),
-        key(random), key(random), key(random), key(random), null, null, false));
+    Pair2Exchange.Outcome out =
+        Pair2Exchange.run(
+            new Pair2Exchange.Setup(
+                String.format("%06d", code),
+                String.format("%06d", code + 1),
+                key(random),
+                key(random),
+                key(random),
+                key(random),
+                null,
+                null,
+                false));
     assertThat(out.firstToFail).isEqualTo("client");
     assertThat(out.clientFailure.reason()).isEqualTo(Pair2Failure.WRONG_CODE);
     assertThat(out.sent).hasSize(2);
@@ -146,30 +161,32 @@ class Pair2ExchangeTest {
   /** message index, field, who detects it, reason: for a bit flipped in each byte of the value. */
   @ParameterizedTest(name = "message {0}, {1}: {2} fails {3}")
   @CsvSource({
-      "0, v,     server, protocol",
-      "0, kind,  server, protocol",
-      "0, suite, server, unsupported",
-      "0, e,     client, wrong_code",
-      "0, pa,    server, protocol",
-      "1, v,     client, protocol",
-      "1, kind,  client, protocol",
-      "1, e,     client, wrong_code",
-      "1, pb,    client, protocol",
-      "1, cb,    client, wrong_code",
-      "1, ct,    client, protocol",
-      "2, v,     server, protocol",
-      "2, kind,  server, protocol",
-      "2, ca,    server, wrong_code",
-      "2, ct,    server, protocol"})
+    "0, v,     server, protocol",
+    "0, kind,  server, protocol",
+    "0, suite, server, unsupported",
+    "0, e,     client, wrong_code",
+    "0, pa,    server, protocol",
+    "1, v,     client, protocol",
+    "1, kind,  client, protocol",
+    "1, e,     client, wrong_code",
+    "1, pb,    client, protocol",
+    "1, cb,    client, wrong_code",
+    "1, ct,    client, protocol",
+    "2, v,     server, protocol",
+    "2, kind,  server, protocol",
+    "2, ca,    server, wrong_code",
+    "2, ct,    server, protocol"
+  })
   void aFlipInAnyByteOfAFieldFailsForTheRightReason(
       int index, String field, String side, String reason) {
     Object original = CODEC.decodeMap(Pair2Exchange.run(VECTORS).sent.get(index)).get(field);
-    int length = original instanceof byte[] b ? b.length
-        : original instanceof String s ? s.length() : 1;
+    int length =
+        original instanceof byte[] b ? b.length : original instanceof String s ? s.length() : 1;
     for (int position = 0; position < length; position++) {
       int at = position;
-      Pair2Exchange.Outcome out = Pair2Exchange.run(VECTORS,
-          at(index, message -> withField(message, field, flipped(original, at))));
+      Pair2Exchange.Outcome out =
+          Pair2Exchange.run(
+              VECTORS, at(index, message -> withField(message, field, flipped(original, at))));
       assertThat(out.firstToFail).as("%s byte %d", field, at).isEqualTo(side);
       assertThat(out.firstReason()).as("%s byte %d", field, at).isEqualTo(reason);
       assertThat(out.bothSucceeded()).isFalse();
@@ -179,19 +196,27 @@ class Pair2ExchangeTest {
   @Test
   void ecWithOnlyTheMaskedHighBitFlippedStillFailsTheConfirmation() {
     // X25519 ignores bit 255 of a public key, so ee is unchanged; the AAD and H1 are not.
-    Pair2Exchange.Outcome out = Pair2Exchange.run(VECTORS, at(0, message -> {
-      byte[] e = ((byte[]) CODEC.decodeMap(message).get("e")).clone();
-      e[31] ^= (byte) 0x80;
-      return withField(message, "e", e);
-    }));
+    Pair2Exchange.Outcome out =
+        Pair2Exchange.run(
+            VECTORS,
+            at(
+                0,
+                message -> {
+                  byte[] e = ((byte[]) CODEC.decodeMap(message).get("e")).clone();
+                  e[31] ^= (byte) 0x80;
+                  return withField(message, "e", e);
+                }));
     assertThat(out.firstToFail).isEqualTo("client");
     assertThat(out.firstReason()).isEqualTo(Pair2Failure.WRONG_CODE);
   }
 
   static Stream<Arguments> keysOfEveryMessage() {
     List<Arguments> cases = new ArrayList<>();
-    String[][] keys = {{"v", "kind", "suite", "e", "pa"}, {"v", "kind", "e", "pb", "cb", "ct"},
-        {"v", "kind", "ca", "ct"}};
+    String[][] keys = {
+      {"v", "kind", "suite", "e", "pa"},
+      {"v", "kind", "e", "pb", "cb", "ct"},
+      {"v", "kind", "ca", "ct"}
+    };
     String[] receiver = {"server", "client", "server"};
     for (int i = 0; i < 3; i++) {
       for (String key : keys[i]) {
@@ -205,11 +230,18 @@ class Pair2ExchangeTest {
   @MethodSource("keysOfEveryMessage")
   void aFlipInAKeyNameIsAProtocolFailure(int index, String key, String side) {
     String renamed = key.substring(0, key.length() - 1) + (char) (key.charAt(key.length() - 1) ^ 1);
-    Pair2Exchange.Outcome out = Pair2Exchange.run(VECTORS, at(index, message -> {
-      Map<String, Object> map = new LinkedHashMap<>();
-      CODEC.decodeMap(message).forEach((k, v) -> map.put(k.equals(key) ? renamed : k, v));
-      return CODEC.encodeMap(map);
-    }));
+    Pair2Exchange.Outcome out =
+        Pair2Exchange.run(
+            VECTORS,
+            at(
+                index,
+                message -> {
+                  Map<String, Object> map = new LinkedHashMap<>();
+                  CODEC
+                      .decodeMap(message)
+                      .forEach((k, v) -> map.put(k.equals(key) ? renamed : k, v));
+                  return CODEC.encodeMap(map);
+                }));
     assertThat(out.firstToFail).isEqualTo(side);
     assertThat(out.firstReason()).isEqualTo(Pair2Failure.PROTOCOL);
   }
@@ -220,12 +252,18 @@ class Pair2ExchangeTest {
     int length = Pair2Exchange.run(VECTORS).sent.get(index).length;
     for (int position = 0; position < length; position++) {
       int at = position;
-      Pair2Exchange.Outcome out = Pair2Exchange.run(VECTORS, at(index, message -> {
-        message[at] ^= 0x01;
-        return message;
-      }));
+      Pair2Exchange.Outcome out =
+          Pair2Exchange.run(
+              VECTORS,
+              at(
+                  index,
+                  message -> {
+                    message[at] ^= 0x01;
+                    return message;
+                  }));
       assertThat(out.bothSucceeded()).as("byte %d", at).isFalse();
-      assertThat(out.firstReason()).as("byte %d", at)
+      assertThat(out.firstReason())
+          .as("byte %d", at)
           .isIn(Pair2Failure.PROTOCOL, Pair2Failure.UNSUPPORTED, Pair2Failure.WRONG_CODE);
     }
   }
@@ -235,16 +273,19 @@ class Pair2ExchangeTest {
   @Test
   void paReflectedAsPbFailsWithWrongCodeAtTheClient() {
     byte[][] hello = new byte[1][];
-    Pair2Exchange.Outcome out = Pair2Exchange.run(VECTORS, (i, message) -> {
-      if (i == 0) {
-        hello[0] = message;
-        return message;
-      }
-      if (i == 1) {
-        return withField(message, "pb", CODEC.decodeMap(hello[0]).get("pa"));
-      }
-      return message;
-    });
+    Pair2Exchange.Outcome out =
+        Pair2Exchange.run(
+            VECTORS,
+            (i, message) -> {
+              if (i == 0) {
+                hello[0] = message;
+                return message;
+              }
+              if (i == 1) {
+                return withField(message, "pb", CODEC.decodeMap(hello[0]).get("pa"));
+              }
+              return message;
+            });
     assertThat(out.firstToFail).isEqualTo("client");
     assertThat(out.firstReason()).isEqualTo(Pair2Failure.WRONG_CODE);
     assertThat(out.sent).hasSize(2);
@@ -253,15 +294,18 @@ class Pair2ExchangeTest {
   @Test
   void cbReflectedAsCaFailsWithWrongCodeAtTheServer() {
     byte[][] offer = new byte[1][];
-    Pair2Exchange.Outcome out = Pair2Exchange.run(VECTORS, (i, message) -> {
-      if (i == 1) {
-        offer[0] = message;
-      }
-      if (i == 2) {
-        return withField(message, "ca", CODEC.decodeMap(offer[0]).get("cb"));
-      }
-      return message;
-    });
+    Pair2Exchange.Outcome out =
+        Pair2Exchange.run(
+            VECTORS,
+            (i, message) -> {
+              if (i == 1) {
+                offer[0] = message;
+              }
+              if (i == 2) {
+                return withField(message, "ca", CODEC.decodeMap(offer[0]).get("cb"));
+              }
+              return message;
+            });
     assertThat(out.firstToFail).isEqualTo("server");
     assertThat(out.firstReason()).isEqualTo(Pair2Failure.WRONG_CODE);
     assertThat(out.serverSawClientStatic).isNull();
@@ -302,14 +346,19 @@ class Pair2ExchangeTest {
   @Test
   void aServerThatOnlySpeaksV1IsUnsupported() {
     byte[] v1Offer = hex("/keys/server_ephemeral/public_hex");
-    Pair2Exchange.Outcome out = Pair2Exchange.run(VECTORS, at(1, message -> {
-      Map<String, Object> map = new LinkedHashMap<>();
-      map.put("v", 1);
-      map.put("kind", "pair_offer");
-      map.put("e", v1Offer);
-      map.put("ct", hex("/ct1_hex"));
-      return CODEC.encodeMap(map);
-    }));
+    Pair2Exchange.Outcome out =
+        Pair2Exchange.run(
+            VECTORS,
+            at(
+                1,
+                message -> {
+                  Map<String, Object> map = new LinkedHashMap<>();
+                  map.put("v", 1);
+                  map.put("kind", "pair_offer");
+                  map.put("e", v1Offer);
+                  map.put("ct", hex("/ct1_hex"));
+                  return CODEC.encodeMap(map);
+                }));
     assertThat(out.firstToFail).isEqualTo("client");
     assertThat(out.firstReason()).isEqualTo(Pair2Failure.UNSUPPORTED);
     assertThat(out.sent).hasSize(2);

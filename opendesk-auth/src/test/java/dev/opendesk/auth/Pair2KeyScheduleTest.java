@@ -1,6 +1,5 @@
 package dev.opendesk.auth;
 
-import dev.opendesk.protocol.testing.Vectors;
 import static dev.opendesk.auth.Pair2Vectors.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,8 +22,8 @@ class Pair2KeyScheduleTest {
   private static final byte[] SS_PRIVATE = hex("/keys/server_static/private_hex");
 
   private static Pair2KeySchedule vectorSchedule() {
-    return new Pair2KeySchedule(EC, hex("/pA_hex"), ES, hex("/pB_hex"), hex("/dh/ee_hex"),
-        hex("/Ke_hex"));
+    return new Pair2KeySchedule(
+        EC, hex("/pA_hex"), ES, hex("/pB_hex"), hex("/dh/ee_hex"), hex("/Ke_hex"));
   }
 
   private static Pair2KeySchedule afterOffer() {
@@ -67,18 +66,20 @@ class Pair2KeyScheduleTest {
 
   /** Low-order points of Curve25519 (and non-canonical encodings of them): X25519 gives 0. */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {
-      "0000000000000000000000000000000000000000000000000000000000000000",
-      "0100000000000000000000000000000000000000000000000000000000000000",
-      "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
-      "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
-      "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-      "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"})
+  @ValueSource(
+      strings = {
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+        "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"
+      })
   void lowOrderPublicKeysAreRefused(String publicKey) {
     assertThatThrownBy(() -> Pair2KeySchedule.dh(ES_PRIVATE, Hex.decode(publicKey), "ee"))
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
         .hasMessageContaining("ee: X25519 result is all zero");
   }
 
@@ -123,29 +124,28 @@ class Pair2KeyScheduleTest {
 
   @Test
   void sessionKeysMatchTheVectors() {
-    KeySchedule.SessionKeys keys =
-        afterFinish().sessionKeys(hex("/dh/se_hex"), hex("/dh/es_hex"));
+    KeySchedule.SessionKeys keys = afterFinish().sessionKeys(hex("/dh/se_hex"), hex("/dh/es_hex"));
     assertThat(keys.c2s()).isEqualTo(hex("/c2s_key_hex"));
     assertThat(keys.s2c()).isEqualTo(hex("/s2c_key_hex"));
-    assertThat(KeySchedule.concat(keys.c2s(), keys.s2c()))
-        .isEqualTo(hex("/session_hkdf/okm_hex"));
-    assertThat(KeySchedule.concat(hex("/dh/ee_hex"), hex("/dh/se_hex"), hex("/dh/es_hex"),
-        hex("/Ke_hex"))).isEqualTo(hex("/session_hkdf/ikm_hex"));
+    assertThat(KeySchedule.concat(keys.c2s(), keys.s2c())).isEqualTo(hex("/session_hkdf/okm_hex"));
+    assertThat(
+            KeySchedule.concat(
+                hex("/dh/ee_hex"), hex("/dh/se_hex"), hex("/dh/es_hex"), hex("/Ke_hex")))
+        .isEqualTo(hex("/session_hkdf/ikm_hex"));
   }
 
   @Test
   void rogueClientsK2MatchesTheVector() {
     // The rogue (code 000000) derives k2 from its own Ke over the same H2 as the server.
-    Spake2 rogue = Spake2.client(Spake2.passwordScalar("000000"),
-        Pair2Vectors.scalar("/spake2_scalars/x/hex"));
+    Spake2 rogue =
+        Spake2.client(
+            Spake2.passwordScalar("000000"), Pair2Vectors.scalar("/spake2_scalars/x/hex"));
     Spake2.Keys keys = rogue.finish(hex("/pB_hex"), hex("/AAD_hex"));
-    Pair2KeySchedule schedule = new Pair2KeySchedule(EC, rogue.share(), ES, hex("/pB_hex"),
-        hex("/dh/ee_hex"), keys.ke());
-    Pair2Messages.Offer offer =
-        Pair2Messages.parseOffer(hex("/wrong_code/messages/1/msgpack_hex"));
+    Pair2KeySchedule schedule =
+        new Pair2KeySchedule(EC, rogue.share(), ES, hex("/pB_hex"), hex("/dh/ee_hex"), keys.ke());
+    Pair2Messages.Offer offer = Pair2Messages.parseOffer(hex("/wrong_code/messages/1/msgpack_hex"));
     schedule.absorbOffer(offer.cb(), offer.ct());
-    assertThat(schedule.k2())
-        .isEqualTo(hex("/wrong_code_server_side/rogue_client_values/k2_hex"));
+    assertThat(schedule.k2()).isEqualTo(hex("/wrong_code_server_side/rogue_client_values/k2_hex"));
   }
 
   @Test
@@ -156,8 +156,8 @@ class Pair2KeyScheduleTest {
       tampered[i] ^= 0x01;
       assertThatThrownBy(() -> vectorSchedule().openCt1(tampered))
           .as("byte %d", i)
-          .isInstanceOfSatisfying(Pair2Failure.class,
-              f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
+          .isInstanceOfSatisfying(
+              Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
           .hasMessageContaining("does not open");
     }
   }
@@ -166,11 +166,11 @@ class Pair2KeyScheduleTest {
   void ct1UnderAnotherKeDoesNotOpen() {
     byte[] otherKe = hex("/Ke_hex");
     otherKe[0] ^= 0x01;
-    Pair2KeySchedule other = new Pair2KeySchedule(EC, hex("/pA_hex"), ES, hex("/pB_hex"),
-        hex("/dh/ee_hex"), otherKe);
+    Pair2KeySchedule other =
+        new Pair2KeySchedule(EC, hex("/pA_hex"), ES, hex("/pB_hex"), hex("/dh/ee_hex"), otherKe);
     assertThatThrownBy(() -> other.openCt1(hex("/ct1_hex")))
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL));
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL));
   }
 
   @Test
@@ -178,8 +178,8 @@ class Pair2KeyScheduleTest {
     byte[] ct2 = hex("/ct2_hex");
     ct2[47] ^= 0x80;
     assertThatThrownBy(() -> afterOffer().openCt2(ct2))
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL));
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL));
   }
 
   @Test
@@ -211,14 +211,26 @@ class Pair2KeyScheduleTest {
 
   @Test
   void valuesOfTheWrongLengthAreRefused() {
-    assertThatThrownBy(() -> new Pair2KeySchedule(new byte[31], hex("/pA_hex"), ES,
-        hex("/pB_hex"), hex("/dh/ee_hex"), hex("/Ke_hex")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Ec");
-    assertThatThrownBy(() -> new Pair2KeySchedule(EC, hex("/pA_hex"), ES, hex("/pB_hex"),
-        hex("/dh/ee_hex"), new byte[32]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Ke");
+    assertThatThrownBy(
+            () ->
+                new Pair2KeySchedule(
+                    new byte[31],
+                    hex("/pA_hex"),
+                    ES,
+                    hex("/pB_hex"),
+                    hex("/dh/ee_hex"),
+                    hex("/Ke_hex")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Ec");
+    assertThatThrownBy(
+            () ->
+                new Pair2KeySchedule(
+                    EC, hex("/pA_hex"), ES, hex("/pB_hex"), hex("/dh/ee_hex"), new byte[32]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Ke");
     assertThatThrownBy(() -> vectorSchedule().openCt1(new byte[47]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ct1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ct1");
     assertThatThrownBy(() -> Pair2KeySchedule.dh(ES_PRIVATE, new byte[33], "ee"))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -1,6 +1,5 @@
 package dev.opendesk.auth;
 
-import dev.opendesk.protocol.testing.Vectors;
 import static dev.opendesk.auth.Pair2Vectors.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,15 +31,19 @@ class Pair2MessagesTest {
 
   @Test
   void helloIsByteExact() {
-    byte[] hello = Pair2Messages.encodeHello(hex("/keys/client_ephemeral/public_hex"),
-        hex("/pA_hex"));
+    byte[] hello =
+        Pair2Messages.encodeHello(hex("/keys/client_ephemeral/public_hex"), hex("/pA_hex"));
     assertThat(hello).hasSize(162).isEqualTo(HELLO);
   }
 
   @Test
   void offerIsByteExact() {
-    byte[] offer = Pair2Messages.encodeOffer(hex("/keys/server_ephemeral/public_hex"),
-        hex("/pB_hex"), hex("/cB_hex"), hex("/ct1_hex"));
+    byte[] offer =
+        Pair2Messages.encodeOffer(
+            hex("/keys/server_ephemeral/public_hex"),
+            hex("/pB_hex"),
+            hex("/cB_hex"),
+            hex("/ct1_hex"));
     assertThat(offer).hasSize(217).isEqualTo(OFFER);
   }
 
@@ -52,8 +55,9 @@ class Pair2MessagesTest {
 
   @Test
   void wrongCodeMessagesAreByteExact() {
-    byte[] pA = Spake2.client(Spake2.passwordScalar("000000"),
-        Pair2Vectors.scalar("/spake2_scalars/x/hex")).share();
+    byte[] pA =
+        Spake2.client(Spake2.passwordScalar("000000"), Pair2Vectors.scalar("/spake2_scalars/x/hex"))
+            .share();
     assertThat(Pair2Messages.encodeHello(hex("/keys/client_ephemeral/public_hex"), pA))
         .isEqualTo(hex("/wrong_code/messages/0/msgpack_hex"));
   }
@@ -61,9 +65,11 @@ class Pair2MessagesTest {
   @Test
   void encodingRefusesFieldsOfTheWrongLength() {
     assertThatThrownBy(() -> Pair2Messages.encodeHello(new byte[31], hex("/pA_hex")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("e must be 32");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("e must be 32");
     assertThatThrownBy(() -> Pair2Messages.encodeFinish(hex("/cA_hex"), new byte[32]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ct must be 48");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ct must be 48");
   }
 
   // ------------------------------------------------------------------ reading the vectors
@@ -124,23 +130,35 @@ class Pair2MessagesTest {
   // ------------------------------------------------------------------ envelope
 
   @ParameterizedTest(name = "[{index}] \"{0}\"")
-  @ValueSource(strings = {"", "c0", "91a176", "a3616263", "80", "81a17601",
-      "82a17602a46b696e64ab70616972325f68656c6c6f", "82a176a131a46b696e64ab70616972325f68656c6c6f",
-      "82a176cb3ff0000000000000a46b696e64ab70616972325f68656c6c6f", "82a17601a46b696e6401",
-      "82a17601a46b696e64c40170", "82a17601a46b696e64a17000"})
+  @ValueSource(
+      strings = {
+        "",
+        "c0",
+        "91a176",
+        "a3616263",
+        "80",
+        "81a17601",
+        "82a17602a46b696e64ab70616972325f68656c6c6f",
+        "82a176a131a46b696e64ab70616972325f68656c6c6f",
+        "82a176cb3ff0000000000000a46b696e64ab70616972325f68656c6c6f",
+        "82a17601a46b696e6401",
+        "82a17601a46b696e64c40170",
+        "82a17601a46b696e64a17000"
+      })
   void aBadEnvelopeIsAProtocolFailure(String hex) {
     assertProtocol(() -> Pair2Messages.decode(Hex.decode(hex)));
   }
 
   @Test
   void offerOfPairingV1IsUnsupported() {
-    byte[] v1Offer = Hex.decode(
-        "84a17601a46b696e64aa706169725f6f66666572a165c4202d778647e96a52c1679088715bf065545c7b28"
-            + "1033821c110ce1ca010697a60ca26374c430e527a59f833764892bece20721a382e2b69efad9d179ca2731"
-            + "e017b1f05ad2392a03f0065cd2a0edd1f4b9b6ffccbd06");
+    byte[] v1Offer =
+        Hex.decode(
+            "84a17601a46b696e64aa706169725f6f66666572a165c4202d778647e96a52c1679088715bf065545c7b28"
+                + "1033821c110ce1ca010697a60ca26374c430e527a59f833764892bece20721a382e2b69efad9d179ca2731"
+                + "e017b1f05ad2392a03f0065cd2a0edd1f4b9b6ffccbd06");
     assertThatThrownBy(() -> Pair2Messages.parseOffer(v1Offer))
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.UNSUPPORTED));
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.UNSUPPORTED));
   }
 
   @ParameterizedTest(name = "[{index}] \"{0}\"")
@@ -164,12 +182,17 @@ class Pair2MessagesTest {
   // ------------------------------------------------------------------ suite
 
   @ParameterizedTest(name = "[{index}] \"{0}\"")
-  @ValueSource(strings = {"SPAKE2-P256-SHA512-HKDF-HMAC", "spake2-p256-sha256-hkdf-hmac", "",
-      "SPAKE2-P256-SHA256-HKDF-HMAC "})
+  @ValueSource(
+      strings = {
+        "SPAKE2-P256-SHA512-HKDF-HMAC",
+        "spake2-p256-sha256-hkdf-hmac",
+        "",
+        "SPAKE2-P256-SHA256-HKDF-HMAC "
+      })
   void anotherSuiteIsUnsupported(String suite) {
     assertThatThrownBy(() -> Pair2Messages.parseHello(withField(HELLO, "suite", suite)))
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.UNSUPPORTED));
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.UNSUPPORTED));
   }
 
   @Test
@@ -179,16 +202,21 @@ class Pair2MessagesTest {
 
   @Test
   void aSuiteThatIsNotAStrIsAProtocolFailure() {
-    assertProtocol(() -> Pair2Messages.parseHello(
-        withField(HELLO, "suite", Spake2.SUITE.getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+    assertProtocol(
+        () ->
+            Pair2Messages.parseHello(
+                withField(
+                    HELLO,
+                    "suite",
+                    Spake2.SUITE.getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
   }
 
   @Test
   void theSuiteIsCheckedBeforeTheOtherFields() {
     byte[] message = withField(withField(HELLO, "pa", new byte[3]), "suite", "OTHER");
     assertThatThrownBy(() -> Pair2Messages.parseHello(message))
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.UNSUPPORTED));
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.UNSUPPORTED));
   }
 
   // ------------------------------------------------------------------ binary fields
@@ -221,21 +249,23 @@ class Pair2MessagesTest {
   @MethodSource("binaryFields")
   void aFieldAsStrIsAProtocolFailure(String kind, String field, int length) {
     String asStr = "x".repeat(length);
-    assertProtocol(() -> parse(kind, withField(message(kind), field, asStr)), field + ": not a bin");
+    assertProtocol(
+        () -> parse(kind, withField(message(kind), field, asStr)), field + ": not a bin");
   }
 
   @ParameterizedTest(name = "{0}.{1} as array")
   @MethodSource("binaryFields")
   void aFieldAsArrayIsAProtocolFailure(String kind, String field, int length) {
-    assertProtocol(() -> parse(kind, withField(message(kind), field, List.of(1, 2))),
-        field + ": not a bin");
+    assertProtocol(
+        () -> parse(kind, withField(message(kind), field, List.of(1, 2))), field + ": not a bin");
   }
 
   @ParameterizedTest(name = "{0}.{1} one byte short")
   @MethodSource("binaryFields")
   void aShortFieldIsAProtocolFailure(String kind, String field, int length) {
     byte[] value = java.util.Arrays.copyOf(fieldOf(kind, field), length - 1);
-    assertProtocol(() -> parse(kind, withField(message(kind), field, value)),
+    assertProtocol(
+        () -> parse(kind, withField(message(kind), field, value)),
         field + ": must be " + length + " bytes");
   }
 
@@ -243,14 +273,16 @@ class Pair2MessagesTest {
   @MethodSource("binaryFields")
   void aLongFieldIsAProtocolFailure(String kind, String field, int length) {
     byte[] value = java.util.Arrays.copyOf(fieldOf(kind, field), length + 1);
-    assertProtocol(() -> parse(kind, withField(message(kind), field, value)),
+    assertProtocol(
+        () -> parse(kind, withField(message(kind), field, value)),
         field + ": must be " + length + " bytes");
   }
 
   @ParameterizedTest(name = "{0}.{1} empty")
   @MethodSource("binaryFields")
   void anEmptyFieldIsAProtocolFailure(String kind, String field, int length) {
-    assertProtocol(() -> parse(kind, withField(message(kind), field, new byte[0])),
+    assertProtocol(
+        () -> parse(kind, withField(message(kind), field, new byte[0])),
         field + ": must be " + length + " bytes");
   }
 
@@ -301,11 +333,12 @@ class Pair2MessagesTest {
   }
 
   private static Object parse(String kind, byte[] message) {
-    Function<byte[], Object> parser = switch (kind) {
-      case "pair2_hello" -> Pair2Messages::parseHello;
-      case "pair2_offer" -> Pair2Messages::parseOffer;
-      default -> Pair2Messages::parseFinish;
-    };
+    Function<byte[], Object> parser =
+        switch (kind) {
+          case "pair2_hello" -> Pair2Messages::parseHello;
+          case "pair2_offer" -> Pair2Messages::parseOffer;
+          default -> Pair2Messages::parseFinish;
+        };
     return parser.apply(message);
   }
 
@@ -327,8 +360,8 @@ class Pair2MessagesTest {
 
   private static void assertProtocol(ThrowingCallable call, String message) {
     assertThatThrownBy(call)
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
         .hasMessageContaining(message);
   }
 }

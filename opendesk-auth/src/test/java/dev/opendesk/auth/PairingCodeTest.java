@@ -36,19 +36,34 @@ class PairingCodeTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "123456|123456",
-      "000000|000000",
-      " 004217 |004217",
-      "123 456|123456",
-      "123-456|123456"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "123456|123456",
+        "000000|000000",
+        " 004217 |004217",
+        "123 456|123456",
+        "123-456|123456"
+      })
   void parseAcceptsWhatAUserTypes(String input, String digits) {
     assertThat(PairingCode.parse(input).digits()).isEqualTo(digits);
     assertThat(PairingCode.isValid(input)).isTrue();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "12345", "1234567", "12345a", "12 3456", "123--456", "１２３４５６", "١٢٣٤٥٦", "123_456", "+12345"})
+  @ValueSource(
+      strings = {
+        "",
+        "12345",
+        "1234567",
+        "12345a",
+        "12 3456",
+        "123--456",
+        "１２３４５６",
+        "١٢٣٤٥٦",
+        "123_456",
+        "+12345"
+      })
   void parseRefusesAnythingElseNamingTheField(String input) {
     assertThatThrownBy(() -> PairingCode.parse(input))
         .isInstanceOf(IllegalArgumentException.class)

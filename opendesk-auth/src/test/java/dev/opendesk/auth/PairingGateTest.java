@@ -92,10 +92,12 @@ class PairingGateTest {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<PairingGate.ArmedCode>> results = new ArrayList<>();
         for (int i = 0; i < attempts; i++) {
-          results.add(pool.submit(() -> {
-            start.await();
-            return gate.take();
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return gate.take();
+                  }));
         }
         start.countDown();
         int winners = 0;

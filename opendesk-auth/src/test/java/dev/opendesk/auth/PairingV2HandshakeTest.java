@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PairingV2HandshakeTest {
 
   private static final PairingCode CODE = PairingCode.parse(Pair2Vectors.text("/code"));
-  private static final PairingCode WRONG = PairingCode.parse(Pair2Vectors.text("/wrong_code/client_code"));
+  private static final PairingCode WRONG =
+      PairingCode.parse(Pair2Vectors.text("/wrong_code/client_code"));
   private static final FrameCodec CODEC = FrameCodec.standard();
 
   /** A valid P-256 point that is nobody's share (the generator). */
@@ -76,12 +77,13 @@ class PairingV2HandshakeTest {
 
   private static byte[] vectorHello(String direction) {
     JsonNode value = Pair2Vectors.at("/first_frames/" + direction + "/plaintext_value");
-    Hello hello = new Hello(
-        "client".equals(value.get("role").asText()) ? Role.CLIENT : Role.SERVER,
-        value.get("principal").asText(),
-        Vectors.map(value.get("auth")),
-        Vectors.map(value.get("capabilities")),
-        null);
+    Hello hello =
+        new Hello(
+            "client".equals(value.get("role").asText()) ? Role.CLIENT : Role.SERVER,
+            value.get("principal").asText(),
+            Vectors.map(value.get("auth")),
+            Vectors.map(value.get("capabilities")),
+            null);
     return CODEC.encode(hello);
   }
 
@@ -97,8 +99,18 @@ class PairingV2HandshakeTest {
   }
 
   private static byte[] hello2(Object... overrides) {
-    Object[] base = {"v", 1, "kind", "pair2_hello", "suite", Spake2.SUITE,
-        "e", Identity.generate().publicKey(), "pa", SOME_POINT};
+    Object[] base = {
+      "v",
+      1,
+      "kind",
+      "pair2_hello",
+      "suite",
+      Spake2.SUITE,
+      "e",
+      Identity.generate().publicKey(),
+      "pa",
+      SOME_POINT
+    };
     Map<String, Object> fields = new java.util.LinkedHashMap<>();
     for (int i = 0; i < base.length; i += 2) {
       fields.put((String) base[i], base[i + 1]);
@@ -123,18 +135,23 @@ class PairingV2HandshakeTest {
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     RecordingConnection serverEnd = new RecordingConnection(link.second());
 
-    CompletableFuture<Session> served = vectorServer().pairServer(serverEnd, vectorIdentity("server"), CODE);
-    Session client = Await.result(vectorClient().pairClient(clientEnd, vectorIdentity("client"), CODE));
+    CompletableFuture<Session> served =
+        vectorServer().pairServer(serverEnd, vectorIdentity("server"), CODE);
+    Session client =
+        Await.result(vectorClient().pairClient(clientEnd, vectorIdentity("client"), CODE));
     Session server = Await.result(served);
 
-    assertThat(clientEnd.sent()).extracting(Vectors::hex)
+    assertThat(clientEnd.sent())
+        .extracting(Vectors::hex)
         .containsExactly(message("/messages/0"), message("/messages/2"));
     assertThat(serverEnd.sent()).extracting(Vectors::hex).containsExactly(message("/messages/1"));
     assertThat(clientEnd.sent().get(0)).hasSize(162);
     assertThat(serverEnd.sent().get(0)).hasSize(217);
     assertThat(clientEnd.sent().get(1)).hasSize(112);
-    assertThat(client.remotePublicKey()).isEqualTo(Pair2Vectors.hex("/client_outcome/peer_public_hex"));
-    assertThat(server.remotePublicKey()).isEqualTo(Pair2Vectors.hex("/server_outcome/peer_public_hex"));
+    assertThat(client.remotePublicKey())
+        .isEqualTo(Pair2Vectors.hex("/client_outcome/peer_public_hex"));
+    assertThat(server.remotePublicKey())
+        .isEqualTo(Pair2Vectors.hex("/server_outcome/peer_public_hex"));
     assertThat(client.isPairing()).isTrue();
     assertThat(server.isPairing()).isTrue();
   }
@@ -144,8 +161,10 @@ class PairingV2HandshakeTest {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     RecordingConnection serverEnd = new RecordingConnection(link.second());
-    CompletableFuture<Session> served = vectorServer().pairServer(serverEnd, vectorIdentity("server"), CODE);
-    Session client = Await.result(vectorClient().pairClient(clientEnd, vectorIdentity("client"), CODE));
+    CompletableFuture<Session> served =
+        vectorServer().pairServer(serverEnd, vectorIdentity("server"), CODE);
+    Session client =
+        Await.result(vectorClient().pairClient(clientEnd, vectorIdentity("client"), CODE));
     Session server = Await.result(served);
     byte[] clientHello = vectorHello("client_to_server");
     byte[] serverHello = vectorHello("server_to_client");
@@ -160,9 +179,11 @@ class PairingV2HandshakeTest {
     assertThat(Await.result(server.connection().receive())).isEqualTo(clientHello);
     assertThat(Await.result(client.connection().receive())).isEqualTo(serverHello);
     assertThat(Vectors.hex(clientEnd.sent().get(2)))
-        .isEqualTo(Pair2Vectors.text("/first_frames/client_to_server/websocket_binary_message_hex"));
+        .isEqualTo(
+            Pair2Vectors.text("/first_frames/client_to_server/websocket_binary_message_hex"));
     assertThat(Vectors.hex(serverEnd.sent().get(1)))
-        .isEqualTo(Pair2Vectors.text("/first_frames/server_to_client/websocket_binary_message_hex"));
+        .isEqualTo(
+            Pair2Vectors.text("/first_frames/server_to_client/websocket_binary_message_hex"));
   }
 
   @Test
@@ -174,13 +195,17 @@ class PairingV2HandshakeTest {
     RecordingConnection serverEnd = new RecordingConnection(link.second());
     byte[] c2s = Pair2Vectors.hex("/c2s_key_hex");
     byte[] s2c = Pair2Vectors.hex("/s2c_key_hex");
-    Await.result(new EncryptedConnection(clientEnd, c2s, s2c, null).send(vectorHello("client_to_server")));
-    Await.result(new EncryptedConnection(serverEnd, s2c, c2s, null).send(vectorHello("server_to_client")));
+    Await.result(
+        new EncryptedConnection(clientEnd, c2s, s2c, null).send(vectorHello("client_to_server")));
+    Await.result(
+        new EncryptedConnection(serverEnd, s2c, c2s, null).send(vectorHello("server_to_client")));
 
     assertThat(Vectors.hex(clientEnd.sent().get(0)))
-        .isEqualTo(Pair2Vectors.text("/first_frames/client_to_server/websocket_binary_message_hex"));
+        .isEqualTo(
+            Pair2Vectors.text("/first_frames/client_to_server/websocket_binary_message_hex"));
     assertThat(Vectors.hex(serverEnd.sent().get(0)))
-        .isEqualTo(Pair2Vectors.text("/first_frames/server_to_client/websocket_binary_message_hex"));
+        .isEqualTo(
+            Pair2Vectors.text("/first_frames/server_to_client/websocket_binary_message_hex"));
   }
 
   @Test
@@ -199,8 +224,12 @@ class PairingV2HandshakeTest {
     assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.WRONG_CODE);
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
     assertThat(Await.failure(served)).hasMessageContaining("peer closed before pair2_finish");
-    assertThat(clientEnd.sent()).extracting(Vectors::hex).containsExactly(message("/wrong_code/messages/0"));
-    assertThat(serverEnd.sent()).extracting(Vectors::hex).containsExactly(message("/wrong_code/messages/1"));
+    assertThat(clientEnd.sent())
+        .extracting(Vectors::hex)
+        .containsExactly(message("/wrong_code/messages/0"));
+    assertThat(serverEnd.sent())
+        .extracting(Vectors::hex)
+        .containsExactly(message("/wrong_code/messages/1"));
     assertThat(clientTrust.list()).isEmpty();
     assertThat(serverTrust.list()).isEmpty();
   }
@@ -213,7 +242,8 @@ class PairingV2HandshakeTest {
         vectorServer().pairServer(link.second(), vectorIdentity("server"), CODE, serverTrust);
 
     Await.result(link.first().send(Vectors.hex(message("/wrong_code/messages/0"))));
-    assertThat(Vectors.hex(Await.result(link.first().receive()))).isEqualTo(message("/wrong_code/messages/1"));
+    assertThat(Vectors.hex(Await.result(link.first().receive())))
+        .isEqualTo(message("/wrong_code/messages/1"));
     Await.result(link.first().send(Pair2Vectors.hex("/wrong_code_server_side/finish_msgpack_hex")));
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.WRONG_CODE);
@@ -229,9 +259,11 @@ class PairingV2HandshakeTest {
     PairingGate gate = armed(PairingMode.V2);
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.serve(link.second(), serverIdentity, serverTrust, gate);
+    CompletableFuture<Session> served =
+        handshake.serve(link.second(), serverIdentity, serverTrust, gate);
 
-    Await.result(link.first().send(map("v", 1, "kind", "pair_hello", "e", Identity.generate().publicKey())));
+    Await.result(
+        link.first().send(map("v", 1, "kind", "pair_hello", "e", Identity.generate().publicKey())));
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.UNSUPPORTED);
     assertNothingMoreArrives(link.first());
@@ -244,7 +276,8 @@ class PairingV2HandshakeTest {
     PairingGate gate = armed(PairingMode.V2);
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     RecordingConnection serverEnd = new RecordingConnection(link.second());
-    CompletableFuture<Session> served = handshake.serve(serverEnd, serverIdentity, TrustedPeers.inMemory(), gate);
+    CompletableFuture<Session> served =
+        handshake.serve(serverEnd, serverIdentity, TrustedPeers.inMemory(), gate);
 
     CompletableFuture<Session> client =
         handshake.pairClient(link.first(), clientIdentity, CODE, null, PairingMode.LEGACY_V1);
@@ -261,7 +294,8 @@ class PairingV2HandshakeTest {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     RecordingConnection serverEnd = new RecordingConnection(link.second());
-    CompletableFuture<Session> served = handshake.serve(serverEnd, serverIdentity, TrustedPeers.inMemory(), gate);
+    CompletableFuture<Session> served =
+        handshake.serve(serverEnd, serverIdentity, TrustedPeers.inMemory(), gate);
 
     CompletableFuture<Session> client = handshake.pairClient(clientEnd, clientIdentity, CODE);
 
@@ -280,8 +314,18 @@ class PairingV2HandshakeTest {
 
     // An older opendesk server answers whatever pairing hello it gets with a v1 pair_offer.
     Await.result(link.second().receive());
-    Await.result(link.second().send(map("v", 1, "kind", "pair_offer", "e", Identity.generate().publicKey(),
-        "ct", bytes(48, 7))));
+    Await.result(
+        link.second()
+            .send(
+                map(
+                    "v",
+                    1,
+                    "kind",
+                    "pair_offer",
+                    "e",
+                    Identity.generate().publicKey(),
+                    "ct",
+                    bytes(48, 7))));
 
     assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.UNSUPPORTED);
     assertThat(clientEnd.sent()).hasSize(1);
@@ -305,7 +349,8 @@ class PairingV2HandshakeTest {
   void anUnknownSuiteIsUnsupportedWithNothingSentAndTheCodeConsumed() throws IOException {
     PairingGate gate = armed(PairingMode.V2);
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), gate);
+    CompletableFuture<Session> served =
+        handshake.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), gate);
 
     Await.result(link.first().send(hello2("suite", "SPAKE2-P384-SHA256-HKDF-HMAC")));
 
@@ -334,8 +379,10 @@ class PairingV2HandshakeTest {
     PairingGate gate = new PairingGate();
     gate.arm(CODE, Duration.ofMinutes(1));
     LoopbackConnection.Pair first = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.serve(first.second(), serverIdentity, serverTrust, gate);
-    Session client = Await.result(handshake.pairClient(first.first(), clientIdentity, CODE, clientTrust));
+    CompletableFuture<Session> served =
+        handshake.serve(first.second(), serverIdentity, serverTrust, gate);
+    Session client =
+        Await.result(handshake.pairClient(first.first(), clientIdentity, CODE, clientTrust));
     Session server = Await.result(served);
     Await.result(client.connection().send(Messages.hello(Role.CLIENT, "laptop", "")));
     Await.result(server.connection().send(Messages.hello(Role.SERVER, "desk", "")));
@@ -346,7 +393,8 @@ class PairingV2HandshakeTest {
     client.connection().close();
 
     LoopbackConnection.Pair second = LoopbackConnection.pair();
-    CompletableFuture<Session> servedAgain = handshake.serve(second.second(), serverIdentity, serverTrust, gate);
+    CompletableFuture<Session> servedAgain =
+        handshake.serve(second.second(), serverIdentity, serverTrust, gate);
     byte[] serverKey = clientTrust.find(serverIdentity.publicKey()).orElseThrow().publicKey();
     Session again = Await.result(handshake.authClient(second.first(), clientIdentity, serverKey));
 
@@ -364,8 +412,9 @@ class PairingV2HandshakeTest {
 
   /** A point encoding whose X is p (not below p) and Y anything. */
   private static byte[] coordinateAtP(boolean x) {
-    byte[] p = org.bouncycastle.util.BigIntegers.asUnsignedByteArray(32,
-        Spake2.GENERATOR.getCurve().getField().getCharacteristic());
+    byte[] p =
+        org.bouncycastle.util.BigIntegers.asUnsignedByteArray(
+            32, Spake2.GENERATOR.getCurve().getField().getCharacteristic());
     byte[] point = SOME_POINT.clone();
     System.arraycopy(p, 0, point, x ? 1 : 33, 32);
     return point;
@@ -385,17 +434,20 @@ class PairingV2HandshakeTest {
         Arguments.of("pa has prefix 03", hello2("pa", withByte(SOME_POINT, 0, 3))),
         Arguments.of("pa has X = p", hello2("pa", coordinateAtP(true))),
         Arguments.of("pa has Y = p", hello2("pa", coordinateAtP(false))),
-        Arguments.of("pa is off the curve", hello2("pa", withByte(SOME_POINT, 64, SOME_POINT[64] ^ 1))),
+        Arguments.of(
+            "pa is off the curve", hello2("pa", withByte(SOME_POINT, 64, SOME_POINT[64] ^ 1))),
         Arguments.of("pa is all zero", hello2("pa", withByte(new byte[65], 0, 4))),
         Arguments.of("v is 2", hello2("v", 2)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("brokenHellos")
-  void theServerRefusesABrokenPair2HelloWithProtocolAndSendsNothing(String name, byte[] message) throws IOException {
+  void theServerRefusesABrokenPair2HelloWithProtocolAndSendsNothing(String name, byte[] message)
+      throws IOException {
     PairingGate gate = armed(PairingMode.V2);
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), gate);
+    CompletableFuture<Session> served =
+        handshake.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), gate);
 
     Await.result(link.first().send(message));
 
@@ -409,24 +461,112 @@ class PairingV2HandshakeTest {
     byte[] ct = bytes(48, 5);
     return Stream.of(
         Arguments.of("not a map", new byte[] {(byte) 0xc0}),
-        Arguments.of("kind is auth_offer", map("v", 1, "kind", "auth_offer", "e", e, "ct", bytes(18, 1))),
+        Arguments.of(
+            "kind is auth_offer", map("v", 1, "kind", "auth_offer", "e", e, "ct", bytes(18, 1))),
         Arguments.of("its own hello reflected", null),
-        Arguments.of("e missing", map("v", 1, "kind", "pair2_offer", "pb", SOME_POINT, "cb", cb, "ct", ct)),
-        Arguments.of("e is 33 bytes", map("v", 1, "kind", "pair2_offer", "e", bytes(33, 1), "pb", SOME_POINT, "cb", cb, "ct", ct)),
-        Arguments.of("pb off the curve", map("v", 1, "kind", "pair2_offer", "e", e,
-            "pb", withByte(SOME_POINT, 64, SOME_POINT[64] ^ 1), "cb", cb, "ct", ct)),
-        Arguments.of("pb has X = p", map("v", 1, "kind", "pair2_offer", "e", e, "pb", coordinateAtP(true), "cb", cb, "ct", ct)),
-        Arguments.of("pb has prefix 02", map("v", 1, "kind", "pair2_offer", "e", e,
-            "pb", withByte(SOME_POINT, 0, 2), "cb", cb, "ct", ct)),
-        Arguments.of("cb is 31 bytes", map("v", 1, "kind", "pair2_offer", "e", e, "pb", SOME_POINT, "cb", bytes(31, 3), "ct", ct)),
-        Arguments.of("cb is a str", map("v", 1, "kind", "pair2_offer", "e", e, "pb", SOME_POINT, "cb", "mac", "ct", ct)),
-        Arguments.of("ct is 47 bytes", map("v", 1, "kind", "pair2_offer", "e", e, "pb", SOME_POINT, "cb", cb, "ct", bytes(47, 5))),
-        Arguments.of("ct missing", map("v", 1, "kind", "pair2_offer", "e", e, "pb", SOME_POINT, "cb", cb)));
+        Arguments.of(
+            "e missing", map("v", 1, "kind", "pair2_offer", "pb", SOME_POINT, "cb", cb, "ct", ct)),
+        Arguments.of(
+            "e is 33 bytes",
+            map(
+                "v",
+                1,
+                "kind",
+                "pair2_offer",
+                "e",
+                bytes(33, 1),
+                "pb",
+                SOME_POINT,
+                "cb",
+                cb,
+                "ct",
+                ct)),
+        Arguments.of(
+            "pb off the curve",
+            map(
+                "v",
+                1,
+                "kind",
+                "pair2_offer",
+                "e",
+                e,
+                "pb",
+                withByte(SOME_POINT, 64, SOME_POINT[64] ^ 1),
+                "cb",
+                cb,
+                "ct",
+                ct)),
+        Arguments.of(
+            "pb has X = p",
+            map(
+                "v",
+                1,
+                "kind",
+                "pair2_offer",
+                "e",
+                e,
+                "pb",
+                coordinateAtP(true),
+                "cb",
+                cb,
+                "ct",
+                ct)),
+        Arguments.of(
+            "pb has prefix 02",
+            map(
+                "v",
+                1,
+                "kind",
+                "pair2_offer",
+                "e",
+                e,
+                "pb",
+                withByte(SOME_POINT, 0, 2),
+                "cb",
+                cb,
+                "ct",
+                ct)),
+        Arguments.of(
+            "cb is 31 bytes",
+            map(
+                "v",
+                1,
+                "kind",
+                "pair2_offer",
+                "e",
+                e,
+                "pb",
+                SOME_POINT,
+                "cb",
+                bytes(31, 3),
+                "ct",
+                ct)),
+        Arguments.of(
+            "cb is a str",
+            map("v", 1, "kind", "pair2_offer", "e", e, "pb", SOME_POINT, "cb", "mac", "ct", ct)),
+        Arguments.of(
+            "ct is 47 bytes",
+            map(
+                "v",
+                1,
+                "kind",
+                "pair2_offer",
+                "e",
+                e,
+                "pb",
+                SOME_POINT,
+                "cb",
+                cb,
+                "ct",
+                bytes(47, 5))),
+        Arguments.of(
+            "ct missing", map("v", 1, "kind", "pair2_offer", "e", e, "pb", SOME_POINT, "cb", cb)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("brokenOffers")
-  void theClientRefusesABrokenPair2OfferWithProtocolAndSendsNothingMore(String name, byte[] message) throws IOException {
+  void theClientRefusesABrokenPair2OfferWithProtocolAndSendsNothingMore(String name, byte[] message)
+      throws IOException {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     CompletableFuture<Session> client = handshake.pairClient(clientEnd, clientIdentity, CODE);
@@ -444,17 +584,25 @@ class PairingV2HandshakeTest {
         Arguments.of("not a map", new byte[] {0x01}),
         Arguments.of("kind is pair_finish", map("v", 1, "kind", "pair_finish", "ct", bytes(48, 5))),
         Arguments.of("ca missing", map("v", 1, "kind", "pair2_finish", "ct", bytes(48, 5))),
-        Arguments.of("ca is 33 bytes", map("v", 1, "kind", "pair2_finish", "ca", bytes(33, 1), "ct", bytes(48, 5))),
-        Arguments.of("ct is 49 bytes", map("v", 1, "kind", "pair2_finish", "ca", bytes(32, 1), "ct", bytes(49, 5))),
-        Arguments.of("ct is a map", map("v", 1, "kind", "pair2_finish", "ca", bytes(32, 1), "ct", Map.of())));
+        Arguments.of(
+            "ca is 33 bytes",
+            map("v", 1, "kind", "pair2_finish", "ca", bytes(33, 1), "ct", bytes(48, 5))),
+        Arguments.of(
+            "ct is 49 bytes",
+            map("v", 1, "kind", "pair2_finish", "ca", bytes(32, 1), "ct", bytes(49, 5))),
+        Arguments.of(
+            "ct is a map",
+            map("v", 1, "kind", "pair2_finish", "ca", bytes(32, 1), "ct", Map.of())));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("brokenFinishes")
-  void theServerRefusesABrokenPair2FinishWithProtocol(String name, byte[] message) throws IOException {
+  void theServerRefusesABrokenPair2FinishWithProtocol(String name, byte[] message)
+      throws IOException {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+    CompletableFuture<Session> served =
+        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
     Await.result(link.first().send(hello2()));
     Await.result(link.first().receive());
 
@@ -498,8 +646,11 @@ class PairingV2HandshakeTest {
     CompletableFuture<Session> client = handshake.pairClient(clientEnd, clientIdentity, CODE);
     Pair2Messages.Hello hello = Pair2Messages.parseHello(Await.result(link.second().receive()));
 
-    Await.result(link.second().send(Pair2Messages.encodeOffer(
-        Identity.generate().publicKey(), hello.pa(), bytes(32, 1), bytes(48, 2))));
+    Await.result(
+        link.second()
+            .send(
+                Pair2Messages.encodeOffer(
+                    Identity.generate().publicKey(), hello.pa(), bytes(32, 1), bytes(48, 2))));
 
     assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.WRONG_CODE);
     assertThat(clientEnd.sent()).hasSize(1);
@@ -509,9 +660,13 @@ class PairingV2HandshakeTest {
   void theServerRefusesItsOwnCbReflectedAsCaWithWrongCode() throws IOException {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
-    Spake2 spake = Spake2.client(Spake2.passwordScalar(CODE.digits()), new java.security.SecureRandom());
-    Await.result(link.first().send(Pair2Messages.encodeHello(Identity.generate().publicKey(), spake.share())));
+    CompletableFuture<Session> served =
+        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+    Spake2 spake =
+        Spake2.client(Spake2.passwordScalar(CODE.digits()), new java.security.SecureRandom());
+    Await.result(
+        link.first()
+            .send(Pair2Messages.encodeHello(Identity.generate().publicKey(), spake.share())));
     Pair2Messages.Offer offer = Pair2Messages.parseOffer(Await.result(link.first().receive()));
 
     Await.result(link.first().send(Pair2Messages.encodeFinish(offer.cb(), offer.ct())));
@@ -535,7 +690,8 @@ class PairingV2HandshakeTest {
   void theServerRefusesALowOrderEcWithoutAnswering(String hex) throws IOException {
     PairingGate gate = armed(PairingMode.V2);
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), gate);
+    CompletableFuture<Session> served =
+        handshake.serve(link.second(), serverIdentity, TrustedPeers.inMemory(), gate);
 
     Await.result(link.first().send(hello2("e", point(hex))));
 
@@ -551,7 +707,9 @@ class PairingV2HandshakeTest {
     CompletableFuture<Session> client = handshake.pairClient(clientEnd, clientIdentity, CODE);
     Await.result(link.second().receive());
 
-    Await.result(link.second().send(Pair2Messages.encodeOffer(point(hex), SOME_POINT, bytes(32, 1), bytes(48, 2))));
+    Await.result(
+        link.second()
+            .send(Pair2Messages.encodeOffer(point(hex), SOME_POINT, bytes(32, 1), bytes(48, 2))));
 
     assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
     assertThat(clientEnd.sent()).hasSize(1);
@@ -563,9 +721,16 @@ class PairingV2HandshakeTest {
     TrustedPeers clientTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     RecordingConnection clientEnd = new RecordingConnection(link.first());
-    CompletableFuture<Session> client = handshake.pairClient(clientEnd, clientIdentity, CODE, clientTrust);
-    CompletableFuture<KeySchedule.SessionKeys> rogue = CompletableFuture.supplyAsync(() -> Pair2Driver.server(
-        link.second(), CODE.digits(), lowOrder, serverIdentity.keyPair().privateKeyBytes()));
+    CompletableFuture<Session> client =
+        handshake.pairClient(clientEnd, clientIdentity, CODE, clientTrust);
+    CompletableFuture<KeySchedule.SessionKeys> rogue =
+        CompletableFuture.supplyAsync(
+            () ->
+                Pair2Driver.server(
+                    link.second(),
+                    CODE.digits(),
+                    lowOrder,
+                    serverIdentity.keyPair().privateKeyBytes()));
 
     assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
     assertThat(Await.failure(client)).hasMessageContaining("se");
@@ -580,9 +745,12 @@ class PairingV2HandshakeTest {
     byte[] lowOrder = point(lowOrderPoints().get(0));
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
-    CompletableFuture.runAsync(() -> Pair2Driver.client(
-        link.first(), CODE.digits(), lowOrder, clientIdentity.keyPair().privateKeyBytes()));
+    CompletableFuture<Session> served =
+        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+    CompletableFuture.runAsync(
+        () ->
+            Pair2Driver.client(
+                link.first(), CODE.digits(), lowOrder, clientIdentity.keyPair().privateKeyBytes()));
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
     assertThat(Await.failure(served)).hasMessageContaining("es");
@@ -596,13 +764,19 @@ class PairingV2HandshakeTest {
     // Calibrates the forwarding test below: the driver itself pairs correctly.
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
-    KeySchedule.SessionKeys keys = Pair2Driver.client(
-        link.first(), CODE.digits(), clientIdentity.publicKey(), clientIdentity.keyPair().privateKeyBytes());
+    CompletableFuture<Session> served =
+        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+    KeySchedule.SessionKeys keys =
+        Pair2Driver.client(
+            link.first(),
+            CODE.digits(),
+            clientIdentity.publicKey(),
+            clientIdentity.keyPair().privateKeyBytes());
     Session server = Await.result(served);
 
-    Await.result(new EncryptedConnection(link.first(), keys.c2s(), keys.s2c(), null)
-        .send(Messages.hello(Role.CLIENT, "honest", "")));
+    Await.result(
+        new EncryptedConnection(link.first(), keys.c2s(), keys.s2c(), null)
+            .send(Messages.hello(Role.CLIENT, "honest", "")));
     Await.result(server.connection().receive());
 
     Await.result(server.trusted());
@@ -614,16 +788,23 @@ class PairingV2HandshakeTest {
     Identity victim = Identity.generate();
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
-    KeySchedule.SessionKeys keys = Pair2Driver.client(
-        link.first(), CODE.digits(), victim.publicKey(), clientIdentity.keyPair().privateKeyBytes());
+    CompletableFuture<Session> served =
+        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+    KeySchedule.SessionKeys keys =
+        Pair2Driver.client(
+            link.first(),
+            CODE.digits(),
+            victim.publicKey(),
+            clientIdentity.keyPair().privateKeyBytes());
     Session server = Await.result(served);
     assertThat(server.remotePublicKey()).isEqualTo(victim.publicKey());
 
-    Await.result(new EncryptedConnection(link.first(), keys.c2s(), keys.s2c(), null)
-        .send(Messages.hello(Role.CLIENT, "victim", "")));
+    Await.result(
+        new EncryptedConnection(link.first(), keys.c2s(), keys.s2c(), null)
+            .send(Messages.hello(Role.CLIENT, "victim", "")));
 
-    assertThat(Await.failure(server.connection().receive())).isInstanceOf(ConnectionClosedException.class);
+    assertThat(Await.failure(server.connection().receive()))
+        .isInstanceOf(ConnectionClosedException.class);
     assertThat(Await.failure(server.trusted())).isNotNull();
     assertThat(serverTrust.list()).isEmpty();
   }
@@ -633,16 +814,25 @@ class PairingV2HandshakeTest {
     Identity victim = Identity.generate();
     TrustedPeers clientTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<KeySchedule.SessionKeys> rogue = CompletableFuture.supplyAsync(() -> Pair2Driver.server(
-        link.second(), CODE.digits(), victim.publicKey(), serverIdentity.keyPair().privateKeyBytes()));
-    Session client = Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, clientTrust));
+    CompletableFuture<KeySchedule.SessionKeys> rogue =
+        CompletableFuture.supplyAsync(
+            () ->
+                Pair2Driver.server(
+                    link.second(),
+                    CODE.digits(),
+                    victim.publicKey(),
+                    serverIdentity.keyPair().privateKeyBytes()));
+    Session client =
+        Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, clientTrust));
     KeySchedule.SessionKeys keys = Await.result(rogue);
     assertThat(client.remotePublicKey()).isEqualTo(victim.publicKey());
 
-    Await.result(new EncryptedConnection(link.second(), keys.s2c(), keys.c2s(), null)
-        .send(Messages.hello(Role.SERVER, "victim", "")));
+    Await.result(
+        new EncryptedConnection(link.second(), keys.s2c(), keys.c2s(), null)
+            .send(Messages.hello(Role.SERVER, "victim", "")));
 
-    assertThat(Await.failure(client.connection().receive())).isInstanceOf(ConnectionClosedException.class);
+    assertThat(Await.failure(client.connection().receive()))
+        .isInstanceOf(ConnectionClosedException.class);
     assertThat(Await.failure(client.trusted())).isNotNull();
     assertThat(clientTrust.list()).isEmpty();
   }
@@ -679,18 +869,23 @@ class PairingV2HandshakeTest {
   @Test
   void ellipticCurveWorkRunsOnTheHandshakeExecutor() throws IOException {
     List<String> threads = new CopyOnWriteArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(2, task -> new Thread(task, "test-handshake-pool"));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(2, task -> new Thread(task, "test-handshake-pool"));
     try {
-      Handshake onPool = Handshake.builder().executor(pool)
-          .spakeScalars(() -> {
-            threads.add(Thread.currentThread().getName());
-            return Spake2.randomScalar(new java.security.SecureRandom());
-          })
-          .keySource(() -> {
-            threads.add(Thread.currentThread().getName());
-            return X25519KeyPair.generate(new java.security.SecureRandom());
-          })
-          .build();
+      Handshake onPool =
+          Handshake.builder()
+              .executor(pool)
+              .spakeScalars(
+                  () -> {
+                    threads.add(Thread.currentThread().getName());
+                    return Spake2.randomScalar(new java.security.SecureRandom());
+                  })
+              .keySource(
+                  () -> {
+                    threads.add(Thread.currentThread().getName());
+                    return X25519KeyPair.generate(new java.security.SecureRandom());
+                  })
+              .build();
       LoopbackConnection.Pair link = LoopbackConnection.pair();
       CompletableFuture<Session> served = onPool.pairServer(link.second(), serverIdentity, CODE);
       Await.result(onPool.pairClient(link.first(), clientIdentity, CODE));

@@ -12,11 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's "Pairing and trust" flow, verbatim where it can be, so its snippets stay correct. */
+/**
+ * The README's "Pairing and trust" flow, verbatim where it can be, so its snippets stay correct.
+ */
 class ReadmeExampleTest {
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   private static boolean confirm(String question) {
     return question.startsWith("Pair with ");
@@ -28,10 +29,18 @@ class ReadmeExampleTest {
     TrustedPeers serverTrusted = TrustedPeers.open(home.resolve("server/trusted-peers.json"));
     Identity identity = Identity.loadOrCreate(home.resolve("client/identity.key"));
     TrustedPeers trusted = TrustedPeers.open(home.resolve("client/trusted-peers.json"));
-    Handshake handshake = Handshake.builder()
-        .approver(request -> CompletableFuture.supplyAsync(() -> confirm(
-            "Pair with " + request.name() + "? Fingerprint " + request.fingerprint())))
-        .build();
+    Handshake handshake =
+        Handshake.builder()
+            .approver(
+                request ->
+                    CompletableFuture.supplyAsync(
+                        () ->
+                            confirm(
+                                "Pair with "
+                                    + request.name()
+                                    + "? Fingerprint "
+                                    + request.fingerprint())))
+            .build();
 
     PairingGate pairing = new PairingGate();
     PairingCode code = PairingCode.random();
@@ -39,9 +48,11 @@ class ReadmeExampleTest {
     String typedCode = code.digits();
 
     LoopbackConnection.Pair first = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.serve(first.second(), serverIdentity, serverTrusted, pairing);
+    CompletableFuture<Session> served =
+        handshake.serve(first.second(), serverIdentity, serverTrusted, pairing);
     Connection connection = first.first();
-    Session paired = handshake.pairClient(connection, identity, PairingCode.parse(typedCode), trusted).join();
+    Session paired =
+        handshake.pairClient(connection, identity, PairingCode.parse(typedCode), trusted).join();
     Session session = served.join();
     EncryptedConnection encrypted = session.connection();
     Await.result(paired.connection().send(Messages.hello(Role.CLIENT, "laptop", "")));
@@ -52,7 +63,8 @@ class ReadmeExampleTest {
     byte[] serverKey = paired.remotePublicKey();
 
     LoopbackConnection.Pair second = LoopbackConnection.pair();
-    CompletableFuture<Session> servedAgain = handshake.serve(second.second(), serverIdentity, serverTrusted, pairing);
+    CompletableFuture<Session> servedAgain =
+        handshake.serve(second.second(), serverIdentity, serverTrusted, pairing);
     connection = second.first();
     TrustedPeer server = trusted.find(serverKey).orElseThrow();
     Session again = handshake.authClient(connection, identity, server.publicKey()).join();
@@ -73,12 +85,19 @@ class ReadmeExampleTest {
 
     PairingGate pairing = new PairingGate();
     PairingCode code = PairingCode.random();
-    pairing.arm(code, PairingMode.LEGACY_V1, Duration.ofMinutes(2));  // older clients only
+    pairing.arm(code, PairingMode.LEGACY_V1, Duration.ofMinutes(2)); // older clients only
     String typedCode = code.digits();
     CompletableFuture<Session> served = handshake.serve(link.second(), identity, trusted, pairing);
     Connection connection = link.first();
-    Session paired = handshake.pairClient(
-        connection, clientIdentity, PairingCode.parse(typedCode), clientTrusted, PairingMode.LEGACY_V1).join();
+    Session paired =
+        handshake
+            .pairClient(
+                connection,
+                clientIdentity,
+                PairingCode.parse(typedCode),
+                clientTrusted,
+                PairingMode.LEGACY_V1)
+            .join();
     Session session = served.join();
 
     assertThat(paired.remotePublicKey()).isEqualTo(identity.publicKey());

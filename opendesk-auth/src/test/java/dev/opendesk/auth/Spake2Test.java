@@ -1,6 +1,5 @@
 package dev.opendesk.auth;
 
-import dev.opendesk.protocol.testing.Vectors;
 import static dev.opendesk.auth.Pair2Vectors.hex;
 import static dev.opendesk.auth.Pair2Vectors.scalar;
 import static dev.opendesk.auth.Pair2Vectors.toHex;
@@ -45,15 +44,25 @@ class Spake2Test {
 
   @Test
   void passwordScalarIsTheReducedHkdfOutput() {
-    byte[] okm = KeySchedule.hkdf(ascii("opendesk-pair2-w"), ascii("123456"),
-        ascii("SPAKE2-P256"), 40);
+    byte[] okm =
+        KeySchedule.hkdf(ascii("opendesk-pair2-w"), ascii("123456"), ascii("SPAKE2-P256"), 40);
     assertThat(okm).isEqualTo(hex("/w/hkdf_okm_hex"));
     assertThat(Spake2.passwordScalar("123456")).isEqualTo(new BigInteger(1, okm).mod(Spake2.ORDER));
   }
 
   @ParameterizedTest(name = "[{index}] \"{0}\"")
-  @ValueSource(strings = {"", "12345", "1234567", "12345a", " 12345", "12345 ", "-12345",
-      "\uff11\uff12\uff13\uff14\uff15\uff16", "\u0661\u0662\u0663\u0664\u0665\u0666"})
+  @ValueSource(
+      strings = {
+        "",
+        "12345",
+        "1234567",
+        "12345a",
+        " 12345",
+        "12345 ",
+        "-12345",
+        "\uff11\uff12\uff13\uff14\uff15\uff16",
+        "\u0661\u0662\u0663\u0664\u0665\u0666"
+      })
   void passwordScalarRefusesAnythingButSixAsciiDigits(String code) {
     assertThatThrownBy(() -> Spake2.passwordScalar(code))
         .isInstanceOf(IllegalArgumentException.class)
@@ -71,8 +80,10 @@ class Spake2Test {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"M, 1.2.840.10045.3.1.7 point generation seed (M)",
-      "N, 1.2.840.10045.3.1.7 point generation seed (N)"})
+  @CsvSource({
+    "M, 1.2.840.10045.3.1.7 point generation seed (M)",
+    "N, 1.2.840.10045.3.1.7 point generation seed (N)"
+  })
   void maskPointsRederiveFromTheRfcSeeds(String name, String seed) {
     assertThat(seed).isEqualTo(Pair2Vectors.text("/p256/" + name + "_seed_ascii"));
     ECPoint expected = name.equals("M") ? Spake2.M : Spake2.N;
@@ -141,8 +152,10 @@ class Spake2Test {
       assertThat(toHex(keys.cA())).isEqualTo(v.get("cA").asText());
       assertThat(toHex(keys.cB())).isEqualTo(v.get("cB").asText());
     }
-    assertThatCode(() -> ka.verifyPeerConfirmation(kb.ownConfirmation())).doesNotThrowAnyException();
-    assertThatCode(() -> kb.verifyPeerConfirmation(ka.ownConfirmation())).doesNotThrowAnyException();
+    assertThatCode(() -> ka.verifyPeerConfirmation(kb.ownConfirmation()))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> kb.verifyPeerConfirmation(ka.ownConfirmation()))
+        .doesNotThrowAnyException();
   }
 
   // ------------------------------------------------------------------ pair2 vectors
@@ -196,12 +209,13 @@ class Spake2Test {
 
     Spake2.Keys server = Spake2.server(W, Y).finish(client.share(), aad);
     assertThat(server.k()).isEqualTo(hex("/wrong_code/server_view/K_hex"));
-    assertThat(server.cB()).isEqualTo(hex("/wrong_code/server_view/cB_hex"))
+    assertThat(server.cB())
+        .isEqualTo(hex("/wrong_code/server_view/cB_hex"))
         .isEqualTo(hex("/wrong_code/client_view/received_cB_hex"));
 
     assertThatThrownBy(() -> keys.verifyPeerConfirmation(server.cB()))
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
   }
 
   @Test
@@ -213,8 +227,8 @@ class Spake2Test {
     assertThat(rogueKeys.cA()).isEqualTo(hex("/wrong_code_server_side/rogue_client_values/cA_hex"));
     assertThat(server.cA()).isEqualTo(hex("/wrong_code_server_side/server_expected_cA_hex"));
     assertThatThrownBy(() -> server.verifyPeerConfirmation(rogueKeys.cA()))
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
   }
 
   // ------------------------------------------------------------------ production path
@@ -243,11 +257,11 @@ class Spake2Test {
     Spake2.Keys s = server.finish(client.share(), NO_AAD);
     assertThat(c.ke()).isNotEqualTo(s.ke());
     assertThatThrownBy(() -> c.verifyPeerConfirmation(s.ownConfirmation()))
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
     assertThatThrownBy(() -> s.verifyPeerConfirmation(c.ownConfirmation()))
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
   }
 
   @Test
@@ -297,9 +311,14 @@ class Spake2Test {
   void pointsWithACoordinateNotBelowPAreRefused(String label, String coordinate, int variant) {
     byte[] encoded = Spake2.GENERATOR.getEncoded(false);
     BigInteger value = variant == 0 ? P : BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
-    System.arraycopy(BigIntegers.asUnsignedByteArray(32, value), 0, encoded,
-        coordinate.equals("x") ? 1 : 33, 32);
-    assertProtocol(() -> Spake2.decodePoint(encoded, "pa"), "pa: a point coordinate is not below p");
+    System.arraycopy(
+        BigIntegers.asUnsignedByteArray(32, value),
+        0,
+        encoded,
+        coordinate.equals("x") ? 1 : 33,
+        32);
+    assertProtocol(
+        () -> Spake2.decodePoint(encoded, "pa"), "pa: a point coordinate is not below p");
   }
 
   @Test
@@ -321,7 +340,8 @@ class Spake2Test {
     assertThat(Spake2.decodePoint(encoded, "pa")).isEqualTo(point);
     BigInteger aliased = point.getAffineXCoord().toBigInteger().add(P);
     System.arraycopy(BigIntegers.asUnsignedByteArray(32, aliased), 0, encoded, 1, 32);
-    assertProtocol(() -> Spake2.decodePoint(encoded, "pa"), "pa: a point coordinate is not below p");
+    assertProtocol(
+        () -> Spake2.decodePoint(encoded, "pa"), "pa: a point coordinate is not below p");
   }
 
   @ParameterizedTest(name = "byte {0} of Y flipped")
@@ -411,15 +431,15 @@ class Spake2Test {
   private static void assertProtocol(
       org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
     assertThatThrownBy(call)
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
         .hasMessageContaining(message);
   }
 
   private static void assertWrongCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
     assertThatThrownBy(call)
-        .isInstanceOfSatisfying(Pair2Failure.class,
-            f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
+        .isInstanceOfSatisfying(
+            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
   }
 
   private static SecureRandom seeded(long seed) throws Exception {

@@ -35,8 +35,7 @@ class TrustedPeersTest {
   private static final byte[] KEY = TrustStoreWriter.key(9, 1);
   private static final String KEY_HEX = TrustedPeer.hex(KEY);
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   private Path file() {
     return home.resolve("store/trusted-peers.json");
@@ -79,10 +78,13 @@ class TrustedPeersTest {
   void theFileAndItsDirectoryAreOwnerOnly() throws IOException {
     store().add(KEY, "laptop", "");
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file().getParent()))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file())))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file().getParent())))
+        .isEqualTo("rwx------");
     Path lock = file().resolveSibling("trusted-peers.json.lock");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lock))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lock)))
+        .isEqualTo("rw-------");
   }
 
   @Test
@@ -111,8 +113,11 @@ class TrustedPeersTest {
 
   @Test
   void unknownKeysInEntriesSurviveARewrite() throws IOException {
-    write("[{\"public_key\": \"" + KEY_HEX + "\", \"name\": \"laptop\", \"paired_at\": 1.5,"
-        + " \"color\": \"blue\", \"tags\": [1, \"two\", {\"three\": null}], \"n\": 12345678901234}]");
+    write(
+        "[{\"public_key\": \""
+            + KEY_HEX
+            + "\", \"name\": \"laptop\", \"paired_at\": 1.5,"
+            + " \"color\": \"blue\", \"tags\": [1, \"two\", {\"three\": null}], \"n\": 12345678901234}]");
 
     store().updateLastSeen(KEY, "192.168.1.20", 8423);
     store().add(TrustStoreWriter.key(9, 2), "phone", "");
@@ -162,23 +167,26 @@ class TrustedPeersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "",
-      "not json",
-      "{\"public_key\": \"00\"}",
-      "[1, 2]",
-      "[{\"name\": \"no key\"}]",
-      "[{\"public_key\": \"zz\"}]",
-      "[{\"public_key\": \"%s\", \"name\": 5}]",
-      "[{\"public_key\": \"%s\", \"paired_at\": \"yesterday\"}]",
-      "[{\"public_key\": \"%s\", \"last_port\": \"8423\"}]",
-      "[{\"public_key\": \"%s\", \"last_port\": 70000}]",
-      "[{\"public_key\": \"%s\"}"})
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "{\"public_key\": \"00\"}",
+        "[1, 2]",
+        "[{\"name\": \"no key\"}]",
+        "[{\"public_key\": \"zz\"}]",
+        "[{\"public_key\": \"%s\", \"name\": 5}]",
+        "[{\"public_key\": \"%s\", \"paired_at\": \"yesterday\"}]",
+        "[{\"public_key\": \"%s\", \"last_port\": \"8423\"}]",
+        "[{\"public_key\": \"%s\", \"last_port\": 70000}]",
+        "[{\"public_key\": \"%s\"}"
+      })
   void aCorruptFileIsAClearErrorAndIsNeverOverwritten(String json) throws IOException {
     String content = json.replace("%s", KEY_HEX);
     write(content);
 
-    assertThatThrownBy(() -> store().list()).isInstanceOf(CorruptTrustStoreException.class)
+    assertThatThrownBy(() -> store().list())
+        .isInstanceOf(CorruptTrustStoreException.class)
         .hasMessageContaining(file().toString());
     assertThatThrownBy(() -> store().add(TrustStoreWriter.key(9, 2), "phone", ""))
         .isInstanceOf(CorruptTrustStoreException.class);
@@ -187,7 +195,12 @@ class TrustedPeersTest {
 
   @Test
   void aCorruptEntryIsNamedInTheError() throws IOException {
-    write("[{\"public_key\": \"" + KEY_HEX + "\"}, {\"public_key\": \"" + KEY_HEX + "\", \"name\": []}]");
+    write(
+        "[{\"public_key\": \""
+            + KEY_HEX
+            + "\"}, {\"public_key\": \""
+            + KEY_HEX
+            + "\", \"name\": []}]");
     assertThatThrownBy(() -> store().list()).hasMessageContaining("entry 1.name");
   }
 
@@ -196,12 +209,14 @@ class TrustedPeersTest {
     TrustedPeers store = store();
     store.add(KEY, "laptop", "");
     String before = Files.readString(file());
-    store.beforeRename(temporary -> {
-      assertThat(Files.readString(temporary)).contains("phone");
-      throw new IOException("simulated crash");
-    });
+    store.beforeRename(
+        temporary -> {
+          assertThat(Files.readString(temporary)).contains("phone");
+          throw new IOException("simulated crash");
+        });
 
-    assertThatThrownBy(() -> store.add(TrustStoreWriter.key(9, 2), "phone", "")).hasMessage("simulated crash");
+    assertThatThrownBy(() -> store.add(TrustStoreWriter.key(9, 2), "phone", ""))
+        .hasMessage("simulated crash");
 
     assertThat(Files.readString(file())).isEqualTo(before);
     assertThat(store().list()).extracting(TrustedPeer::name).containsExactly("laptop");
@@ -210,7 +225,8 @@ class TrustedPeersTest {
   @Test
   void aLeftoverTemporaryFileFromACrashIsIgnored() throws IOException {
     store().add(KEY, "laptop", "");
-    Files.writeString(file().resolveSibling(".trusted-peers.json.0123456789abcdef.tmp"), "[{\"garbage\"");
+    Files.writeString(
+        file().resolveSibling(".trusted-peers.json.0123456789abcdef.tmp"), "[{\"garbage\"");
 
     store().add(TrustStoreWriter.key(9, 2), "phone", "");
 
@@ -228,13 +244,15 @@ class TrustedPeersTest {
       for (int t = 0; t < threads; t++) {
         int thread = t;
         TrustedPeers own = store(); // separate instances share the in-JVM lock by path
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < perThread; i++) {
-            own.add(TrustStoreWriter.key(thread, i), "t" + thread + "-" + i, "");
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    own.add(TrustStoreWriter.key(thread, i), "t" + thread + "-" + i, "");
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : done) {
@@ -250,13 +268,21 @@ class TrustedPeersTest {
   void concurrentWritersInTwoProcessesLoseNothing() throws Exception {
     int count = 40;
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    Process child = new ProcessBuilder(
-            java.toString(), "-cp", System.getProperty("java.class.path"),
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            TrustStoreWriter.class.getName(), file().toString(), Integer.toString(count), "1")
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    Process child =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                TrustStoreWriter.class.getName(),
+                file().toString(),
+                Integer.toString(count),
+                "1")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try (BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         OutputStream in = child.getOutputStream()) {
       CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> readLine(out));
       assertThat(ready.get(30, TimeUnit.SECONDS)).isEqualTo("ready");
@@ -268,7 +294,8 @@ class TrustedPeersTest {
         store.add(TrustStoreWriter.key(2, i), "parent-" + i, "");
       }
 
-      assertThat(CompletableFuture.supplyAsync(() -> readLine(out)).get(30, TimeUnit.SECONDS)).isEqualTo("done");
+      assertThat(CompletableFuture.supplyAsync(() -> readLine(out)).get(30, TimeUnit.SECONDS))
+          .isEqualTo("done");
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(child.exitValue()).isZero();
     } finally {
@@ -280,7 +307,9 @@ class TrustedPeersTest {
       expected.add(TrustedPeer.hex(TrustStoreWriter.key(1, i)));
       expected.add(TrustedPeer.hex(TrustStoreWriter.key(2, i)));
     }
-    assertThat(store().list()).extracting(TrustedPeer::publicKeyHex).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(store().list())
+        .extracting(TrustedPeer::publicKeyHex)
+        .containsExactlyInAnyOrderElementsOf(expected);
   }
 
   private static String readLine(BufferedReader reader) {

@@ -54,7 +54,8 @@ public final class InFlight {
   /** Waits until no call is in flight; rethrows the first failure, if any. */
   public void drain() throws InterruptedException {
     if (!slots.tryAcquire(depth, DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("calls still in flight after " + DRAIN_TIMEOUT_SECONDS + " s");
+      throw new IllegalStateException(
+          "calls still in flight after " + DRAIN_TIMEOUT_SECONDS + " s");
     }
     slots.release(depth);
     rethrow();

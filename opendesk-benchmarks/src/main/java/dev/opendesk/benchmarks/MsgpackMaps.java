@@ -19,8 +19,8 @@ import org.msgpack.core.buffer.ArrayBufferInput;
  * <p>This gives the peers the same serialization work an opendesk call does for its payload, so a
  * ratio compares the RPC machinery rather than protobuf against msgpack. Like opendesk's {@code
  * FrameCodec}, it reuses one packer and one unpacker per thread (creating them per message costs
- * 9–18 KB of allocation). It deliberately skips what the opendesk codec adds on top (strict
- * UTF-8 checks, length claims, read-only views): those are part of what is being measured.
+ * 9–18 KB of allocation). It deliberately skips what the opendesk codec adds on top (strict UTF-8
+ * checks, length claims, read-only views): those are part of what is being measured.
  *
  * <p>Thread-safe.
  */

@@ -57,13 +57,16 @@ class BenchmarksSmokeTest {
             .filter(b -> b.getUserClassQName().equals(benchmarkClass))
             .map(BenchmarkListEntry::getUsername)
             .collect(Collectors.toSet());
-    Set<String> ran = results.stream().map(r -> r.getParams().getBenchmark()).collect(Collectors.toSet());
+    Set<String> ran =
+        results.stream().map(r -> r.getParams().getBenchmark()).collect(Collectors.toSet());
     assertThat(ran).isEqualTo(expected);
-    assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getSampleCount()).isPositive());
+    assertThat(results)
+        .allSatisfy(r -> assertThat(r.getPrimaryResult().getSampleCount()).isPositive());
   }
 
   private static Set<BenchmarkListEntry> benchmarks() {
     return BenchmarkList.defaultList()
-        .getAll(OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of());
+        .getAll(
+            OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of());
   }
 }

@@ -30,8 +30,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,8 +47,9 @@ import org.junit.jupiter.api.Timeout;
  * WebSocketServer} running {@link Handshake#serve} and a {@link Peer} per connection, one good
  * trusted client calling all the while, and a series of bad clients, one per layer (text frame,
  * oversize message, garbage handshake, untrusted key, tampered ciphertext, a frame that is not a
- * map, REQ before HELLO, a second HELLO). Each bad client's connection is closed by the server; every
- * call of the good client succeeds; the good client's server-side peer is the only one left open.
+ * map, REQ before HELLO, a second HELLO). Each bad client's connection is closed by the server;
+ * every call of the good client succeeds; the good client's server-side peer is the only one left
+ * open.
  */
 @Timeout(120)
 class BadClientIsolationTest {
@@ -59,9 +60,11 @@ class BadClientIsolationTest {
 
   private final Identity serverIdentity = Identity.generate();
   private final Identity good = Identity.generate();
-  private final Identity mallory = Identity.generate(); // trusted, then misbehaves after the handshake
+  private final Identity mallory =
+      Identity.generate(); // trusted, then misbehaves after the handshake
   private final TrustedPeers trust = TrustedPeers.inMemory();
-  private final Handshake handshake = Handshake.builder().stepTimeout(Duration.ofSeconds(5)).build();
+  private final Handshake handshake =
+      Handshake.builder().stepTimeout(Duration.ofSeconds(5)).build();
   private final List<Peer> serverPeers = new CopyOnWriteArrayListOfPeers();
   private final AtomicInteger handshakeFailures = new AtomicInteger();
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -69,7 +72,8 @@ class BadClientIsolationTest {
   private URI uri;
 
   /** A list of peers, thread-safe. */
-  private static final class CopyOnWriteArrayListOfPeers extends java.util.concurrent.CopyOnWriteArrayList<Peer> {}
+  private static final class CopyOnWriteArrayListOfPeers
+      extends java.util.concurrent.CopyOnWriteArrayList<Peer> {}
 
   @BeforeEach
   void startServer() throws Exception {
@@ -77,23 +81,37 @@ class BadClientIsolationTest {
     trust.put(TrustedPeer.of(mallory.publicKey(), "mallory"));
     Dispatcher echo = Dispatcher.builder().unary("echo", (ctx, params) -> params).build();
     WebSocketOptions options = WebSocketOptions.builder().maxMessageSize(MAX_MESSAGE).build();
-    server = WebSocketServer.start("127.0.0.1", 0, options, connection ->
-        handshake.serve(connection, serverIdentity, trust, null).whenComplete((session, failure) -> {
-          if (failure != null) {
-            handshakeFailures.incrementAndGet();
-            return;
-          }
-          Peer peer = Peer.builder(session.connection(), Role.SERVER)
-              .dispatcher(echo).remotePublicKey(session.remotePublicKey()).build();
-          serverPeers.add(peer);
-          peer.hello().orTimeout(5, TimeUnit.SECONDS).whenComplete((hello, e) -> {
-            if (e != null) {
-              peer.close();
-            } else {
-              peer.start();
-            }
-          });
-        }));
+    server =
+        WebSocketServer.start(
+            "127.0.0.1",
+            0,
+            options,
+            connection ->
+                handshake
+                    .serve(connection, serverIdentity, trust, null)
+                    .whenComplete(
+                        (session, failure) -> {
+                          if (failure != null) {
+                            handshakeFailures.incrementAndGet();
+                            return;
+                          }
+                          Peer peer =
+                              Peer.builder(session.connection(), Role.SERVER)
+                                  .dispatcher(echo)
+                                  .remotePublicKey(session.remotePublicKey())
+                                  .build();
+                          serverPeers.add(peer);
+                          peer.hello()
+                              .orTimeout(5, TimeUnit.SECONDS)
+                              .whenComplete(
+                                  (hello, e) -> {
+                                    if (e != null) {
+                                      peer.close();
+                                    } else {
+                                      peer.start();
+                                    }
+                                  });
+                        }));
     uri = URI.create("ws://127.0.0.1:" + server.port() + server.path());
   }
 
@@ -111,13 +129,16 @@ class BadClientIsolationTest {
   // ------------------------------------------------------------------ clients
 
   private WebSocketConnection connect() throws Exception {
-    WebSocketConnection connection = WebSocketClient.connect(uri).get(WAIT_MS, TimeUnit.MILLISECONDS);
+    WebSocketConnection connection =
+        WebSocketClient.connect(uri).get(WAIT_MS, TimeUnit.MILLISECONDS);
     resources.add(connection);
     return connection;
   }
 
   private Session authenticate(Identity identity) throws Exception {
-    return handshake.authClient(connect(), identity, serverIdentity.publicKey()).get(WAIT_MS, TimeUnit.MILLISECONDS);
+    return handshake
+        .authClient(connect(), identity, serverIdentity.publicKey())
+        .get(WAIT_MS, TimeUnit.MILLISECONDS);
   }
 
   private Peer goodClient() throws Exception {
@@ -128,7 +149,9 @@ class BadClientIsolationTest {
     return peer.start();
   }
 
-  /** Waits until the server closed {@code connection}, which the client sees as a failing receive. */
+  /**
+   * Waits until the server closed {@code connection}, which the client sees as a failing receive.
+   */
   private static void assertClosedByServer(Connection connection) throws Exception {
     CompletableFuture<byte[]> next = connection.receive();
     try {
@@ -148,72 +171,135 @@ class BadClientIsolationTest {
   /** The bad clients, each a name and what it does; each returns once the server has closed it. */
   private List<Map.Entry<String, Function<Random, Void>>> badClients() {
     List<Map.Entry<String, Function<Random, Void>>> bad = new ArrayList<>();
-    bad.add(Map.entry("WebSocket text frame", r -> run(() -> {
-      CompletableFuture<Integer> status = new CompletableFuture<>();
-      WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-          status.complete(statusCode);
-          return null;
-        }
+    bad.add(
+        Map.entry(
+            "WebSocket text frame",
+            r ->
+                run(
+                    () -> {
+                      CompletableFuture<Integer> status = new CompletableFuture<>();
+                      WebSocket ws =
+                          HttpClient.newHttpClient()
+                              .newWebSocketBuilder()
+                              .buildAsync(
+                                  uri,
+                                  new WebSocket.Listener() {
+                                    @Override
+                                    public CompletionStage<?> onClose(
+                                        WebSocket webSocket, int statusCode, String reason) {
+                                      status.complete(statusCode);
+                                      return null;
+                                    }
 
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-          status.completeExceptionally(error);
-        }
-      }).get(WAIT_MS, TimeUnit.MILLISECONDS);
-      resources.add(ws::abort);
-      ws.sendText("{\"v\":1}", true).get(WAIT_MS, TimeUnit.MILLISECONDS);
-      assertThat(status.get(WAIT_MS, TimeUnit.MILLISECONDS)).isEqualTo(1003);
-    })));
-    bad.add(Map.entry("oversize message", r -> run(() -> {
-      WebSocketConnection c = connect();
-      c.send(new byte[MAX_MESSAGE + 1]);
-      assertClosedByServer(c);
-    })));
-    bad.add(Map.entry("garbage handshake message", r -> run(() -> {
-      WebSocketConnection c = connect();
-      byte[] garbage = new byte[1 + r.nextInt(200)];
-      r.nextBytes(garbage);
-      c.send(garbage);
-      assertClosedByServer(c);
-    })));
-    bad.add(Map.entry("untrusted static key", r -> run(() -> {
-      try {
-        authenticate(Identity.generate());
-        throw new AssertionError("an untrusted client authenticated");
-      } catch (ExecutionException e) {
-        assertThat(e.getCause()).isInstanceOf(AuthFailureException.class);
-        assertThat(((AuthFailureException) e.getCause()).reason()).isEqualTo(AuthFailureException.Reason.UNTRUSTED_PEER);
-      }
-    })));
-    bad.add(Map.entry("tampered ciphertext", r -> run(() -> {
-      WebSocketConnection wire = connect();
-      Session session = handshake.authClient(wire, mallory, serverIdentity.publicKey()).get(WAIT_MS, TimeUnit.MILLISECONDS);
-      byte[] forged = new byte[40];
-      r.nextBytes(forged);
-      wire.send(forged); // under the EncryptedConnection: does not open with the session key
-      assertClosedByServer(session.connection());
-    })));
-    bad.add(Map.entry("frame that is not a map", r -> run(() -> {
-      Session session = authenticate(mallory);
-      session.connection().send(new byte[] {(byte) 0x93, 1, 2, 3});
-      assertClosedByServer(session.connection());
-    })));
-    bad.add(Map.entry("REQ before HELLO", r -> run(() -> {
-      Session session = authenticate(mallory);
-      session.connection().send(FrameCodec.standard().encode(dev.opendesk.protocol.Req.unary(1, "echo", Map.of())));
-      assertClosedByServer(session.connection());
-    })));
-    bad.add(Map.entry("second HELLO", r -> run(() -> {
-      Session session = authenticate(mallory);
-      byte[] hello = FrameCodec.standard().encode(Hello.of(Role.CLIENT));
-      session.connection().send(hello);
-      assertThat(FrameCodec.standard().decode(session.connection().receive().get(WAIT_MS, TimeUnit.MILLISECONDS)))
-          .isInstanceOf(Hello.class);
-      session.connection().send(hello.clone());
-      assertClosedByServer(session.connection());
-    })));
+                                    @Override
+                                    public void onError(WebSocket webSocket, Throwable error) {
+                                      status.completeExceptionally(error);
+                                    }
+                                  })
+                              .get(WAIT_MS, TimeUnit.MILLISECONDS);
+                      resources.add(ws::abort);
+                      ws.sendText("{\"v\":1}", true).get(WAIT_MS, TimeUnit.MILLISECONDS);
+                      assertThat(status.get(WAIT_MS, TimeUnit.MILLISECONDS)).isEqualTo(1003);
+                    })));
+    bad.add(
+        Map.entry(
+            "oversize message",
+            r ->
+                run(
+                    () -> {
+                      WebSocketConnection c = connect();
+                      c.send(new byte[MAX_MESSAGE + 1]);
+                      assertClosedByServer(c);
+                    })));
+    bad.add(
+        Map.entry(
+            "garbage handshake message",
+            r ->
+                run(
+                    () -> {
+                      WebSocketConnection c = connect();
+                      byte[] garbage = new byte[1 + r.nextInt(200)];
+                      r.nextBytes(garbage);
+                      c.send(garbage);
+                      assertClosedByServer(c);
+                    })));
+    bad.add(
+        Map.entry(
+            "untrusted static key",
+            r ->
+                run(
+                    () -> {
+                      try {
+                        authenticate(Identity.generate());
+                        throw new AssertionError("an untrusted client authenticated");
+                      } catch (ExecutionException e) {
+                        assertThat(e.getCause()).isInstanceOf(AuthFailureException.class);
+                        assertThat(((AuthFailureException) e.getCause()).reason())
+                            .isEqualTo(AuthFailureException.Reason.UNTRUSTED_PEER);
+                      }
+                    })));
+    bad.add(
+        Map.entry(
+            "tampered ciphertext",
+            r ->
+                run(
+                    () -> {
+                      WebSocketConnection wire = connect();
+                      Session session =
+                          handshake
+                              .authClient(wire, mallory, serverIdentity.publicKey())
+                              .get(WAIT_MS, TimeUnit.MILLISECONDS);
+                      byte[] forged = new byte[40];
+                      r.nextBytes(forged);
+                      wire.send(
+                          forged); // under the EncryptedConnection: does not open with the session
+                      // key
+                      assertClosedByServer(session.connection());
+                    })));
+    bad.add(
+        Map.entry(
+            "frame that is not a map",
+            r ->
+                run(
+                    () -> {
+                      Session session = authenticate(mallory);
+                      session.connection().send(new byte[] {(byte) 0x93, 1, 2, 3});
+                      assertClosedByServer(session.connection());
+                    })));
+    bad.add(
+        Map.entry(
+            "REQ before HELLO",
+            r ->
+                run(
+                    () -> {
+                      Session session = authenticate(mallory);
+                      session
+                          .connection()
+                          .send(
+                              FrameCodec.standard()
+                                  .encode(dev.opendesk.protocol.Req.unary(1, "echo", Map.of())));
+                      assertClosedByServer(session.connection());
+                    })));
+    bad.add(
+        Map.entry(
+            "second HELLO",
+            r ->
+                run(
+                    () -> {
+                      Session session = authenticate(mallory);
+                      byte[] hello = FrameCodec.standard().encode(Hello.of(Role.CLIENT));
+                      session.connection().send(hello);
+                      assertThat(
+                              FrameCodec.standard()
+                                  .decode(
+                                      session
+                                          .connection()
+                                          .receive()
+                                          .get(WAIT_MS, TimeUnit.MILLISECONDS)))
+                          .isInstanceOf(Hello.class);
+                      session.connection().send(hello.clone());
+                      assertClosedByServer(session.connection());
+                    })));
     return bad;
   }
 
@@ -241,21 +327,25 @@ class BadClientIsolationTest {
     resources.add(caller::shutdownNow);
     AtomicBoolean badDone = new AtomicBoolean();
     // Calls run without pause until every bad client is out, then 100 more.
-    Future<Integer> calls = caller.submit(() -> {
-      int n = 0;
-      int after = 0;
-      while (after < 100) {
-        Map<String, Object> result = client.call("echo", Map.of("n", (long) n)).get(WAIT_MS, TimeUnit.MILLISECONDS);
-        assertThat(result).containsEntry("n", (long) n);
-        n++;
-        if (badDone.get()) {
-          after++;
-        }
-      }
-      return n;
-    });
+    Future<Integer> calls =
+        caller.submit(
+            () -> {
+              int n = 0;
+              int after = 0;
+              while (after < 100) {
+                Map<String, Object> result =
+                    client.call("echo", Map.of("n", (long) n)).get(WAIT_MS, TimeUnit.MILLISECONDS);
+                assertThat(result).containsEntry("n", (long) n);
+                n++;
+                if (badDone.get()) {
+                  after++;
+                }
+              }
+              return n;
+            });
 
-    RobustnessFigures.Row badRow = FIGURES.row("stack (WebSocket + handshake + peer)", "bad clients, one per layer");
+    RobustnessFigures.Row badRow =
+        FIGURES.row("stack (WebSocket + handshake + peer)", "bad clients, one per layer");
     Random random = new Random(8);
     for (Map.Entry<String, Function<Random, Void>> bad : badClients()) {
       badRow.tried();
@@ -270,16 +360,19 @@ class BadClientIsolationTest {
     badDone.set(true);
 
     int served = calls.get(60, TimeUnit.SECONDS);
-    RobustnessFigures.Row goodRow = FIGURES.row("stack (WebSocket + handshake + peer)", "good client's calls meanwhile");
+    RobustnessFigures.Row goodRow =
+        FIGURES.row("stack (WebSocket + handshake + peer)", "good client's calls meanwhile");
     for (int i = 0; i < served; i++) {
       goodRow.tried();
       goodRow.accepted();
     }
     assertThat(served).isGreaterThanOrEqualTo(100);
     assertThat(client.isOpen()).isTrue();
-    // Of the peers the server built (the good client's and mallory's four sessions), only the good one is open.
+    // Of the peers the server built (the good client's and mallory's four sessions), only the good
+    // one is open.
     assertThat(serverPeers).hasSize(5);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> serverPeers.stream().filter(Peer::isOpen).count() == 1);
     // Text frame, oversize, garbage and the untrusted key never got past the handshake.
     assertThat(handshakeFailures.get()).as("handshakes the server refused").isEqualTo(4);

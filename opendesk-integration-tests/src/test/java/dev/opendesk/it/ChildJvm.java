@@ -22,32 +22,46 @@ final class ChildJvm implements AutoCloseable {
 
   private ChildJvm(Process process) {
     this.process = process;
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // the child was killed
-      } finally {
-        lines.add(EOF);
-      }
-    }, "child-stdout-" + process.pid());
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // the child was killed
+              } finally {
+                lines.add(EOF);
+              }
+            },
+            "child-stdout-" + process.pid());
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** Starts {@code main} with {@code args} in a new JVM from this JVM's {@code java.home} and classpath. */
+  /**
+   * Starts {@code main} with {@code args} in a new JVM from this JVM's {@code java.home} and
+   * classpath.
+   */
   static ChildJvm start(Class<?> main, String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        main.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                main.getName()));
     command.addAll(List.of(args));
     try {
-      return new ChildJvm(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+      return new ChildJvm(
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

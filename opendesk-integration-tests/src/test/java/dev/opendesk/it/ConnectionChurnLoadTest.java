@@ -29,7 +29,8 @@ class ConnectionChurnLoadTest {
   private static final long HEAP_SLACK = 16L * 1024 * 1024;
 
   @Test
-  void aThousandConnectionsOpenedAndClosedLeaveThreadsHeapAndFileDescriptorsAtBaseline() throws Exception {
+  void aThousandConnectionsOpenedAndClosedLeaveThreadsHeapAndFileDescriptorsAtBaseline()
+      throws Exception {
     Identity serverIdentity = Identity.generate();
     Identity client = Identity.generate();
     TrustedPeers trust = TrustedPeers.inMemory();
@@ -43,14 +44,21 @@ class ConnectionChurnLoadTest {
 
       AtomicReference<Resources> after = new AtomicReference<>();
       try {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-          after.set(Resources.measure());
-          // Shared pools (the server's cached handler pool keeps idle threads for 60 s) may have grown
-          // to the parallelism; every per-connection thread must be gone.
-          return after.get().within(baseline, PARALLEL, HEAP_SLACK, 4) && !threadNames().contains("opendesk-peer-");
-        });
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  after.set(Resources.measure());
+                  // Shared pools (the server's cached handler pool keeps idle threads for 60 s) may
+                  // have grown
+                  // to the parallelism; every per-connection thread must be gone.
+                  return after.get().within(baseline, PARALLEL, HEAP_SLACK, 4)
+                      && !threadNames().contains("opendesk-peer-");
+                });
       } catch (org.awaitility.core.ConditionTimeoutException e) {
-        throw new AssertionError("before: " + baseline + "; after: " + after.get() + "\n" + threadNames(), e);
+        throw new AssertionError(
+            "before: " + baseline + "; after: " + after.get() + "\n" + threadNames(), e);
       }
       assertThat(stack.serverPeers).isEmpty();
       Figures.record(getClass(), "connections opened, authenticated, called and closed", CYCLES);
@@ -60,7 +68,9 @@ class ConnectionChurnLoadTest {
   }
 
   private static String threadNames() {
-    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted()
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .sorted()
         .collect(java.util.stream.Collectors.joining(", "));
   }
 
@@ -68,19 +78,28 @@ class ConnectionChurnLoadTest {
     List<CompletableFuture<Void>> workers = new ArrayList<>();
     for (int w = 0; w < PARALLEL; w++) {
       int worker = w;
-      workers.add(CompletableFuture.runAsync(() -> {
-        for (int n = worker; n < cycles; n += PARALLEL) {
-          try {
-            Peer peer = SecureStack.connect(stack.uri(), client, stack.serverIdentity.publicKey(), PeerOptions.defaults())
-                .get(20, TimeUnit.SECONDS);
-            assertThat(peer.call("echo", Map.of("n", (long) n)).get(20, TimeUnit.SECONDS)).containsEntry("n", (long) n);
-            peer.close();
-            peer.closeFuture().handle((v, e) -> null).get(20, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            throw new AssertionError("cycle " + n, e);
-          }
-        }
-      }, java.util.concurrent.Executors.newSingleThreadExecutor()));
+      workers.add(
+          CompletableFuture.runAsync(
+              () -> {
+                for (int n = worker; n < cycles; n += PARALLEL) {
+                  try {
+                    Peer peer =
+                        SecureStack.connect(
+                                stack.uri(),
+                                client,
+                                stack.serverIdentity.publicKey(),
+                                PeerOptions.defaults())
+                            .get(20, TimeUnit.SECONDS);
+                    assertThat(peer.call("echo", Map.of("n", (long) n)).get(20, TimeUnit.SECONDS))
+                        .containsEntry("n", (long) n);
+                    peer.close();
+                    peer.closeFuture().handle((v, e) -> null).get(20, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    throw new AssertionError("cycle " + n, e);
+                  }
+                }
+              },
+              java.util.concurrent.Executors.newSingleThreadExecutor()));
     }
     for (CompletableFuture<Void> worker : workers) {
       worker.get(200, TimeUnit.SECONDS);

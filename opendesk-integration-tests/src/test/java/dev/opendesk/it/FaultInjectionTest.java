@@ -48,49 +48,67 @@ class FaultInjectionTest {
   private final CountDownLatch cancelled = new CountDownLatch(1);
   private final AtomicInteger streamItemsSent = new AtomicInteger();
 
-  private final Dispatcher dispatcher = Dispatcher.builder()
-      .unary("echo", (ctx, params) -> params)
-      .unary("forever", (ctx, params) -> {
-        ctx.onCancel(cancelled::countDown);
-        return new CompletableFuture<Map<String, Object>>();
-      })
-      .unary("block", (ctx, params) -> {
-        new CountDownLatch(1).await();
-        return null;
-      })
-      .unary("fail", (ctx, params) -> {
-        throw new IllegalStateException("handler bug with a secret detail");
-      })
-      .unary("deny", (ctx, params) -> {
-        throw ProtocolException.from(ErrorInfo.of(ErrorCode.PERMISSION_DENIED, "not you"));
-      })
-      .stream("count", (ctx, params, sink) -> {
-        long to = ((Number) params.get("to")).longValue();
-        for (long i = 0; i < to; i++) {
-          sink.next(Map.of("i", i));
-          streamItemsSent.incrementAndGet();
-        }
-      })
-      .stream("firstThenWait", (ctx, params, sink) -> {
-        ctx.onCancel(cancelled::countDown);
-        sink.next(Map.of("first", true));
-        new CountDownLatch(1).await();
-      })
-      .stream("untilCancelled", (ctx, params, sink) -> {
-        ctx.onCancel(cancelled::countDown);
-        for (long i = 0; !ctx.isCancelled(); i++) {
-          sink.next(Map.of("i", i));
-        }
-      })
-      .stream("failAfterTwo", (ctx, params, sink) -> {
-        sink.next(Map.of("i", 0L));
-        sink.next(Map.of("i", 1L));
-        throw new IllegalArgumentException("bad frame index");
-      })
-      .build();
+  private final Dispatcher dispatcher =
+      Dispatcher.builder()
+          .unary("echo", (ctx, params) -> params)
+          .unary(
+              "forever",
+              (ctx, params) -> {
+                ctx.onCancel(cancelled::countDown);
+                return new CompletableFuture<Map<String, Object>>();
+              })
+          .unary(
+              "block",
+              (ctx, params) -> {
+                new CountDownLatch(1).await();
+                return null;
+              })
+          .unary(
+              "fail",
+              (ctx, params) -> {
+                throw new IllegalStateException("handler bug with a secret detail");
+              })
+          .unary(
+              "deny",
+              (ctx, params) -> {
+                throw ProtocolException.from(ErrorInfo.of(ErrorCode.PERMISSION_DENIED, "not you"));
+              })
+          .stream(
+              "count",
+              (ctx, params, sink) -> {
+                long to = ((Number) params.get("to")).longValue();
+                for (long i = 0; i < to; i++) {
+                  sink.next(Map.of("i", i));
+                  streamItemsSent.incrementAndGet();
+                }
+              })
+          .stream(
+              "firstThenWait",
+              (ctx, params, sink) -> {
+                ctx.onCancel(cancelled::countDown);
+                sink.next(Map.of("first", true));
+                new CountDownLatch(1).await();
+              })
+          .stream(
+              "untilCancelled",
+              (ctx, params, sink) -> {
+                ctx.onCancel(cancelled::countDown);
+                for (long i = 0; !ctx.isCancelled(); i++) {
+                  sink.next(Map.of("i", i));
+                }
+              })
+          .stream(
+              "failAfterTwo",
+              (ctx, params, sink) -> {
+                sink.next(Map.of("i", 0L));
+                sink.next(Map.of("i", 1L));
+                throw new IllegalArgumentException("bad frame index");
+              })
+          .build();
 
   /** Two peers, each over its own faulty end of a loopback pair. */
-  private record Link(Peer client, Peer server, FaultyConnection clientEnd, FaultyConnection serverEnd) {}
+  private record Link(
+      Peer client, Peer server, FaultyConnection clientEnd, FaultyConnection serverEnd) {}
 
   private Link link() throws Exception {
     return link(PeerOptions.defaults());
@@ -125,7 +143,8 @@ class FaultInjectionTest {
       future.get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+      while (cause instanceof java.util.concurrent.CompletionException
+          && cause.getCause() != null) {
         cause = cause.getCause();
       }
       return cause;
@@ -135,12 +154,17 @@ class FaultInjectionTest {
 
   private static void counted(Link link) {
     FAULTS.addAndGet(link.clientEnd.counts().total() + link.serverEnd.counts().total());
-    Figures.record(FaultInjectionTest.class, "faults injected (drop, duplicate, reorder, truncate, close mid-message, delay)", FAULTS.get());
+    Figures.record(
+        FaultInjectionTest.class,
+        "faults injected (drop, duplicate, reorder, truncate, close mid-message, delay)",
+        FAULTS.get());
   }
 
   // ------------------------------------------------------------------ loss of the connection
 
-  /** Starts {@code calls} unary calls that block and {@code streams} streams past their first item. */
+  /**
+   * Starts {@code calls} unary calls that block and {@code streams} streams past their first item.
+   */
   private List<CompletableFuture<?>> inFlight(Link link, int calls, int streams) throws Exception {
     List<CompletableFuture<?>> all = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
@@ -150,20 +174,27 @@ class FaultInjectionTest {
     for (int i = 0; i < streams; i++) {
       CallStream<Map<String, Object>> stream = link.client.stream("firstThenWait", Map.of());
       resources.add(stream);
-      all.add(CompletableFuture.runAsync(() -> {
-        assertThat(stream.next()).containsEntry("first", true);
-        firstItems.countDown();
-        while (stream.hasNext()) {
-          stream.next();
-        }
-      }, consumers));
+      all.add(
+          CompletableFuture.runAsync(
+              () -> {
+                assertThat(stream.next()).containsEntry("first", true);
+                firstItems.countDown();
+                while (stream.hasNext()) {
+                  stream.next();
+                }
+              },
+              consumers));
     }
     assertThat(firstItems.await(10, TimeUnit.SECONDS)).isTrue();
     return all;
   }
 
-  /** Asserts every future fails with ConnectionClosedException, each within 1 s of {@code lossVisible}. */
-  private static long assertAllFailPromptly(List<CompletableFuture<?>> all, CompletableFuture<Long> lossVisible) throws Exception {
+  /**
+   * Asserts every future fails with ConnectionClosedException, each within 1 s of {@code
+   * lossVisible}.
+   */
+  private static long assertAllFailPromptly(
+      List<CompletableFuture<?>> all, CompletableFuture<Long> lossVisible) throws Exception {
     List<CompletableFuture<Long>> failedAt = new ArrayList<>();
     for (CompletableFuture<?> future : all) {
       failedAt.add(future.handle((v, e) -> System.nanoTime()));
@@ -182,13 +213,16 @@ class FaultInjectionTest {
   void connectionLostMidCallAndMidStreamFailsEveryInFlightCallWithinOneSecond() throws Exception {
     Link link = link();
     List<CompletableFuture<?>> all = inFlight(link, 50, 10);
-    CompletableFuture<Long> lossVisible = link.clientEnd.closeFuture().handle((v, e) -> System.nanoTime());
+    CompletableFuture<Long> lossVisible =
+        link.clientEnd.closeFuture().handle((v, e) -> System.nanoTime());
 
     link.serverEnd.lose();
 
     long worst = assertAllFailPromptly(all, lossVisible);
     assertThat(link.client.closeFuture()).succeedsWithin(Duration.ofSeconds(10));
-    Figures.record(getClass(), "link lost under 50 calls + 10 streams: slowest in-flight failure after the loss (ms)",
+    Figures.record(
+        getClass(),
+        "link lost under 50 calls + 10 streams: slowest in-flight failure after the loss (ms)",
         TimeUnit.NANOSECONDS.toMillis(worst));
   }
 
@@ -196,10 +230,12 @@ class FaultInjectionTest {
   void connectionClosedInTheMiddleOfAMessageFailsEveryInFlightCall() throws Exception {
     Link link = link();
     List<CompletableFuture<?>> all = inFlight(link, 20, 5);
-    CompletableFuture<Long> lossVisible = link.clientEnd.closeFuture().handle((v, e) -> System.nanoTime());
+    CompletableFuture<Long> lossVisible =
+        link.clientEnd.closeFuture().handle((v, e) -> System.nanoTime());
     link.clientEnd.next(Fault.CLOSE_MID_MESSAGE, FaultyConnection.ofType("req"));
 
-    CompletableFuture<Map<String, Object>> cut = link.client.call("echo", Map.of("big", new byte[4096]));
+    CompletableFuture<Map<String, Object>> cut =
+        link.client.call("echo", Map.of("big", new byte[4096]));
 
     all.add(cut);
     assertAllFailPromptly(all, lossVisible);
@@ -210,43 +246,52 @@ class FaultInjectionTest {
   void aTruncatedFrameIsAProtocolViolationThatFailsEveryInFlightCall() throws Exception {
     Link link = link();
     List<CompletableFuture<?>> all = inFlight(link, 20, 5);
-    CompletableFuture<Long> lossVisible = link.clientEnd.closeFuture().handle((v, e) -> System.nanoTime());
+    CompletableFuture<Long> lossVisible =
+        link.clientEnd.closeFuture().handle((v, e) -> System.nanoTime());
     link.clientEnd.next(Fault.TRUNCATE, FaultyConnection.ofType("req"));
 
     all.add(link.client.call("echo", Map.of("text", "cut in half")));
 
     assertAllFailPromptly(all, lossVisible);
-    assertThat(failureOf(link.server.closeFuture())).isInstanceOf(ProtocolException.class)
+    assertThat(failureOf(link.server.closeFuture()))
+        .isInstanceOf(ProtocolException.class)
         .satisfies(e -> assertThat(((ProtocolException) e).code()).isEqualTo("protocol"));
     counted(link);
   }
 
-  // ------------------------------------------------------------------ deadlines and handler failures
+  // ------------------------------------------------------------------ deadlines and handler
+  // failures
 
   @Test
   void aHandlerThatNeverCompletesIsCancelledByTheCallersDeadlineAndSeesIt() throws Exception {
     Link link = link();
 
-    CompletableFuture<Map<String, Object>> call = link.client.call("forever", Map.of(), CallOptions.timeout(DEADLINE));
+    CompletableFuture<Map<String, Object>> call =
+        link.client.call("forever", Map.of(), CallOptions.timeout(DEADLINE));
 
     assertThat(failureOf(call)).isInstanceOf(CallTimeoutException.class);
     assertThat(cancelled.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(link.client.call("echo", Map.of("after", 1L)).get(10, TimeUnit.SECONDS)).containsEntry("after", 1L);
+    assertThat(link.client.call("echo", Map.of("after", 1L)).get(10, TimeUnit.SECONDS))
+        .containsEntry("after", 1L);
   }
 
   @Test
   void aStreamHandlerThatNeverEndsIsCancelledByTheCallersDeadlineAndStops() throws Exception {
     Link link = link();
 
-    try (CallStream<Map<String, Object>> stream = link.client.stream("untilCancelled", Map.of(), CallOptions.timeout(DEADLINE))) {
-      assertThatThrownBy(() -> {
-        while (stream.hasNext()) {
-          stream.next();
-        }
-      }).isInstanceOf(CallTimeoutException.class);
+    try (CallStream<Map<String, Object>> stream =
+        link.client.stream("untilCancelled", Map.of(), CallOptions.timeout(DEADLINE))) {
+      assertThatThrownBy(
+              () -> {
+                while (stream.hasNext()) {
+                  stream.next();
+                }
+              })
+          .isInstanceOf(CallTimeoutException.class);
     }
     assertThat(cancelled.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(link.client.call("echo", Map.of("after", 1L)).get(10, TimeUnit.SECONDS)).containsEntry("after", 1L);
+    assertThat(link.client.call("echo", Map.of("after", 1L)).get(10, TimeUnit.SECONDS))
+        .containsEntry("after", 1L);
   }
 
   @Test
@@ -265,7 +310,8 @@ class FaultInjectionTest {
   void aHandlerThatThrowsATypedErrorIsAnsweredWithItsCode() throws Exception {
     Link link = link();
 
-    assertThat(failureOf(link.client.call("deny", Map.of()))).isInstanceOf(PermissionDeniedException.class)
+    assertThat(failureOf(link.client.call("deny", Map.of())))
+        .isInstanceOf(PermissionDeniedException.class)
         .hasMessageContaining("not you");
   }
 
@@ -275,24 +321,30 @@ class FaultInjectionTest {
     List<Object> items = new ArrayList<>();
 
     try (CallStream<Map<String, Object>> stream = link.client.stream("failAfterTwo", Map.of())) {
-      assertThatThrownBy(() -> {
-        while (stream.hasNext()) {
-          items.add(stream.next().get("i"));
-        }
-      }).isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo("invalid_argument"));
+      assertThatThrownBy(
+              () -> {
+                while (stream.hasNext()) {
+                  items.add(stream.next().get("i"));
+                }
+              })
+          .isInstanceOfSatisfying(
+              ProtocolException.class, e -> assertThat(e.code()).isEqualTo("invalid_argument"));
     }
     assertThat(items).containsExactly(0L, 1L);
   }
 
-  // ------------------------------------------------------------------ lossy, duplicating, reordering, slow links
+  // ------------------------------------------------------------------ lossy, duplicating,
+  // reordering, slow links
 
   @Test
   void aDroppedRequestFailsOnlyThatCallAtItsDeadline() throws Exception {
     Link link = link();
     link.clientEnd.next(Fault.DROP, FaultyConnection.ofType("req"));
 
-    CompletableFuture<Map<String, Object>> lost = link.client.call("echo", Map.of("n", 1L), CallOptions.timeout(DEADLINE));
-    CompletableFuture<Map<String, Object>> fine = link.client.call("echo", Map.of("n", 2L), CallOptions.timeout(Duration.ofSeconds(10)));
+    CompletableFuture<Map<String, Object>> lost =
+        link.client.call("echo", Map.of("n", 1L), CallOptions.timeout(DEADLINE));
+    CompletableFuture<Map<String, Object>> fine =
+        link.client.call("echo", Map.of("n", 2L), CallOptions.timeout(Duration.ofSeconds(10)));
 
     assertThat(failureOf(lost)).isInstanceOf(CallTimeoutException.class);
     assertThat(fine.get(10, TimeUnit.SECONDS)).containsEntry("n", 2L);
@@ -304,10 +356,12 @@ class FaultInjectionTest {
     Link link = link();
     link.serverEnd.next(Fault.DROP, FaultyConnection.ofType("res"));
 
-    CompletableFuture<Map<String, Object>> lost = link.client.call("echo", Map.of("n", 1L), CallOptions.timeout(DEADLINE));
+    CompletableFuture<Map<String, Object>> lost =
+        link.client.call("echo", Map.of("n", 1L), CallOptions.timeout(DEADLINE));
     assertThat(failureOf(lost)).isInstanceOf(CallTimeoutException.class);
 
-    assertThat(link.client.call("echo", Map.of("n", 2L)).get(10, TimeUnit.SECONDS)).containsEntry("n", 2L);
+    assertThat(link.client.call("echo", Map.of("n", 2L)).get(10, TimeUnit.SECONDS))
+        .containsEntry("n", 2L);
     counted(link);
   }
 
@@ -317,7 +371,8 @@ class FaultInjectionTest {
     link.serverEnd.always(Fault.DUPLICATE, FaultyConnection.ofType("res"));
 
     for (long n = 0; n < 20; n++) {
-      assertThat(link.client.call("echo", Map.of("n", n)).get(10, TimeUnit.SECONDS)).containsEntry("n", n);
+      assertThat(link.client.call("echo", Map.of("n", n)).get(10, TimeUnit.SECONDS))
+          .containsEntry("n", n);
     }
     assertThat(link.client.isOpen()).isTrue();
     assertThat(link.serverEnd.counts().duplicated()).isEqualTo(20);
@@ -332,7 +387,9 @@ class FaultInjectionTest {
     CompletableFuture<Map<String, Object>> call = link.client.call("block", Map.of());
 
     assertThat(failureOf(call)).isInstanceOf(ConnectionClosedException.class);
-    assertThat(failureOf(link.server.closeFuture())).isInstanceOf(ProtocolException.class).hasMessageContaining("reused");
+    assertThat(failureOf(link.server.closeFuture()))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("reused");
     counted(link);
   }
 
@@ -345,7 +402,8 @@ class FaultInjectionTest {
     for (long n = 0; n < 21; n++) {
       calls.add(link.client.call("echo", Map.of("n", n)));
     }
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> link.serverEnd.counts().reordered() == 21);
     link.serverEnd.heal();
 
@@ -361,13 +419,17 @@ class FaultInjectionTest {
     link.serverEnd.next(Fault.REORDER, FaultyConnection.ofType("res"));
 
     try (CallStream<Map<String, Object>> stream = link.client.stream("count", Map.of("to", 5L))) {
-      assertThatThrownBy(() -> {
-        while (stream.hasNext()) {
-          stream.next();
-        }
-      }).isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.getMessage()).contains("seq"));
+      assertThatThrownBy(
+              () -> {
+                while (stream.hasNext()) {
+                  stream.next();
+                }
+              })
+          .isInstanceOfSatisfying(
+              ProtocolException.class, e -> assertThat(e.getMessage()).contains("seq"));
     }
-    assertThat(link.client.call("echo", Map.of("n", 1L)).get(10, TimeUnit.SECONDS)).containsEntry("n", 1L);
+    assertThat(link.client.call("echo", Map.of("n", 1L)).get(10, TimeUnit.SECONDS))
+        .containsEntry("n", 1L);
     counted(link);
   }
 

@@ -1,8 +1,8 @@
 package dev.opendesk.it;
 
 import dev.opendesk.protocol.Connection;
-import dev.opendesk.protocol.testing.ForwardingConnection;
 import dev.opendesk.protocol.ConnectionClosedException;
+import dev.opendesk.protocol.testing.ForwardingConnection;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * A test-fixture {@link Connection} decorator that injects faults into the messages this side
- * sends (wrap the other end too for the other direction), and can slow down what it receives.
+ * A test-fixture {@link Connection} decorator that injects faults into the messages this side sends
+ * (wrap the other end too for the other direction), and can slow down what it receives.
  *
  * <pre>{@code
  * FaultyConnection faulty = FaultyConnection.wrap(pair.first());
@@ -27,17 +27,19 @@ import java.util.function.Predicate;
  *
  * <p>Faults on sends, armed one-shot with {@link #next} (the next message matching a predicate) or
  * for every message with {@link #always}:
+ *
  * <ul>
- *   <li>{@link Fault#DROP}: the message is never delivered, its send succeeds (a lossy link);</li>
- *   <li>{@link Fault#DUPLICATE}: it is delivered twice;</li>
- *   <li>{@link Fault#REORDER}: it is held back and delivered after the next message;</li>
- *   <li>{@link Fault#TRUNCATE}: only its first half is delivered;</li>
+ *   <li>{@link Fault#DROP}: the message is never delivered, its send succeeds (a lossy link);
+ *   <li>{@link Fault#DUPLICATE}: it is delivered twice;
+ *   <li>{@link Fault#REORDER}: it is held back and delivered after the next message;
+ *   <li>{@link Fault#TRUNCATE}: only its first half is delivered;
  *   <li>{@link Fault#CLOSE_MID_MESSAGE}: its first half is delivered, then the connection is lost
- *       and the send fails with {@link ConnectionClosedException}.</li>
+ *       and the send fails with {@link ConnectionClosedException}.
  * </ul>
+ *
  * {@link #latency} delays every send (order kept), {@link #slowReader} delays every receive, and
- * {@link #lose()} closes the underlying connection abruptly. {@link #counts()} tells how many faults
- * were injected.
+ * {@link #lose()} closes the underlying connection abruptly. {@link #counts()} tells how many
+ * faults were injected.
  *
  * <p>Thread-safe; sends are serialised in call order as the {@link Connection} contract requires.
  */
@@ -53,7 +55,13 @@ final class FaultyConnection extends ForwardingConnection {
   }
 
   /** How many faults of each kind were injected, and how many messages were delayed. */
-  record Counts(long dropped, long duplicated, long reordered, long truncated, long closedMidMessage, long delayed) {
+  record Counts(
+      long dropped,
+      long duplicated,
+      long reordered,
+      long truncated,
+      long closedMidMessage,
+      long delayed) {
     long total() {
       return dropped + duplicated + reordered + truncated + closedMidMessage + delayed;
     }
@@ -90,15 +98,16 @@ final class FaultyConnection extends ForwardingConnection {
   }
 
   /**
-   * A frame whose msgpack map holds {@code "type": <type>} (a cheap byte search on plaintext frames;
-   * the codec writes the key and value as fixstr).
+   * A frame whose msgpack map holds {@code "type": <type>} (a cheap byte search on plaintext
+   * frames; the codec writes the key and value as fixstr).
    */
   static Predicate<byte[]> ofType(String type) {
     byte[] needle = new byte[6 + type.length()];
     needle[0] = (byte) 0xa4;
     System.arraycopy("type".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, needle, 1, 4);
     needle[5] = (byte) (0xa0 | type.length());
-    System.arraycopy(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, needle, 6, type.length());
+    System.arraycopy(
+        type.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, needle, 6, type.length());
     return m -> indexOf(m, needle) >= 0;
   }
 
@@ -166,7 +175,13 @@ final class FaultyConnection extends ForwardingConnection {
 
   /** The faults injected so far. */
   Counts counts() {
-    return new Counts(dropped.get(), duplicated.get(), reordered.get(), truncated.get(), closedMidMessage.get(), delayed.get());
+    return new Counts(
+        dropped.get(),
+        duplicated.get(),
+        reordered.get(),
+        truncated.get(),
+        closedMidMessage.get(),
+        delayed.get());
   }
 
   @Override
@@ -207,10 +222,14 @@ final class FaultyConnection extends ForwardingConnection {
         case CLOSE_MID_MESSAGE:
           closedMidMessage.incrementAndGet();
           CompletableFuture<Void> failed = new CompletableFuture<>();
-          enqueue(Arrays.copyOf(message, message.length / 2), due).whenComplete((v, e) -> {
-            delegate.close();
-            failed.completeExceptionally(new ConnectionClosedException("connection lost in the middle of a message"));
-          });
+          enqueue(Arrays.copyOf(message, message.length / 2), due)
+              .whenComplete(
+                  (v, e) -> {
+                    delegate.close();
+                    failed.completeExceptionally(
+                        new ConnectionClosedException(
+                            "connection lost in the middle of a message"));
+                  });
           return failed;
         default:
           throw new AssertionError(fault);
@@ -241,11 +260,15 @@ final class FaultyConnection extends ForwardingConnection {
     }
   }
 
-  /** Sends after every earlier send and not before {@code due} (a nanoTime; 0 for now). Guarded by lock. */
+  /**
+   * Sends after every earlier send and not before {@code due} (a nanoTime; 0 for now). Guarded by
+   * lock.
+   */
   private CompletableFuture<Void> enqueue(byte[] message, long due) {
-    CompletableFuture<Void> sent = tail.handle((v, e) -> null)
-        .thenCompose(v -> waitUntil(due))
-        .thenCompose(v -> delegate.send(message));
+    CompletableFuture<Void> sent =
+        tail.handle((v, e) -> null)
+            .thenCompose(v -> waitUntil(due))
+            .thenCompose(v -> delegate.send(message));
     tail = sent;
     return sent;
   }
@@ -266,10 +289,12 @@ final class FaultyConnection extends ForwardingConnection {
     if (delay.isZero()) {
       return received;
     }
-    return received.thenCompose(m -> {
-      delayed.incrementAndGet();
-      return CompletableFuture.supplyAsync(() -> m, CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS));
-    });
+    return received.thenCompose(
+        m -> {
+          delayed.incrementAndGet();
+          return CompletableFuture.supplyAsync(
+              () -> m, CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS));
+        });
   }
 
   @Override

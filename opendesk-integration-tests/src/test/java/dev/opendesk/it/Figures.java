@@ -22,7 +22,8 @@ final class Figures {
 
   /** Records {@code key: value} for {@code test}'s class, replacing an earlier value of the key. */
   static synchronized void record(Class<?> test, String key, Object value) {
-    Map<String, String> figures = BY_CLASS.computeIfAbsent(test.getSimpleName(), k -> new LinkedHashMap<>());
+    Map<String, String> figures =
+        BY_CLASS.computeIfAbsent(test.getSimpleName(), k -> new LinkedHashMap<>());
     figures.put(key, String.valueOf(value));
     StringBuilder text = new StringBuilder();
     figures.forEach((k, v) -> text.append(k).append(": ").append(v).append('\n'));

@@ -16,11 +16,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Timeout;
 
-/** The layers together, in-process: pairing, trust, reconnect with auth, and calls that see the peer's key. */
+/**
+ * The layers together, in-process: pairing, trust, reconnect with auth, and calls that see the
+ * peer's key.
+ */
 @Timeout(60)
 class FullStackLoopbackTest {
   private final Identity serverIdentity = Identity.generate();
@@ -28,9 +31,12 @@ class FullStackLoopbackTest {
   private final TrustedPeers serverTrust = TrustedPeers.inMemory();
   private final TrustedPeers clientTrust = TrustedPeers.inMemory();
   private final Handshake handshake = Handshake.defaults();
-  private final Dispatcher whoAmI = Dispatcher.builder()
-      .unary("whoami", (ctx, params) -> Map.of("key", ctx.remotePublicKey(), "echo", params.get("data")))
-      .build();
+  private final Dispatcher whoAmI =
+      Dispatcher.builder()
+          .unary(
+              "whoami",
+              (ctx, params) -> Map.of("key", ctx.remotePublicKey(), "echo", params.get("data")))
+          .build();
 
   @ParameterizedTest
   @EnumSource(PairingMode.class)
@@ -40,7 +46,10 @@ class FullStackLoopbackTest {
     gate.arm(code, mode, Duration.ofMinutes(1));
 
     byte[] serverKey;
-    try (Connected paired = connect(gate, server -> handshake.pairClient(server, clientIdentity, code, clientTrust, mode))) {
+    try (Connected paired =
+        connect(
+            gate,
+            server -> handshake.pairClient(server, clientIdentity, code, clientTrust, mode))) {
       assertThat(paired.clientSession.isPairing()).isTrue();
       assertWhoAmI(paired.client);
       paired.clientSession.trusted().get(10, TimeUnit.SECONDS);
@@ -49,33 +58,40 @@ class FullStackLoopbackTest {
     assertThat(clientTrust.isTrusted(serverKey)).isTrue();
     assertThat(serverTrust.isTrusted(clientIdentity.publicKey())).isTrue();
 
-    try (Connected again = connect(new PairingGate(), server -> handshake.authClient(server, clientIdentity, serverKey))) {
+    try (Connected again =
+        connect(
+            new PairingGate(), server -> handshake.authClient(server, clientIdentity, serverKey))) {
       assertThat(again.clientSession.isPairing()).isFalse();
       assertWhoAmI(again.client);
     }
   }
 
   private void assertWhoAmI(Peer client) throws Exception {
-    Map<String, Object> result = client.call("whoami", Map.of("data", new byte[] {1, 2, 3})).get(10, TimeUnit.SECONDS);
+    Map<String, Object> result =
+        client.call("whoami", Map.of("data", new byte[] {1, 2, 3})).get(10, TimeUnit.SECONDS);
     assertThat((byte[]) result.get("key")).isEqualTo(clientIdentity.publicKey());
     assertThat((byte[]) result.get("echo")).containsExactly(1, 2, 3);
   }
 
   private Connected connect(
-      PairingGate gate, java.util.function.Function<LoopbackConnection, CompletableFuture<Session>> clientHandshake)
+      PairingGate gate,
+      java.util.function.Function<LoopbackConnection, CompletableFuture<Session>> clientHandshake)
       throws Exception {
     LoopbackConnection.Pair pair = LoopbackConnection.pair();
-    CompletableFuture<Session> serverSession = handshake.serve(pair.second(), serverIdentity, serverTrust, gate);
+    CompletableFuture<Session> serverSession =
+        handshake.serve(pair.second(), serverIdentity, serverTrust, gate);
     Session clientSession = clientHandshake.apply(pair.first()).get(10, TimeUnit.SECONDS);
     Session server = serverSession.get(10, TimeUnit.SECONDS);
 
-    Peer serverPeer = Peer.builder(server.connection(), dev.opendesk.protocol.Role.SERVER)
-        .dispatcher(whoAmI)
-        .remotePublicKey(server.remotePublicKey())
-        .build();
-    Peer clientPeer = Peer.builder(clientSession.connection(), dev.opendesk.protocol.Role.CLIENT)
-        .remotePublicKey(clientSession.remotePublicKey())
-        .build();
+    Peer serverPeer =
+        Peer.builder(server.connection(), dev.opendesk.protocol.Role.SERVER)
+            .dispatcher(whoAmI)
+            .remotePublicKey(server.remotePublicKey())
+            .build();
+    Peer clientPeer =
+        Peer.builder(clientSession.connection(), dev.opendesk.protocol.Role.CLIENT)
+            .remotePublicKey(clientSession.remotePublicKey())
+            .build();
     CompletableFuture<?> serverHello = serverPeer.hello();
     clientPeer.hello().get(10, TimeUnit.SECONDS);
     serverHello.get(10, TimeUnit.SECONDS);
@@ -84,7 +100,8 @@ class FullStackLoopbackTest {
     return new Connected(clientSession, clientPeer, serverPeer);
   }
 
-  private record Connected(Session clientSession, Peer client, Peer server) implements AutoCloseable {
+  private record Connected(Session clientSession, Peer client, Peer server)
+      implements AutoCloseable {
     @Override
     public void close() throws Exception {
       client.close();

@@ -37,8 +37,7 @@ class ProcessKillFaultTest {
 
   private static final long SEED = 0x0de5c0deL;
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   @Test
   void aKilledServerProcessIsNoticedByTheClientWithinOneSecond() throws Exception {
@@ -46,24 +45,38 @@ class ProcessKillFaultTest {
     Path trustFile = home.resolve("server/trusted-peers.json");
     TrustedPeers.open(trustFile).add(client.publicKey(), "owner", "");
 
-    try (ChildJvm server = ChildJvm.start(KillableServer.class, home.resolve("server/identity.key").toString(), trustFile.toString())) {
+    try (ChildJvm server =
+        ChildJvm.start(
+            KillableServer.class,
+            home.resolve("server/identity.key").toString(),
+            trustFile.toString())) {
       String[] banner = server.nextLine(60).split(" ");
-      Peer peer = SecureStack.connect(SecureStack.uri(Integer.parseInt(banner[0])), client,
-          HexFormat.of().parseHex(banner[1]), PeerOptions.defaults()).get(30, TimeUnit.SECONDS);
-      assertThat(peer.call("echo", Map.of("n", 1L)).get(10, TimeUnit.SECONDS)).containsEntry("n", 1L);
+      Peer peer =
+          SecureStack.connect(
+                  SecureStack.uri(Integer.parseInt(banner[0])),
+                  client,
+                  HexFormat.of().parseHex(banner[1]),
+                  PeerOptions.defaults())
+              .get(30, TimeUnit.SECONDS);
+      assertThat(peer.call("echo", Map.of("n", 1L)).get(10, TimeUnit.SECONDS))
+          .containsEntry("n", 1L);
       List<CompletableFuture<?>> inFlight = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         inFlight.add(peer.call("block", Map.of()));
       }
       CallStream<Map<String, Object>> stream = peer.stream("firstThenWait", Map.of());
       assertThat(stream.next()).containsEntry("first", true);
-      inFlight.add(CompletableFuture.runAsync(() -> {
-        while (stream.hasNext()) {
-          stream.next();
-        }
-      }));
-      List<CompletableFuture<Long>> failedAt = inFlight.stream()
-          .map(f -> f.handle((v, e) -> System.nanoTime())).collect(Collectors.toList());
+      inFlight.add(
+          CompletableFuture.runAsync(
+              () -> {
+                while (stream.hasNext()) {
+                  stream.next();
+                }
+              }));
+      List<CompletableFuture<Long>> failedAt =
+          inFlight.stream()
+              .map(f -> f.handle((v, e) -> System.nanoTime()))
+              .collect(Collectors.toList());
 
       server.kill();
       long killed = System.nanoTime();
@@ -71,14 +84,18 @@ class ProcessKillFaultTest {
       long worst = 0;
       for (int i = 0; i < inFlight.size(); i++) {
         worst = Math.max(worst, failedAt.get(i).get(10, TimeUnit.SECONDS) - killed);
-        assertThat(inFlight.get(i)).failsWithin(Duration.ZERO)
+        assertThat(inFlight.get(i))
+            .failsWithin(Duration.ZERO)
             .withThrowableOfType(ExecutionException.class)
-            .havingRootCause().isInstanceOf(ConnectionClosedException.class);
+            .havingRootCause()
+            .isInstanceOf(ConnectionClosedException.class);
       }
       assertThat(peer.closeFuture()).failsWithin(Duration.ofSeconds(10));
       // The kernel resets the dead process's sockets, so the loss is visible at once.
       assertThat(Duration.ofNanos(worst)).isLessThan(Duration.ofSeconds(1));
-      Figures.record(getClass(), "server JVM killed under 20 calls + 1 stream: slowest in-flight failure after waitFor (ms)",
+      Figures.record(
+          getClass(),
+          "server JVM killed under 20 calls + 1 stream: slowest in-flight failure after waitFor (ms)",
           TimeUnit.NANOSECONDS.toMillis(Math.max(0, worst)));
     }
   }
@@ -93,7 +110,12 @@ class ProcessKillFaultTest {
     int rounds = Integer.getInteger("opendesk.kill.rounds", 4);
     for (int round = 0; round < rounds; round++) {
       int next = trustedReported;
-      try (ChildJvm writer = ChildJvm.start(StoreWriterLoop.class, identities.toString(), trustFile.toString(), Integer.toString(next))) {
+      try (ChildJvm writer =
+          ChildJvm.start(
+              StoreWriterLoop.class,
+              identities.toString(),
+              trustFile.toString(),
+              Integer.toString(next))) {
         int killAfter = next + 1 + random.nextInt(12);
         String line;
         do {
@@ -118,21 +140,34 @@ class ProcessKillFaultTest {
       }
       assertStoresIntact(identities, trustFile, identitiesReported, trustedReported);
     }
-    Figures.record(getClass(), "writer JVMs killed mid-write (rounds, seed " + Long.toHexString(SEED) + ")", rounds);
-    Figures.record(getClass(), "trust entries and identity files verified intact after the kills", trustedReported + identitiesReported.size());
+    Figures.record(
+        getClass(),
+        "writer JVMs killed mid-write (rounds, seed " + Long.toHexString(SEED) + ")",
+        rounds);
+    Figures.record(
+        getClass(),
+        "trust entries and identity files verified intact after the kills",
+        trustedReported + identitiesReported.size());
   }
 
-  private static void assertStoresIntact(Path identities, Path trustFile, Map<Integer, String> identitiesReported, int trustedReported)
+  private static void assertStoresIntact(
+      Path identities, Path trustFile, Map<Integer, String> identitiesReported, int trustedReported)
       throws Exception {
     // Trust store: parses, holds every write that returned, and at most the one in flight besides.
     List<TrustedPeer> peers = TrustedPeers.open(trustFile).list();
     assertThat(peers).hasSizeBetween(trustedReported, trustedReported + 1);
     for (int i = 0; i < trustedReported; i++) {
-      assertThat(TrustedPeers.open(trustFile).isTrusted(StoreWriterLoop.key(i))).as("key %d", i).isTrue();
+      assertThat(TrustedPeers.open(trustFile).isTrusted(StoreWriterLoop.key(i)))
+          .as("key %d", i)
+          .isTrue();
     }
-    // Identities: every file present is exactly a whole key; every reported one is the reported key.
+    // Identities: every file present is exactly a whole key; every reported one is the reported
+    // key.
     try (Stream<Path> files = Files.list(identities)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("identity-")).collect(Collectors.toList())) {
+      for (Path file :
+          files
+              .filter(f -> f.getFileName().toString().startsWith("identity-"))
+              .collect(Collectors.toList())) {
         assertThat(Files.size(file)).as("%s", file).isEqualTo(Identity.KEY_SIZE);
       }
     }
@@ -141,7 +176,8 @@ class ProcessKillFaultTest {
         continue;
       }
       Path file = identities.resolve("identity-" + reported.getKey() + ".key");
-      assertThat(HexFormat.of().formatHex(Identity.loadOrCreate(file).publicKey())).isEqualTo(reported.getValue());
+      assertThat(HexFormat.of().formatHex(Identity.loadOrCreate(file).publicKey()))
+          .isEqualTo(reported.getValue());
     }
   }
 }

@@ -38,6 +38,11 @@ record Resources(int threads, long retainedHeap, long fileDescriptors) {
 
   @Override
   public String toString() {
-    return threads + " threads, " + retainedHeap / 1024 + " KiB heap after GC, " + fileDescriptors + " fds";
+    return threads
+        + " threads, "
+        + retainedHeap / 1024
+        + " KiB heap after GC, "
+        + fileDescriptors
+        + " fds";
   }
 }

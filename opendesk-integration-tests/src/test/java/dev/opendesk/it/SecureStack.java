@@ -42,49 +42,82 @@ final class SecureStack implements AutoCloseable {
   final Set<Peer> serverPeers = ConcurrentHashMap.newKeySet();
   final AtomicLong handshakesFailed = new AtomicLong();
 
-  private SecureStack(Identity serverIdentity, TrustedPeers trust, Handshake handshake, int maxPending,
-      WebSocketOptions wsOptions, Dispatcher dispatcher, PeerOptions peerOptions) throws IOException {
+  private SecureStack(
+      Identity serverIdentity,
+      TrustedPeers trust,
+      Handshake handshake,
+      int maxPending,
+      WebSocketOptions wsOptions,
+      Dispatcher dispatcher,
+      PeerOptions peerOptions)
+      throws IOException {
     this.serverIdentity = serverIdentity;
     this.trust = trust;
     this.handshake = handshake;
     this.admission = HandshakeAdmission.create(handshake, maxPending);
-    this.server = WebSocketServer.start("127.0.0.1", 0, wsOptions, connection ->
-        admission.serve(connection, serverIdentity, trust, null).whenComplete((session, failure) -> {
-          if (failure != null) {
-            handshakesFailed.incrementAndGet();
-          } else {
-            servePeer(session, dispatcher, peerOptions);
-          }
-        }));
+    this.server =
+        WebSocketServer.start(
+            "127.0.0.1",
+            0,
+            wsOptions,
+            connection ->
+                admission
+                    .serve(connection, serverIdentity, trust, null)
+                    .whenComplete(
+                        (session, failure) -> {
+                          if (failure != null) {
+                            handshakesFailed.incrementAndGet();
+                          } else {
+                            servePeer(session, dispatcher, peerOptions);
+                          }
+                        }));
   }
 
   /** Starts a server; {@code trust} holds the clients allowed in. */
-  static SecureStack start(Identity serverIdentity, TrustedPeers trust, Handshake handshake, int maxPending,
-      WebSocketOptions wsOptions, Dispatcher dispatcher, PeerOptions peerOptions) throws IOException {
-    return new SecureStack(serverIdentity, trust, handshake, maxPending, wsOptions, dispatcher, peerOptions);
+  static SecureStack start(
+      Identity serverIdentity,
+      TrustedPeers trust,
+      Handshake handshake,
+      int maxPending,
+      WebSocketOptions wsOptions,
+      Dispatcher dispatcher,
+      PeerOptions peerOptions)
+      throws IOException {
+    return new SecureStack(
+        serverIdentity, trust, handshake, maxPending, wsOptions, dispatcher, peerOptions);
   }
 
   /** A server with default handshake, options and cap. */
-  static SecureStack start(Identity serverIdentity, TrustedPeers trust, Dispatcher dispatcher) throws IOException {
-    return start(serverIdentity, trust, Handshake.defaults(), HandshakeAdmission.DEFAULT_MAX_PENDING,
-        WebSocketOptions.defaults(), dispatcher, PeerOptions.defaults());
+  static SecureStack start(Identity serverIdentity, TrustedPeers trust, Dispatcher dispatcher)
+      throws IOException {
+    return start(
+        serverIdentity,
+        trust,
+        Handshake.defaults(),
+        HandshakeAdmission.DEFAULT_MAX_PENDING,
+        WebSocketOptions.defaults(),
+        dispatcher,
+        PeerOptions.defaults());
   }
 
   private void servePeer(Session session, Dispatcher dispatcher, PeerOptions peerOptions) {
-    Peer peer = Peer.builder(session.connection(), Role.SERVER)
-        .dispatcher(dispatcher)
-        .options(peerOptions)
-        .remotePublicKey(session.remotePublicKey())
-        .build();
+    Peer peer =
+        Peer.builder(session.connection(), Role.SERVER)
+            .dispatcher(dispatcher)
+            .options(peerOptions)
+            .remotePublicKey(session.remotePublicKey())
+            .build();
     serverPeers.add(peer);
     peer.closeFuture().whenComplete((v, e) -> serverPeers.remove(peer));
-    peer.hello().whenComplete((hello, failure) -> {
-      if (failure != null) {
-        peer.close();
-      } else {
-        peer.start();
-      }
-    });
+    peer.hello()
+        .whenComplete(
+            (hello, failure) -> {
+              if (failure != null) {
+                peer.close();
+              } else {
+                peer.start();
+              }
+            });
   }
 
   URI uri() {
@@ -97,32 +130,44 @@ final class SecureStack implements AutoCloseable {
 
   /** Connects, authenticates as {@code client} and returns a started client peer. */
   Peer connect(Identity client, PeerOptions options) throws Exception {
-    return connect(uri(), client, serverIdentity.publicKey(), options).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    return connect(uri(), client, serverIdentity.publicKey(), options)
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  /** Connects to {@code uri}, authenticates against {@code serverKey}, exchanges HELLOs; asynchronous. */
-  static CompletableFuture<Peer> connect(URI uri, Identity client, byte[] serverKey, PeerOptions options) {
-    return WebSocketClient.connect(uri).thenCompose((WebSocketConnection connection) ->
-        Handshake.defaults().authClient(connection, client, serverKey)).thenCompose(session -> {
-          Peer peer = Peer.builder(session.connection(), Role.CLIENT)
-              .options(options)
-              .remotePublicKey(session.remotePublicKey())
-              .build();
-          return peer.hello().handle((hello, failure) -> {
-            if (failure != null) {
-              peer.close();
-              throw new java.util.concurrent.CompletionException(failure);
-            }
-            return peer.start();
-          });
-        });
+  /**
+   * Connects to {@code uri}, authenticates against {@code serverKey}, exchanges HELLOs;
+   * asynchronous.
+   */
+  static CompletableFuture<Peer> connect(
+      URI uri, Identity client, byte[] serverKey, PeerOptions options) {
+    return WebSocketClient.connect(uri)
+        .thenCompose(
+            (WebSocketConnection connection) ->
+                Handshake.defaults().authClient(connection, client, serverKey))
+        .thenCompose(
+            session -> {
+              Peer peer =
+                  Peer.builder(session.connection(), Role.CLIENT)
+                      .options(options)
+                      .remotePublicKey(session.remotePublicKey())
+                      .build();
+              return peer.hello()
+                  .handle(
+                      (hello, failure) -> {
+                        if (failure != null) {
+                          peer.close();
+                          throw new java.util.concurrent.CompletionException(failure);
+                        }
+                        return peer.start();
+                      });
+            });
   }
 
   /** An echo dispatcher with the methods the load and soak tests use. */
   static Dispatcher.Builder echo() {
-    return Dispatcher.builder()
-        .unary("echo", (ctx, params) -> params)
-        .stream("count", (ctx, params, sink) -> {
+    return Dispatcher.builder().unary("echo", (ctx, params) -> params).stream(
+        "count",
+        (ctx, params, sink) -> {
           long to = ((Number) params.get("to")).longValue();
           for (long i = 0; i < to; i++) {
             sink.next(Map.of("i", i));

@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A handshake whose next message never comes fails with {@code timeout} on either side and closes. */
+/**
+ * A handshake whose next message never comes fails with {@code timeout} on either side and closes.
+ */
 @Timeout(60)
 class StalledHandshakeFaultTest {
 
@@ -31,8 +33,15 @@ class StalledHandshakeFaultTest {
 
   @Test
   void aServerWaitingForAClientThatSendsNothingTimesOutAndClosesTheConnection() throws Exception {
-    try (SecureStack stack = SecureStack.start(serverIdentity, TrustedPeers.inMemory(), handshake, 8,
-        WebSocketOptions.defaults(), SecureStack.echo().build(), PeerOptions.defaults())) {
+    try (SecureStack stack =
+        SecureStack.start(
+            serverIdentity,
+            TrustedPeers.inMemory(),
+            handshake,
+            8,
+            WebSocketOptions.defaults(),
+            SecureStack.echo().build(),
+            PeerOptions.defaults())) {
       WebSocketConnection silent = WebSocketClient.connect(stack.uri()).get(10, TimeUnit.SECONDS);
 
       assertThat(silent.receive()).failsWithin(Duration.ofSeconds(10));
@@ -44,19 +53,28 @@ class StalledHandshakeFaultTest {
   @Test
   void aClientWaitingForAServerThatNeverAnswersTimesOutAndClosesTheConnection() throws Exception {
     LoopbackConnection.Pair pair = LoopbackConnection.pair();
-    FaultyConnection server = FaultyConnection.wrap(pair.second()).always(FaultyConnection.Fault.DROP, FaultyConnection.any());
+    FaultyConnection server =
+        FaultyConnection.wrap(pair.second())
+            .always(FaultyConnection.Fault.DROP, FaultyConnection.any());
     // The server waits far longer than the client, so the client's step timeout is what fires.
     TrustedPeers trust = TrustedPeers.inMemory();
     trust.add(client.publicKey(), "client", "");
-    CompletableFuture<Session> served = Handshake.defaults().serve(server, serverIdentity, trust, null);
+    CompletableFuture<Session> served =
+        Handshake.defaults().serve(server, serverIdentity, trust, null);
 
-    CompletableFuture<Session> session = handshake.authClient(pair.first(), client, serverIdentity.publicKey());
+    CompletableFuture<Session> session =
+        handshake.authClient(pair.first(), client, serverIdentity.publicKey());
 
-    assertThat(session).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
-        .havingCause().isInstanceOfSatisfying(AuthFailureException.class,
+    assertThat(session)
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(
+            AuthFailureException.class,
             e -> assertThat(e.reason()).isEqualTo(AuthFailureException.Reason.TIMEOUT));
     assertThat(pair.first().isOpen()).isFalse();
     // The server's answer was lost; the session it thinks it has ends when the client closes.
-    assertThat(served.thenCompose(s -> s.connection().receive())).failsWithin(Duration.ofSeconds(10));
+    assertThat(served.thenCompose(s -> s.connection().receive()))
+        .failsWithin(Duration.ofSeconds(10));
   }
 }

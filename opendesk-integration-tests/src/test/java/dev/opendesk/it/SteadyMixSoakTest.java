@@ -2,8 +2,8 @@ package dev.opendesk.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opendesk.auth.HandshakeAdmission;
 import dev.opendesk.auth.Handshake;
+import dev.opendesk.auth.HandshakeAdmission;
 import dev.opendesk.auth.Identity;
 import dev.opendesk.auth.TrustedPeers;
 import dev.opendesk.peer.CallStream;
@@ -38,10 +38,12 @@ class SteadyMixSoakTest {
   private static final long HEAP_SLACK = 16L * 1024 * 1024;
 
   private final AtomicLong serverCancelsSeen = new AtomicLong();
-  // Each cancelled call waits until its handler runs, so the cancel always reaches a handler (a call
-  // cancelled before its handler started is dropped without running it, which is fine but unobservable).
-  private final java.util.concurrent.ConcurrentHashMap<Object, CompletableFuture<Void>> slowStarted =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  // Each cancelled call waits until its handler runs, so the cancel always reaches a handler (a
+  // call
+  // cancelled before its handler started is dropped without running it, which is fine but
+  // unobservable).
+  private final java.util.concurrent.ConcurrentHashMap<Object, CompletableFuture<Void>>
+      slowStarted = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong tokens = new AtomicLong();
   private final AtomicLong pushesSent = new AtomicLong();
   private final AtomicLong pushesReceived = new AtomicLong();
@@ -60,31 +62,46 @@ class SteadyMixSoakTest {
     trust.add(client.publicKey(), "soak", "");
     ExecutorService handlers = Executors.newFixedThreadPool(4);
     PeerOptions options = PeerOptions.builder().handlerExecutor(handlers).build();
-    var dispatcher = SecureStack.echo()
-        .unary("slow", (ctx, params) -> {
-          // Answers only when cancelled, so nothing outlives the call.
-          CompletableFuture<Map<String, Object>> answer = new CompletableFuture<>();
-          ctx.onCancel(() -> {
-            serverCancelsSeen.incrementAndGet();
-            answer.complete(Map.of());
-          });
-          slowStarted.get(params.get("token")).complete(null);
-          return answer;
-        })
-        .unary("pushMe", (ctx, params) -> {
-          for (int i = 0; i < PUSHES_PER_CALL; i++) {
-            ctx.peer().push("tick", Map.of("i", (long) i));
-            pushesSent.incrementAndGet();
-          }
-          return Map.of();
-        })
-        .build();
+    var dispatcher =
+        SecureStack.echo()
+            .unary(
+                "slow",
+                (ctx, params) -> {
+                  // Answers only when cancelled, so nothing outlives the call.
+                  CompletableFuture<Map<String, Object>> answer = new CompletableFuture<>();
+                  ctx.onCancel(
+                      () -> {
+                        serverCancelsSeen.incrementAndGet();
+                        answer.complete(Map.of());
+                      });
+                  slowStarted.get(params.get("token")).complete(null);
+                  return answer;
+                })
+            .unary(
+                "pushMe",
+                (ctx, params) -> {
+                  for (int i = 0; i < PUSHES_PER_CALL; i++) {
+                    ctx.peer().push("tick", Map.of("i", (long) i));
+                    pushesSent.incrementAndGet();
+                  }
+                  return Map.of();
+                })
+            .build();
     List<Peer> peers = new ArrayList<>();
     ExecutorService workers = Executors.newFixedThreadPool(CONNECTIONS);
-    try (SecureStack stack = SecureStack.start(serverIdentity, trust, Handshake.defaults(), HandshakeAdmission.DEFAULT_MAX_PENDING,
-        WebSocketOptions.defaults(), dispatcher, options)) {
+    try (SecureStack stack =
+        SecureStack.start(
+            serverIdentity,
+            trust,
+            Handshake.defaults(),
+            HandshakeAdmission.DEFAULT_MAX_PENDING,
+            WebSocketOptions.defaults(),
+            dispatcher,
+            options)) {
       for (int c = 0; c < CONNECTIONS; c++) {
-        Peer peer = SecureStack.connect(stack.uri(), client, serverIdentity.publicKey(), options).get(20, TimeUnit.SECONDS);
+        Peer peer =
+            SecureStack.connect(stack.uri(), client, serverIdentity.publicKey(), options)
+                .get(20, TimeUnit.SECONDS);
         peer.onPush("tick", payload -> pushesReceived.incrementAndGet());
         peers.add(peer);
       }
@@ -94,24 +111,42 @@ class SteadyMixSoakTest {
       for (Peer peer : peers) {
         running.add(CompletableFuture.runAsync(() -> mix(peer, end), workers));
       }
-      Awaitility.await().atMost(Duration.ofSeconds(seconds)).until(() -> System.nanoTime() - warmedUp >= 0);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(seconds))
+          .until(() -> System.nanoTime() - warmedUp >= 0);
       Resources baseline = Resources.measure();
       for (CompletableFuture<Void> worker : running) {
         worker.get(seconds + 60, TimeUnit.SECONDS);
       }
-      Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-        assertThat(pushesReceived).as("pushes received").hasValue(pushesSent.get());
-        assertThat(serverCancelsSeen).as("cancels seen by handlers").hasValue(cancels.get());
-      });
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                assertThat(pushesReceived).as("pushes received").hasValue(pushesSent.get());
+                assertThat(serverCancelsSeen)
+                    .as("cancels seen by handlers")
+                    .hasValue(cancels.get());
+              });
       Resources after = Resources.measure();
 
-      assertThat(after.threads()).as("threads, before %s after %s", baseline, after).isLessThanOrEqualTo(baseline.threads() + 2);
-      assertThat(after.retainedHeap()).as("heap, before %s after %s", baseline, after)
+      assertThat(after.threads())
+          .as("threads, before %s after %s", baseline, after)
+          .isLessThanOrEqualTo(baseline.threads() + 2);
+      assertThat(after.retainedHeap())
+          .as("heap, before %s after %s", baseline, after)
           .isLessThanOrEqualTo(baseline.retainedHeap() + HEAP_SLACK);
       assertThat(peers).allMatch(Peer::isOpen);
       Figures.record(getClass(), "soak seconds", seconds);
-      Figures.record(getClass(), "calls / streams (" + STREAM_ITEMS + " items each) / cancels / pushes, none lost",
-          calls.get() + " / " + streams.get() + " / " + cancels.get() + " / " + pushesReceived.get());
+      Figures.record(
+          getClass(),
+          "calls / streams (" + STREAM_ITEMS + " items each) / cancels / pushes, none lost",
+          calls.get()
+              + " / "
+              + streams.get()
+              + " / "
+              + cancels.get()
+              + " / "
+              + pushesReceived.get());
       Figures.record(getClass(), "after warm-up", baseline);
       Figures.record(getClass(), "at the end", after);
     } finally {
@@ -121,18 +156,23 @@ class SteadyMixSoakTest {
     }
   }
 
-  /** One connection's loop: call, stream, cancel, push-triggering call, round robin, until {@code end}. */
+  /**
+   * One connection's loop: call, stream, cancel, push-triggering call, round robin, until {@code
+   * end}.
+   */
   private void mix(Peer peer, long end) {
     try {
       for (long n = 0; System.nanoTime() - end < 0; n++) {
         switch ((int) (n % 4)) {
           case 0 -> {
-            assertThat(peer.call("echo", Map.of("n", n)).get(20, TimeUnit.SECONDS)).containsEntry("n", n);
+            assertThat(peer.call("echo", Map.of("n", n)).get(20, TimeUnit.SECONDS))
+                .containsEntry("n", n);
             calls.incrementAndGet();
           }
           case 1 -> {
             long expected = 0;
-            try (CallStream<Map<String, Object>> stream = peer.stream("count", Map.of("to", (long) STREAM_ITEMS))) {
+            try (CallStream<Map<String, Object>> stream =
+                peer.stream("count", Map.of("to", (long) STREAM_ITEMS))) {
               while (stream.hasNext()) {
                 assertThat(stream.next()).containsEntry("i", expected++);
               }

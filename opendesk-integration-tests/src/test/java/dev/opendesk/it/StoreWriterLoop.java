@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 
 /**
- * Child-process main of {@link ProcessKillFaultTest}: from index {@code args[2]} on, forever, creates
- * identity file {@code <args[0]>/identity-<i>.key} and adds key {@code i} to the trust store {@code
- * args[1]}, printing {@code identity <i> <public key hex>} and {@code trusted <i>} after each write
- * has returned. The parent kills it at a random point.
+ * Child-process main of {@link ProcessKillFaultTest}: from index {@code args[2]} on, forever,
+ * creates identity file {@code <args[0]>/identity-<i>.key} and adds key {@code i} to the trust
+ * store {@code args[1]}, printing {@code identity <i> <public key hex>} and {@code trusted <i>}
+ * after each write has returned. The parent kills it at a random point.
  */
 public final class StoreWriterLoop {
 

@@ -25,9 +25,14 @@ final class Strangers implements AutoCloseable {
     for (int i = 0; i < upgraded; i++) {
       Socket socket = new Socket("127.0.0.1", port);
       strangers.upgraded.add(socket);
-      socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("GET / HTTP/1.1\r\nHost: 127.0.0.1:"
+                      + port
+                      + "\r\nUpgrade: websocket\r\n"
+                      + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
     }
     for (Socket socket : strangers.upgraded) {
       String status = readHead(socket.getInputStream());
@@ -50,7 +55,9 @@ final class Strangers implements AutoCloseable {
     return head.toString();
   }
 
-  /** Whether the server has closed {@code socket}: reads (discarding any bytes) until end of stream. */
+  /**
+   * Whether the server has closed {@code socket}: reads (discarding any bytes) until end of stream.
+   */
   static boolean closedByServer(Socket socket, int timeoutMillis) {
     try {
       socket.setSoTimeout(timeoutMillis);

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A flood of idle unauthenticated connections never keeps the owner out: the handshake cap evicts
- * the oldest stranger to admit each newcomer, and the step and upgrade timeouts close the idle ones.
+ * the oldest stranger to admit each newcomer, and the step and upgrade timeouts close the idle
+ * ones.
  */
 @Timeout(120)
 class UnauthenticatedFloodLimitTest {
@@ -33,29 +34,46 @@ class UnauthenticatedFloodLimitTest {
   private SecureStack stack(Duration stepTimeout, Duration upgradeTimeout) throws Exception {
     TrustedPeers trust = TrustedPeers.inMemory();
     trust.add(owner.publicKey(), "owner", "");
-    return SecureStack.start(serverIdentity, trust, Handshake.builder().stepTimeout(stepTimeout).build(), MAX_PENDING,
-        WebSocketOptions.builder().upgradeTimeout(upgradeTimeout).build(), SecureStack.echo().build(), PeerOptions.defaults());
+    return SecureStack.start(
+        serverIdentity,
+        trust,
+        Handshake.builder().stepTimeout(stepTimeout).build(),
+        MAX_PENDING,
+        WebSocketOptions.builder().upgradeTimeout(upgradeTimeout).build(),
+        SecureStack.echo().build(),
+        PeerOptions.defaults());
   }
 
   @Test
   void theOwnerConnectsAndIsServedWhileHundredsOfIdleStrangersHoldSockets() throws Exception {
-    // Timeouts far longer than the owner may take: getting in must not depend on strangers timing out.
+    // Timeouts far longer than the owner may take: getting in must not depend on strangers timing
+    // out.
     try (SecureStack stack = stack(Handshake.DEFAULT_STEP_TIMEOUT, Duration.ofSeconds(30));
         Strangers strangers = Strangers.open(stack.server.port(), SILENT, UPGRADED)) {
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stack.admission.evictedCount() >= UPGRADED - MAX_PENDING);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> stack.admission.evictedCount() >= UPGRADED - MAX_PENDING);
       assertThat(stack.admission.pending()).isEqualTo(MAX_PENDING);
 
       long start = System.nanoTime();
-      Peer peer = SecureStack.connect(stack.uri(), owner, serverIdentity.publicKey(), PeerOptions.defaults())
-          .get(5, TimeUnit.SECONDS);
-      assertThat(peer.call("echo", Map.of("owner", true)).get(5, TimeUnit.SECONDS)).containsEntry("owner", true);
+      Peer peer =
+          SecureStack.connect(
+                  stack.uri(), owner, serverIdentity.publicKey(), PeerOptions.defaults())
+              .get(5, TimeUnit.SECONDS);
+      assertThat(peer.call("echo", Map.of("owner", true)).get(5, TimeUnit.SECONDS))
+          .containsEntry("owner", true);
       long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       peer.close();
 
       assertThat(stack.admission.pending()).isLessThanOrEqualTo(MAX_PENDING);
-      Figures.record(getClass(), "idle strangers held open (silent TCP + upgraded WebSocket, cap " + MAX_PENDING + ")",
+      Figures.record(
+          getClass(),
+          "idle strangers held open (silent TCP + upgraded WebSocket, cap " + MAX_PENDING + ")",
           strangers.size());
-      Figures.record(getClass(), "owner connect + authenticate + first call during the flood (ms)", tookMillis);
+      Figures.record(
+          getClass(),
+          "owner connect + authenticate + first call during the flood (ms)",
+          tookMillis);
     }
   }
 

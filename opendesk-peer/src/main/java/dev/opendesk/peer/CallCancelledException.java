@@ -5,7 +5,9 @@ import dev.opendesk.protocol.ErrorInfo;
 import java.util.Map;
 
 /**
- * The call was cancelled (wire code {@code cancelled}): the callee answered with {@code cancelled}, or a blocking wait on the call was interrupted. Handlers see it from {@link StreamSink#next} once their call is cancelled.
+ * The call was cancelled (wire code {@code cancelled}): the callee answered with {@code cancelled},
+ * or a blocking wait on the call was interrupted. Handlers see it from {@link StreamSink#next} once
+ * their call is cancelled.
  *
  * <p>Immutable, thread-safe.
  */

@@ -24,12 +24,14 @@ public interface CallContext {
   boolean isStream();
 
   /**
-   * The remote peer's static public key (32 bytes, a copy) when the connection is authenticated,
-   * or {@code null} (e.g. over a plain {@link dev.opendesk.protocol.LoopbackConnection}).
+   * The remote peer's static public key (32 bytes, a copy) when the connection is authenticated, or
+   * {@code null} (e.g. over a plain {@link dev.opendesk.protocol.LoopbackConnection}).
    */
   byte[] remotePublicKey();
 
-  /** The remote peer's HELLO, or {@code null} if the session was started without a HELLO exchange. */
+  /**
+   * The remote peer's HELLO, or {@code null} if the session was started without a HELLO exchange.
+   */
   Hello remoteHello();
 
   /** The peer serving this call, e.g. to push events to the caller. */

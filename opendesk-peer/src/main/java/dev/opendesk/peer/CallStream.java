@@ -55,7 +55,8 @@ public final class CallStream<T> implements Flow.Publisher<T>, Iterator<T>, Auto
   /**
    * Waits for the next item or the end.
    *
-   * @return whether an item is available; {@code false} after the clean end or after {@link #close()}
+   * @return whether an item is available; {@code false} after the clean end or after {@link
+   *     #close()}
    * @throws RuntimeException the stream's error (see the class documentation); {@link
    *     CallCancelledException} if the thread is interrupted (the stream is then closed)
    * @throws IllegalStateException if the stream is consumed by a subscriber
@@ -75,7 +76,10 @@ public final class CallStream<T> implements Flow.Publisher<T>, Iterator<T>, Auto
     return stream.next();
   }
 
-  /** Ends the consumer's interest: drops buffered items and sends CANCEL if the stream is still open. Idempotent. */
+  /**
+   * Ends the consumer's interest: drops buffered items and sends CANCEL if the stream is still
+   * open. Idempotent.
+   */
   @Override
   public void close() {
     stream.close();

@@ -5,7 +5,8 @@ import dev.opendesk.protocol.ErrorInfo;
 import java.util.Map;
 
 /**
- * The call timed out (wire code {@code timeout}): its {@link CallOptions#timeout() deadline} passed (CANCEL is then sent), or the callee answered with {@code timeout}.
+ * The call timed out (wire code {@code timeout}): its {@link CallOptions#timeout() deadline} passed
+ * (CANCEL is then sent), or the callee answered with {@code timeout}.
  *
  * <p>Immutable, thread-safe.
  */

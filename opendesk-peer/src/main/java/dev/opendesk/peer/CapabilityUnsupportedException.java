@@ -5,7 +5,9 @@ import dev.opendesk.protocol.ErrorInfo;
 import java.util.Map;
 
 /**
- * The method is not supported by the remote peer (wire code {@code capability_unsupported}): it is unknown to the callee, or the remote HELLO's capability manifest does not list it (then the call fails locally without sending anything).
+ * The method is not supported by the remote peer (wire code {@code capability_unsupported}): it is
+ * unknown to the callee, or the remote HELLO's capability manifest does not list it (then the call
+ * fails locally without sending anything).
  *
  * <p>Immutable, thread-safe.
  */

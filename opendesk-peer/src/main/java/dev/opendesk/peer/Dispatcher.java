@@ -29,15 +29,16 @@ import java.util.concurrent.Flow;
  * }</pre>
  *
  * <p>Handlers run on the peer's handler executor, never on its receive loop, so a slow or blocking
- * handler does not stall other calls. What a handler throws is answered with an error code:
- * {@link ProtocolException} → its own code and details; {@link IllegalArgumentException} → {@code
- * invalid_argument}; {@link java.util.NoSuchElementException}, {@link java.io.FileNotFoundException}
- * and {@link java.nio.file.NoSuchFileException} → {@code not_found}; {@link
- * java.util.concurrent.TimeoutException} → {@code timeout}; {@link
- * java.util.concurrent.CancellationException} → {@code cancelled}; {@link SecurityException} → {@code
- * permission_denied}; anything else → {@code internal}, with a message that names the exception type
- * only. A method with no handler is answered with {@code capability_unsupported}; so is a unary call
- * to a stream method. A stream call to a unary method gets the result as its only item.
+ * handler does not stall other calls. What a handler throws is answered with an error code: {@link
+ * ProtocolException} → its own code and details; {@link IllegalArgumentException} → {@code
+ * invalid_argument}; {@link java.util.NoSuchElementException}, {@link
+ * java.io.FileNotFoundException} and {@link java.nio.file.NoSuchFileException} → {@code not_found};
+ * {@link java.util.concurrent.TimeoutException} → {@code timeout}; {@link
+ * java.util.concurrent.CancellationException} → {@code cancelled}; {@link SecurityException} →
+ * {@code permission_denied}; anything else → {@code internal}, with a message that names the
+ * exception type only. A method with no handler is answered with {@code capability_unsupported}; so
+ * is a unary call to a stream method. A stream call to a unary method gets the result as its only
+ * item.
  *
  * <p>Immutable and thread-safe once built; one dispatcher may serve many peers.
  */
@@ -148,7 +149,9 @@ public final class Dispatcher {
     public <P> Builder unary(String method, Class<P> paramsType, TypedUnaryHandler<P> handler) {
       Objects.requireNonNull(paramsType, "paramsType");
       Objects.requireNonNull(handler, "handler");
-      return add(method, new UnaryRoute((ctx, params) -> handler.handle(ctx, Values.fromMap(params, paramsType))));
+      return add(
+          method,
+          new UnaryRoute((ctx, params) -> handler.handle(ctx, Values.fromMap(params, paramsType))));
     }
 
     /** Registers a stream handler for {@code method}. */
@@ -162,7 +165,9 @@ public final class Dispatcher {
       Objects.requireNonNull(handler, "handler");
       return add(
           method,
-          new StreamRoute((ctx, params, sink) -> handler.handle(ctx, Values.fromMap(params, paramsType), sink)));
+          new StreamRoute(
+              (ctx, params, sink) ->
+                  handler.handle(ctx, Values.fromMap(params, paramsType), sink)));
     }
 
     /** Registers a stream method served by a {@link Flow.Publisher}. */

@@ -24,7 +24,9 @@ final class ErrorMapping {
     if (t instanceof IllegalArgumentException) {
       return ErrorInfo.of(ErrorCode.INVALID_ARGUMENT, messageOf(t));
     }
-    if (t instanceof NoSuchElementException || t instanceof FileNotFoundException || t instanceof NoSuchFileException) {
+    if (t instanceof NoSuchElementException
+        || t instanceof FileNotFoundException
+        || t instanceof NoSuchFileException) {
       return ErrorInfo.of(ErrorCode.NOT_FOUND, messageOf(t));
     }
     if (t instanceof TimeoutException) {
@@ -43,7 +45,8 @@ final class ErrorMapping {
   /** Strips the wrappers that futures add around the real failure. */
   static Throwable unwrap(Throwable t) {
     Throwable current = t;
-    while ((current instanceof CompletionException || current instanceof ExecutionException) && current.getCause() != null) {
+    while ((current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null) {
       current = current.getCause();
     }
     return current;

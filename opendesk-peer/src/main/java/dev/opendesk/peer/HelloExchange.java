@@ -37,7 +37,13 @@ final class HelloExchange {
   private volatile Hello remoteHello;
   private volatile Set<String> remoteMethods;
 
-  HelloExchange(Peer peer, Object stateLock, Connection connection, FrameCodec codec, Role role, Dispatcher dispatcher) {
+  HelloExchange(
+      Peer peer,
+      Object stateLock,
+      Connection connection,
+      FrameCodec codec,
+      Role role,
+      Dispatcher dispatcher) {
     this.peer = peer;
     this.stateLock = stateLock;
     this.connection = connection;
@@ -46,34 +52,43 @@ final class HelloExchange {
     this.dispatcher = dispatcher;
   }
 
-  /** Sends {@code ours} and receives the remote HELLO at once, so it works over unbuffered transports. */
+  /**
+   * Sends {@code ours} and receives the remote HELLO at once, so it works over unbuffered
+   * transports.
+   */
   CompletableFuture<Hello> exchange(Hello ours) {
     requireOurRole(ours);
     CompletableFuture<Hello> received = receive();
     CompletableFuture<Void> sentFuture = send(ours);
     CompletableFuture<Hello> result = new CompletableFuture<>();
-    CompletableFuture.allOf(received, sentFuture).whenComplete((v, e) -> {
-      if (received.isCompletedExceptionally()) {
-        received.whenComplete((h, failure) -> result.completeExceptionally(ErrorMapping.unwrap(failure)));
-      } else if (sentFuture.isCompletedExceptionally()) {
-        sentFuture.whenComplete((h, failure) -> result.completeExceptionally(ErrorMapping.unwrap(failure)));
-      } else {
-        result.complete(received.join());
-      }
-    });
+    CompletableFuture.allOf(received, sentFuture)
+        .whenComplete(
+            (v, e) -> {
+              if (received.isCompletedExceptionally()) {
+                received.whenComplete(
+                    (h, failure) -> result.completeExceptionally(ErrorMapping.unwrap(failure)));
+              } else if (sentFuture.isCompletedExceptionally()) {
+                sentFuture.whenComplete(
+                    (h, failure) -> result.completeExceptionally(ErrorMapping.unwrap(failure)));
+              } else {
+                result.complete(received.join());
+              }
+            });
     return result;
   }
 
   private void requireOurRole(Hello ours) {
     Objects.requireNonNull(ours, "ours");
     if (ours.role() != role) {
-      throw new IllegalArgumentException("hello.role must be this peer's role " + role + ", got " + ours.role());
+      throw new IllegalArgumentException(
+          "hello.role must be this peer's role " + role + ", got " + ours.role());
     }
   }
 
   /** Our HELLO, advertising the dispatcher's manifest when there is a dispatcher. */
   Hello defaultHello(String principal, Map<String, Object> auth) {
-    return new Hello(role, principal, auth, dispatcher == null ? Map.of() : dispatcher.capabilities(), null);
+    return new Hello(
+        role, principal, auth, dispatcher == null ? Map.of() : dispatcher.capabilities(), null);
   }
 
   /** Sends our HELLO only; see {@link Peer#sendHello}. */
@@ -95,7 +110,8 @@ final class HelloExchange {
   CompletableFuture<Hello> receive() {
     synchronized (stateLock) {
       if (peer.isStarted()) {
-        throw new IllegalStateException("receiveHello() after start(): the receive loop reads the HELLO");
+        throw new IllegalStateException(
+            "receiveHello() after start(): the receive loop reads the HELLO");
       }
       if (receiving || remoteHello != null) {
         throw new IllegalStateException("the remote HELLO is already being received");
@@ -109,33 +125,38 @@ final class HelloExchange {
     } catch (RuntimeException e) {
       received = CompletableFuture.failedFuture(e);
     }
-    received.whenComplete((message, failure) -> {
-      RuntimeException error = null;
-      Hello hello = null;
-      if (failure != null) {
-        error = peer.onConnectionFailure(failure);
-      } else {
-        try {
-          Frame frame = codec.decode(message);
-          if (frame instanceof Hello h) {
-            error = accept(h);
-            hello = h;
+    received.whenComplete(
+        (message, failure) -> {
+          RuntimeException error = null;
+          Hello hello = null;
+          if (failure != null) {
+            error = peer.onConnectionFailure(failure);
           } else {
-            error = peer.protocolViolation("expected HELLO as the first frame, got " + frame.type());
+            try {
+              Frame frame = codec.decode(message);
+              if (frame instanceof Hello h) {
+                error = accept(h);
+                hello = h;
+              } else {
+                error =
+                    peer.protocolViolation(
+                        "expected HELLO as the first frame, got " + frame.type());
+              }
+            } catch (CodecException e) {
+              error = peer.protocolViolation(e.getMessage());
+            }
           }
-        } catch (CodecException e) {
-          error = peer.protocolViolation(e.getMessage());
-        }
-      }
-      synchronized (stateLock) {
-        receiving = false;
-      }
-      peer.completeAsync(result, hello, error);
-    });
+          synchronized (stateLock) {
+            receiving = false;
+          }
+          peer.completeAsync(result, hello, error);
+        });
     return result;
   }
 
-  /** Whether the remote HELLO is being received before the loop started; call under the state lock. */
+  /**
+   * Whether the remote HELLO is being received before the loop started; call under the state lock.
+   */
   boolean isReceiving() {
     return receiving;
   }
@@ -158,10 +179,11 @@ final class HelloExchange {
     Objects.requireNonNull(error, "error");
     CompletableFuture<Void> sentFuture = send(Hello.rejection(role, error));
     CompletableFuture<Void> done = new CompletableFuture<>();
-    sentFuture.whenComplete((v, e) -> {
-      peer.close();
-      done.complete(null);
-    });
+    sentFuture.whenComplete(
+        (v, e) -> {
+          peer.close();
+          done.complete(null);
+        });
     return done;
   }
 

@@ -17,9 +17,9 @@ import java.util.concurrent.Flow;
  * One inbound call, unary or stream, from REQ to its final RES.
  *
  * <p>State machine, guarded by {@code lock}: RUNNING → FINISHED. Exactly one final RES leaves per
- * call: whoever moves the call to FINISHED (the handler's result, its failure, or an inbound CANCEL)
- * sends it, and stream items are only sent while RUNNING, under the same lock, so no item can follow
- * the final RES on the wire. When the peer closes, the call is finished without sending.
+ * call: whoever moves the call to FINISHED (the handler's result, its failure, or an inbound
+ * CANCEL) sends it, and stream items are only sent while RUNNING, under the same lock, so no item
+ * can follow the final RES on the wire. When the peer closes, the call is finished without sending.
  */
 final class InboundCall implements CallContext, StreamSink, Runnable {
 
@@ -43,7 +43,13 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   // Created on first use (most calls never look at it), guarded by lock; completed once cancelled.
   private CompletableFuture<Void> cancellation;
 
-  InboundCall(Peer peer, Long id, String method, boolean stream, Map<String, Object> params, Dispatcher.Route route) {
+  InboundCall(
+      Peer peer,
+      Long id,
+      String method,
+      boolean stream,
+      Map<String, Object> params,
+      Dispatcher.Route route) {
     this.peer = peer;
     this.id = id;
     this.key = id;
@@ -119,7 +125,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       if (finished) {
         return;
       }
-      finishWith(failure == null ? Res.end(id, seq) : Res.endWithError(id, seq, ErrorMapping.toErrorInfo(failure)));
+      finishWith(
+          failure == null
+              ? Res.end(id, seq)
+              : Res.endWithError(id, seq, ErrorMapping.toErrorInfo(failure)));
     }
   }
 
@@ -140,9 +149,13 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       try {
         bytes = peer.encode(res);
       } catch (IllegalArgumentException e) {
-        bytes = peer.encode(stream
-            ? Res.endWithError(id, seq, internal("handler result could not be encoded: " + e.getMessage()))
-            : Res.error(id, internal("handler result could not be encoded: " + e.getMessage())));
+        bytes =
+            peer.encode(
+                stream
+                    ? Res.endWithError(
+                        id, seq, internal("handler result could not be encoded: " + e.getMessage()))
+                    : Res.error(
+                        id, internal("handler result could not be encoded: " + e.getMessage())));
       }
       // Leave the in-flight table before the caller can see the final RES: a caller may reuse the
       // id as soon as it has the answer, and must not find it still in flight.
@@ -159,7 +172,8 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
     Throwable t = ErrorMapping.unwrap(failure);
     if (cancelled) {
       Peer.LOG.debug("cancelled call {} #{} ended with {}", method, id, t.toString());
-    } else if (ErrorMapping.toErrorInfo(t).code().equals(ErrorCode.INTERNAL.wire()) && !(t instanceof ProtocolException)) {
+    } else if (ErrorMapping.toErrorInfo(t).code().equals(ErrorCode.INTERNAL.wire())
+        && !(t instanceof ProtocolException)) {
       // Only unclassified failures are bugs worth a stack trace; the rest are answers.
       Peer.LOG.warn("handler of {} #{} failed", method, id, t);
     } else {
@@ -182,13 +196,16 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
   private static void requireStringKey(Object key, Object value) {
     if (!(key instanceof String)) {
-      throw new IllegalArgumentException("result keys must be strings, got " + (key == null ? "null" : key.getClass().getName()));
+      throw new IllegalArgumentException(
+          "result keys must be strings, got " + (key == null ? "null" : key.getClass().getName()));
     }
   }
 
   // ------------------------------------------------------------------ cancellation
 
-  /** An inbound CANCEL: answer {@code cancelled} (unless already finished) and cancel the context. */
+  /**
+   * An inbound CANCEL: answer {@code cancelled} (unless already finished) and cancel the context.
+   */
   void cancel(String reason) {
     synchronized (lock) {
       if (cancelled) {
@@ -196,7 +213,8 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       }
       cancelled = true;
       if (!finished) {
-        String message = reason.isEmpty() ? "cancelled by caller" : "cancelled by caller: " + reason;
+        String message =
+            reason.isEmpty() ? "cancelled by caller" : "cancelled by caller: " + reason;
         finishWith(errorRes(ErrorInfo.of(ErrorCode.CANCELLED, message)));
       }
     }
@@ -215,7 +233,9 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
     signalCancellation();
   }
 
-  /** Completes the cancellation future, if anyone asked for it, off the calling (receive) thread. */
+  /**
+   * Completes the cancellation future, if anyone asked for it, off the calling (receive) thread.
+   */
   private void signalCancellation() {
     CompletableFuture<Void> f;
     synchronized (lock) {
@@ -284,13 +304,15 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   @Override
   public void onCancel(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
-    cancellation().thenRun(() -> {
-      try {
-        callback.run();
-      } catch (RuntimeException e) {
-        Peer.LOG.warn("onCancel callback of {} #{} failed", method, id, e);
-      }
-    });
+    cancellation()
+        .thenRun(
+            () -> {
+              try {
+                callback.run();
+              } catch (RuntimeException e) {
+                Peer.LOG.warn("onCancel callback of {} #{} failed", method, id, e);
+              }
+            });
   }
 
   // ------------------------------------------------------------------ StreamSink
@@ -361,14 +383,15 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
         finishStream(e);
         return;
       }
-      sent.whenComplete((v, failure) -> {
-        if (failure == null) {
-          // Send futures may complete on a transport thread: publisher code runs elsewhere.
-          peer.runAsync(() -> subscription.request(1));
-        } else {
-          subscription.cancel();
-        }
-      });
+      sent.whenComplete(
+          (v, failure) -> {
+            if (failure == null) {
+              // Send futures may complete on a transport thread: publisher code runs elsewhere.
+              peer.runAsync(() -> subscription.request(1));
+            } else {
+              subscription.cancel();
+            }
+          });
     }
 
     @Override

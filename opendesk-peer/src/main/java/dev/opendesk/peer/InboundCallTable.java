@@ -35,7 +35,9 @@ final class InboundCallTable {
     this.executor = executor;
   }
 
-  /** Starts a handler for {@code req}, or answers it with an error, or closes the peer on id reuse. */
+  /**
+   * Starts a handler for {@code req}, or answers it with an error, or closes the peer on id reuse.
+   */
   void admit(Req req) {
     Long key = req.id(); // boxed once for the in-flight table
     if (calls.containsKey(key)) {
@@ -44,22 +46,35 @@ final class InboundCallTable {
     }
     Dispatcher.Route route = dispatcher == null ? null : dispatcher.route(req.method());
     if (route == null) {
-      answer(req, ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "unknown method: " + req.method()));
+      answer(
+          req, ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "unknown method: " + req.method()));
       return;
     }
     if (!req.stream() && !(route instanceof Dispatcher.UnaryRoute)) {
-      answer(req, ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "method " + req.method() + " is a stream: call it as one"));
+      answer(
+          req,
+          ErrorInfo.of(
+              ErrorCode.CAPABILITY_UNSUPPORTED,
+              "method " + req.method() + " is a stream: call it as one"));
       return;
     }
     if (count.incrementAndGet() > options.maxConcurrentInboundCalls()) {
       count.decrementAndGet();
-      answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent calls (limit " + options.maxConcurrentInboundCalls() + ")"));
+      answer(
+          req,
+          ErrorInfo.of(
+              ErrorCode.BUSY,
+              "too many concurrent calls (limit " + options.maxConcurrentInboundCalls() + ")"));
       return;
     }
     if (req.stream() && streamCount.incrementAndGet() > options.maxConcurrentInboundStreams()) {
       streamCount.decrementAndGet();
       count.decrementAndGet();
-      answer(req, ErrorInfo.of(ErrorCode.BUSY, "too many concurrent streams (limit " + options.maxConcurrentInboundStreams() + ")"));
+      answer(
+          req,
+          ErrorInfo.of(
+              ErrorCode.BUSY,
+              "too many concurrent streams (limit " + options.maxConcurrentInboundStreams() + ")"));
       return;
     }
     InboundCall call = new InboundCall(peer, key, req.method(), req.stream(), req.params(), route);
@@ -78,7 +93,9 @@ final class InboundCallTable {
   }
 
   private void answer(Req req, ErrorInfo error) {
-    peer.sendEncoded(peer.encode(req.stream() ? Res.endWithError(req.id(), 0, error) : Res.error(req.id(), error)));
+    peer.sendEncoded(
+        peer.encode(
+            req.stream() ? Res.endWithError(req.id(), 0, error) : Res.error(req.id(), error)));
   }
 
   /** The call in flight with {@code id}, or {@code null}. */

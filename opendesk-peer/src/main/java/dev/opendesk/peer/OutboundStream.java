@@ -24,8 +24,8 @@ import java.util.function.Function;
  * ends it ({@code upstreamDone}); only the first of those counts. The terminal signal (completion
  * or error) is queued behind the buffered items, so the consumer sees every item that arrived
  * before it. When the buffer reaches its capacity, {@link #onRes} hands the receive loop a future
- * to wait for: the loop stops reading the connection until the consumer has drained half the
- * buffer (the protocol has no per-stream credit, so transport backpressure is the only bound).
+ * to wait for: the loop stops reading the connection until the consumer has drained half the buffer
+ * (the protocol has no per-stream credit, so transport backpressure is the only bound).
  */
 final class OutboundStream<T> {
 
@@ -57,7 +57,8 @@ final class OutboundStream<T> {
   private final AtomicInteger wip = new AtomicInteger();
   private volatile ScheduledFuture<?> timer;
 
-  OutboundStream(Peer peer, long id, String method, int capacity, Function<Map<String, Object>, T> converter) {
+  OutboundStream(
+      Peer peer, long id, String method, int capacity, Function<Map<String, Object>, T> converter) {
     this.peer = peer;
     this.id = id;
     this.method = method;
@@ -79,11 +80,13 @@ final class OutboundStream<T> {
 
   void start(byte[] req, Duration timeout) {
     peer.registerStream(this);
-    peer.sendEncoded(req).whenComplete((v, failure) -> {
-      if (failure != null) {
-        onClose(peer.sendFailure(failure));
-      }
-    });
+    peer.sendEncoded(req)
+        .whenComplete(
+            (v, failure) -> {
+              if (failure != null) {
+                onClose(peer.sendFailure(failure));
+              }
+            });
     if (timeout != null) {
       timer = peer.schedule(this::onTimeout, timeout);
       boolean over;
@@ -117,8 +120,11 @@ final class OutboundStream<T> {
       if (res.seq() != nextSeq) {
         violation = true;
         upstreamDone = true;
-        error = new ProtocolException(ErrorInfo.of(ErrorCode.PROTOCOL,
-            "stream " + method + " got seq " + res.seq() + ", expected " + nextSeq));
+        error =
+            new ProtocolException(
+                ErrorInfo.of(
+                    ErrorCode.PROTOCOL,
+                    "stream " + method + " got seq " + res.seq() + ", expected " + nextSeq));
       } else if (!res.end()) {
         nextSeq++;
         if (!consumerClosed) {
@@ -250,7 +256,9 @@ final class OutboundStream<T> {
   }
 
   private static RuntimeException rethrowable(Throwable error) {
-    return error instanceof RuntimeException r ? r : new ProtocolException(ErrorInfo.of(ErrorCode.INTERNAL, error.toString()));
+    return error instanceof RuntimeException r
+        ? r
+        : new ProtocolException(ErrorInfo.of(ErrorCode.INTERNAL, error.toString()));
   }
 
   // ------------------------------------------------------------------ consumer: close
@@ -289,7 +297,8 @@ final class OutboundStream<T> {
       if (accepted) {
         mode = SUBSCRIBER;
         subscriber = s;
-        // Own the delivery until onSubscribe returned (rule 1.3): signals meanwhile are only counted.
+        // Own the delivery until onSubscribe returned (rule 1.3): signals meanwhile are only
+        // counted.
         wip.incrementAndGet();
       }
     } finally {
@@ -297,7 +306,9 @@ final class OutboundStream<T> {
     }
     if (!accepted) {
       s.onSubscribe(new NoopSubscription());
-      s.onError(new IllegalStateException("a CallStream can be consumed once, by one subscriber or iterator"));
+      s.onError(
+          new IllegalStateException(
+              "a CallStream can be consumed once, by one subscriber or iterator"));
       return;
     }
     s.onSubscribe(new StreamSubscription());
@@ -474,7 +485,8 @@ final class OutboundStream<T> {
     if (mode == NONE) {
       mode = wanted;
     } else if (mode != wanted) {
-      throw new IllegalStateException("a CallStream can be consumed once, by one subscriber or iterator");
+      throw new IllegalStateException(
+          "a CallStream can be consumed once, by one subscriber or iterator");
     }
   }
 

@@ -13,9 +13,9 @@ import java.util.function.BiConsumer;
 
 /**
  * One outbound unary call. State machine: PENDING until exactly one of RES, timeout, the caller
- * completing or cancelling the future, or the peer closing wins; the winner alone touches the future
- * and the wire (a CANCEL for timeout and caller cancellation). A RES that arrives afterwards (it
- * crossed our CANCEL) finds the call gone from the in-flight table and is ignored.
+ * completing or cancelling the future, or the peer closing wins; the winner alone touches the
+ * future and the wire (a CANCEL for timeout and caller cancellation). A RES that arrives afterwards
+ * (it crossed our CANCEL) finds the call gone from the in-flight table and is ignored.
  */
 final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable>, Runnable {
 
@@ -38,8 +38,8 @@ final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable>,
 
   /**
    * @param direct whether the future may be completed on the receive loop: only when it never
-   *     reaches user code (a blocking call whose caller just waits on it), so no dependent stage can
-   *     run on the loop; saves a hop through the handler executor per call
+   *     reaches user code (a blocking call whose caller just waits on it), so no dependent stage
+   *     can run on the loop; saves a hop through the handler executor per call
    */
   OutboundUnary(Peer peer, long id, String method, boolean direct) {
     this.peer = peer;
@@ -69,11 +69,12 @@ final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable>,
     CompletableFuture<Void> sent = peer.sendEncoded(req);
     // Most transports take the message at once: skip the callback stage then.
     if (!sent.isDone() || sent.isCompletedExceptionally()) {
-      sent.whenComplete((v, failure) -> {
-        if (failure != null) {
-          onClose(peer.sendFailure(failure));
-        }
-      });
+      sent.whenComplete(
+          (v, failure) -> {
+            if (failure != null) {
+              onClose(peer.sendFailure(failure));
+            }
+          });
     }
     if (timeout != null) {
       timer = peer.schedule(this::onTimeout, timeout);
@@ -127,8 +128,10 @@ final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable>,
     if (!res.end()) {
       // A stream item for a unary call: the remote broke the call's contract, not the frame format.
       peer.sendCancel(id, "unexpected stream item for a unary call");
-      complete(null,
-          new ProtocolException(ErrorInfo.of(ErrorCode.PROTOCOL, "unary call " + method + " got a stream item")));
+      complete(
+          null,
+          new ProtocolException(
+              ErrorInfo.of(ErrorCode.PROTOCOL, "unary call " + method + " got a stream item")));
     } else if (res.error() != null) {
       complete(null, ProtocolException.from(res.error()));
     } else {

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * stream and push, and each may serve calls with a {@link Dispatcher}.
  *
  * <h2>Lifecycle</h2>
+ *
  * Build the peer, exchange HELLOs ({@link #hello()}; a server that wants to vet the client first
  * uses {@link #receiveHello()} then {@link #sendHello} or {@link #reject}), then {@link #start()}
  * the receive loop. Calls made before {@code start()} fail with {@link IllegalStateException}.
@@ -62,6 +63,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Calls</h2>
+ *
  * Call ids start at 1 and grow by one per call or stream. A call's future completes with the result
  * map ({@code {}} for an empty success) or fails with a {@link ProtocolException} (or subclass) for
  * the remote's error, {@link CallTimeoutException} when its deadline passes (CANCEL is sent), or
@@ -70,20 +72,22 @@ import org.slf4j.LoggerFactory;
  * in a dependent stage.
  *
  * <p><b>Capability gate.</b> When the remote HELLO's {@code capabilities} map lists the remote's
- * methods under the key {@code "capabilities"} (a list of names, as {@link Dispatcher#capabilities()}
- * produces and {@link #hello()} sends), a call or stream to a method not listed fails at once with
- * {@link CapabilityUnsupportedException} and nothing is sent. Without such a list, every call is
- * sent.
+ * methods under the key {@code "capabilities"} (a list of names, as {@link
+ * Dispatcher#capabilities()} produces and {@link #hello()} sends), a call or stream to a method not
+ * listed fails at once with {@link CapabilityUnsupportedException} and nothing is sent. Without
+ * such a list, every call is sent.
  *
  * <p><b>Eviction.</b> After a {@code session.evicted} push, new calls and streams fail with {@link
  * SessionEvictedException} carrying the remote's reason.
  *
  * <h2>Threads</h2>
+ *
  * The receive loop never runs handlers or user callbacks: handlers, push handlers, result delivery
  * and stream subscribers run on the handler executor ({@link PeerOptions#handlerExecutor()}). The
  * loop stops reading while a stream's buffer is full (see {@link CallStream}). Limits on concurrent
  * inbound calls ({@link PeerOptions#maxConcurrentInboundCalls()}) and, among them, streams ({@link
- * PeerOptions#maxConcurrentInboundStreams()}) answer the excess with {@code busy}. Deadlines run on one timer thread shared by all open peers.
+ * PeerOptions#maxConcurrentInboundStreams()}) answer the excess with {@code busy}. Deadlines run on
+ * one timer thread shared by all open peers.
  *
  * <p>Thread-safe: every method may be called from any thread.
  */
@@ -93,7 +97,9 @@ public final class Peer implements AutoCloseable {
 
   private static final AtomicInteger PEER_NUMBERS = new AtomicInteger();
 
-  /** How long the close outcome waits for a transport that failed a receive before it recorded why. */
+  /**
+   * How long the close outcome waits for a transport that failed a receive before it recorded why.
+   */
   private static final Duration TRANSPORT_OUTCOME_WAIT = Duration.ofSeconds(5);
 
   private final Connection connection;
@@ -133,11 +139,17 @@ public final class Peer implements AutoCloseable {
     if (options.handlerExecutor() == null) {
       AtomicInteger threads = new AtomicInteger();
       ThreadPoolExecutor pool =
-          new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, name + "-worker-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
+          new ThreadPoolExecutor(
+              0,
+              Integer.MAX_VALUE,
+              30,
+              TimeUnit.SECONDS,
+              new SynchronousQueue<>(),
+              r -> {
+                Thread t = new Thread(r, name + "-worker-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
       this.ownedExecutor = pool;
       this.executor = pool;
     } else {
@@ -150,7 +162,8 @@ public final class Peer implements AutoCloseable {
     this.receiver = new ReceiveLoop(this, connection, codec, hellos, inbound, pushes);
     this.scheduler = SharedScheduler.acquire();
     // A loop waiting for a slow stream consumer must still notice a closed connection: once the
-    // transport is closed nothing more can arrive beyond what it buffered, so reading on is bounded.
+    // transport is closed nothing more can arrive beyond what it buffered, so reading on is
+    // bounded.
     connection.closeFuture().whenComplete((v, e) -> receiver.releasePause());
   }
 
@@ -166,7 +179,9 @@ public final class Peer implements AutoCloseable {
 
   /** A server peer with default options serving {@code dispatcher}. */
   public static Peer server(Connection connection, Dispatcher dispatcher) {
-    return builder(connection, Role.SERVER).dispatcher(Objects.requireNonNull(dispatcher, "dispatcher")).build();
+    return builder(connection, Role.SERVER)
+        .dispatcher(Objects.requireNonNull(dispatcher, "dispatcher"))
+        .build();
   }
 
   /** This peer's role. */
@@ -228,7 +243,8 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * Rejects the session: sends a HELLO carrying {@code error} (e.g. code {@code busy}), then closes.
+   * Rejects the session: sends a HELLO carrying {@code error} (e.g. code {@code busy}), then
+   * closes.
    *
    * @return completes when the peer is closed
    */
@@ -269,7 +285,8 @@ public final class Peer implements AutoCloseable {
         return this;
       }
       if (hellos.isReceiving()) {
-        throw new IllegalStateException("start() while the remote HELLO is being received: wait for it first");
+        throw new IllegalStateException(
+            "start() while the remote HELLO is being received: wait for it first");
       }
       started = true;
     }
@@ -314,7 +331,10 @@ public final class Peer implements AutoCloseable {
 
   // ------------------------------------------------------------------ calls
 
-  /** Calls {@code method} with the peer's default options; see {@link #call(String, Map, CallOptions)}. */
+  /**
+   * Calls {@code method} with the peer's default options; see {@link #call(String, Map,
+   * CallOptions)}.
+   */
   public CompletableFuture<Map<String, Object>> call(String method, Map<String, ?> params) {
     return call(method, params, CallOptions.defaults());
   }
@@ -324,10 +344,11 @@ public final class Peer implements AutoCloseable {
    *
    * @param params the parameters in the value model of {@link Values}; {@code null} for none
    * @return the result map ({@code {}} for an empty success); fails as described in the class
-   *     documentation, or with {@link IllegalArgumentException} naming the field when {@code params}
-   *     cannot be encoded, or {@link IllegalStateException} before {@link #start()}
+   *     documentation, or with {@link IllegalArgumentException} naming the field when {@code
+   *     params} cannot be encoded, or {@link IllegalStateException} before {@link #start()}
    */
-  public CompletableFuture<Map<String, Object>> call(String method, Map<String, ?> params, CallOptions options) {
+  public CompletableFuture<Map<String, Object>> call(
+      String method, Map<String, ?> params, CallOptions options) {
     return call(method, params, options, false);
   }
 
@@ -362,7 +383,8 @@ public final class Peer implements AutoCloseable {
   }
 
   /** As {@link #call(String, Object, Class)}, with options. */
-  public <T> CompletableFuture<T> call(String method, Object params, Class<T> resultType, CallOptions options) {
+  public <T> CompletableFuture<T> call(
+      String method, Object params, Class<T> resultType, CallOptions options) {
     Objects.requireNonNull(resultType, "resultType");
     Map<String, Object> map;
     try {
@@ -411,30 +433,36 @@ public final class Peer implements AutoCloseable {
   }
 
   /** A future of {@code fn(source)} whose cancellation cancels {@code source}. */
-  private static <A, B> CompletableFuture<B> linked(CompletableFuture<A> source, Function<A, B> fn) {
+  private static <A, B> CompletableFuture<B> linked(
+      CompletableFuture<A> source, Function<A, B> fn) {
     CompletableFuture<B> out = new CompletableFuture<>();
-    source.whenComplete((value, failure) -> {
-      if (failure != null) {
-        out.completeExceptionally(ErrorMapping.unwrap(failure));
-        return;
-      }
-      try {
-        out.complete(fn.apply(value));
-      } catch (RuntimeException e) {
-        out.completeExceptionally(e);
-      }
-    });
-    out.whenComplete((value, failure) -> {
-      if (out.isCancelled()) {
-        source.cancel(true);
-      }
-    });
+    source.whenComplete(
+        (value, failure) -> {
+          if (failure != null) {
+            out.completeExceptionally(ErrorMapping.unwrap(failure));
+            return;
+          }
+          try {
+            out.complete(fn.apply(value));
+          } catch (RuntimeException e) {
+            out.completeExceptionally(e);
+          }
+        });
+    out.whenComplete(
+        (value, failure) -> {
+          if (out.isCancelled()) {
+            source.cancel(true);
+          }
+        });
     return out;
   }
 
   // ------------------------------------------------------------------ streams
 
-  /** Opens a stream call with the peer's default options; see {@link #stream(String, Map, CallOptions)}. */
+  /**
+   * Opens a stream call with the peer's default options; see {@link #stream(String, Map,
+   * CallOptions)}.
+   */
   public CallStream<Map<String, Object>> stream(String method, Map<String, ?> params) {
     return stream(method, params, CallOptions.defaults());
   }
@@ -445,7 +473,8 @@ public final class Peer implements AutoCloseable {
    * CANCEL. A stream that cannot start (not started, closed, evicted, capability gate, parameters
    * that do not encode) fails on first use with that error.
    */
-  public CallStream<Map<String, Object>> stream(String method, Map<String, ?> params, CallOptions options) {
+  public CallStream<Map<String, Object>> stream(
+      String method, Map<String, ?> params, CallOptions options) {
     return openStream(method, params, options, Function.identity());
   }
 
@@ -455,7 +484,8 @@ public final class Peer implements AutoCloseable {
   }
 
   /** As {@link #stream(String, Object, Class)}, with options. */
-  public <T> CallStream<T> stream(String method, Object params, Class<T> itemType, CallOptions options) {
+  public <T> CallStream<T> stream(
+      String method, Object params, Class<T> itemType, CallOptions options) {
     Objects.requireNonNull(itemType, "itemType");
     Map<String, Object> map;
     try {
@@ -467,7 +497,10 @@ public final class Peer implements AutoCloseable {
   }
 
   private <T> CallStream<T> openStream(
-      String method, Map<String, ?> params, CallOptions options, Function<Map<String, Object>, T> converter) {
+      String method,
+      Map<String, ?> params,
+      CallOptions options,
+      Function<Map<String, Object>, T> converter) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(options, "options");
     RuntimeException refusal = refusal(method);
@@ -481,7 +514,8 @@ public final class Peer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return new CallStream<>(OutboundStream.failed(method, e));
     }
-    OutboundStream<T> stream = new OutboundStream<>(this, id, method, this.options.streamBufferFrames(), converter);
+    OutboundStream<T> stream =
+        new OutboundStream<>(this, id, method, this.options.streamBufferFrames(), converter);
     stream.start(req, timeoutOf(options));
     return new CallStream<>(stream);
   }
@@ -504,11 +538,13 @@ public final class Peer implements AutoCloseable {
       return new SessionEvictedException(evicted);
     }
     if (!started) {
-      return new IllegalStateException("peer not started: call start() (after the HELLO exchange) before calling");
+      return new IllegalStateException(
+          "peer not started: call start() (after the HELLO exchange) before calling");
     }
     Set<String> methods = hellos.remoteMethods();
     if (methods != null && !methods.contains(method)) {
-      return new CapabilityUnsupportedException("the remote peer does not list " + method + " in its capabilities");
+      return new CapabilityUnsupportedException(
+          "the remote peer does not list " + method + " in its capabilities");
     }
     return null;
   }
@@ -569,9 +605,7 @@ public final class Peer implements AutoCloseable {
     void close();
   }
 
-  /**
-   * Why the remote evicted this session, or {@code null} if it did not.
-   */
+  /** Why the remote evicted this session, or {@code null} if it did not. */
   public String evictionReason() {
     return pushes.evictionReason();
   }
@@ -589,8 +623,9 @@ public final class Peer implements AutoCloseable {
 
   /**
    * Completes when the peer closed: normally after {@link #close()} or an orderly close by the
-   * remote; exceptionally with a {@link ProtocolException} of code {@code protocol} after a protocol
-   * violation by the remote, with the rejection after a rejected HELLO, or with the transport's error.
+   * remote; exceptionally with a {@link ProtocolException} of code {@code protocol} after a
+   * protocol violation by the remote, with the rejection after a rejected HELLO, or with the
+   * transport's error.
    */
   public CompletableFuture<Void> closeFuture() {
     return closeFuture;
@@ -606,8 +641,8 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * Closes; {@link #closeFuture} then completes with {@code cause}, or, when {@code transportClosed}
-   * is given, as that future does (normally if it has not completed within {@link
+   * Closes; {@link #closeFuture} then completes with {@code cause}, or, when {@code
+   * transportClosed} is given, as that future does (normally if it has not completed within {@link
    * #TRANSPORT_OUTCOME_WAIT}).
    */
   private void shutdown(Throwable cause, CompletableFuture<Void> transportClosed) {
@@ -636,15 +671,17 @@ public final class Peer implements AutoCloseable {
       ownedExecutor.shutdownNow();
     }
     if (transportClosed != null) {
-      transportClosed.copy()
+      transportClosed
+          .copy()
           .completeOnTimeout(null, TRANSPORT_OUTCOME_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-          .whenComplete((v, e) -> {
-            if (e == null) {
-              closeFuture.complete(null);
-            } else {
-              closeFuture.completeExceptionally(ErrorMapping.unwrap(e));
-            }
-          });
+          .whenComplete(
+              (v, e) -> {
+                if (e == null) {
+                  closeFuture.complete(null);
+                } else {
+                  closeFuture.completeExceptionally(ErrorMapping.unwrap(e));
+                }
+              });
     } else if (cause == null) {
       closeFuture.complete(null);
     } else {
@@ -661,13 +698,17 @@ public final class Peer implements AutoCloseable {
 
   // ------------------------------------------------------------------ for the call classes
 
-  /** What a call whose REQ could not be sent fails with: the peer's close reason if it is closing. */
+  /**
+   * What a call whose REQ could not be sent fails with: the peer's close reason if it is closing.
+   */
   ConnectionClosedException sendFailure(Throwable failure) {
     if (closed) {
       return closedException();
     }
     Throwable t = ErrorMapping.unwrap(failure);
-    return t instanceof ConnectionClosedException c ? c : new ConnectionClosedException("request could not be sent", t);
+    return t instanceof ConnectionClosedException c
+        ? c
+        : new ConnectionClosedException("request could not be sent", t);
   }
 
   void registerUnary(OutboundUnary call) {
@@ -732,7 +773,10 @@ public final class Peer implements AutoCloseable {
     runOn(executor, task);
   }
 
-  /** Runs {@code task} on {@code executor}, or here if the executor no longer accepts tasks (closing). */
+  /**
+   * Runs {@code task} on {@code executor}, or here if the executor no longer accepts tasks
+   * (closing).
+   */
   static void runOn(Executor executor, Runnable task) {
     try {
       executor.execute(task);
@@ -742,19 +786,22 @@ public final class Peer implements AutoCloseable {
   }
 
   <T> void completeAsync(CompletableFuture<T> future, T value, Throwable failure) {
-    runAsync(() -> {
-      if (failure == null) {
-        future.complete(value);
-      } else {
-        future.completeExceptionally(failure);
-      }
-    });
+    runAsync(
+        () -> {
+          if (failure == null) {
+            future.complete(value);
+          } else {
+            future.completeExceptionally(failure);
+          }
+        });
   }
 
   /** A copy of {@code source} completed on the handler executor, not on a transport thread. */
   <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
     CompletableFuture<T> out = new CompletableFuture<>();
-    source.whenComplete((value, failure) -> completeAsync(out, value, failure == null ? null : ErrorMapping.unwrap(failure)));
+    source.whenComplete(
+        (value, failure) ->
+            completeAsync(out, value, failure == null ? null : ErrorMapping.unwrap(failure)));
     return out;
   }
 
@@ -776,7 +823,10 @@ public final class Peer implements AutoCloseable {
       this.role = Objects.requireNonNull(role, "role");
     }
 
-    /** Serves inbound calls with {@code dispatcher}; without one, every inbound call is answered {@code capability_unsupported}. */
+    /**
+     * Serves inbound calls with {@code dispatcher}; without one, every inbound call is answered
+     * {@code capability_unsupported}.
+     */
     public Builder dispatcher(Dispatcher dispatcher) {
       this.dispatcher = dispatcher;
       return this;

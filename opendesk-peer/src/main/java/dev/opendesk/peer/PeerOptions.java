@@ -27,12 +27,12 @@ import java.util.concurrent.Executor;
  *     is answered with error code {@code busy}. Outbound streams are bounded by the caller (each
  *     buffers at most {@code streamBufferFrames} items)
  * @param streamBufferFrames how many stream items the caller side buffers per stream before the
- *     peer stops reading the connection (default {@value #DEFAULT_STREAM_BUFFER_FRAMES}); see {@link
- *     CallStream} for what that means for other calls
- * @param handlerExecutor runs handlers, push handlers and the delivery of results to callers; {@code
- *     null} (the default) gives each peer its own cached thread pool, shut down when the peer closes.
- *     A supplied executor is not shut down by the peer, and must not run tasks on the calling thread
- *     if handlers may block.
+ *     peer stops reading the connection (default {@value #DEFAULT_STREAM_BUFFER_FRAMES}); see
+ *     {@link CallStream} for what that means for other calls
+ * @param handlerExecutor runs handlers, push handlers and the delivery of results to callers;
+ *     {@code null} (the default) gives each peer its own cached thread pool, shut down when the
+ *     peer closes. A supplied executor is not shut down by the peer, and must not run tasks on the
+ *     calling thread if handlers may block.
  * @param codec the frame codec (default {@link FrameCodec#standard()})
  * @param defaultCallTimeout the timeout of calls that do not set one, or {@code null} for none (the
  *     default)
@@ -59,17 +59,22 @@ public record PeerOptions(
   /** Validates every field; the messages name the field. */
   public PeerOptions {
     if (maxConcurrentInboundCalls < 1) {
-      throw new IllegalArgumentException("maxConcurrentInboundCalls must be positive: " + maxConcurrentInboundCalls);
+      throw new IllegalArgumentException(
+          "maxConcurrentInboundCalls must be positive: " + maxConcurrentInboundCalls);
     }
     if (maxConcurrentInboundStreams < 1) {
-      throw new IllegalArgumentException("maxConcurrentInboundStreams must be positive: " + maxConcurrentInboundStreams);
+      throw new IllegalArgumentException(
+          "maxConcurrentInboundStreams must be positive: " + maxConcurrentInboundStreams);
     }
     if (streamBufferFrames < 1) {
-      throw new IllegalArgumentException("streamBufferFrames must be positive: " + streamBufferFrames);
+      throw new IllegalArgumentException(
+          "streamBufferFrames must be positive: " + streamBufferFrames);
     }
     Objects.requireNonNull(codec, "codec");
-    if (defaultCallTimeout != null && (defaultCallTimeout.isNegative() || defaultCallTimeout.isZero())) {
-      throw new IllegalArgumentException("defaultCallTimeout must be positive: " + defaultCallTimeout);
+    if (defaultCallTimeout != null
+        && (defaultCallTimeout.isNegative() || defaultCallTimeout.isZero())) {
+      throw new IllegalArgumentException(
+          "defaultCallTimeout must be positive: " + defaultCallTimeout);
     }
   }
 
@@ -148,7 +153,12 @@ public record PeerOptions(
      */
     public PeerOptions build() {
       return new PeerOptions(
-          maxConcurrentInboundCalls, maxConcurrentInboundStreams, streamBufferFrames, handlerExecutor, codec, defaultCallTimeout);
+          maxConcurrentInboundCalls,
+          maxConcurrentInboundStreams,
+          streamBufferFrames,
+          handlerExecutor,
+          codec,
+          defaultCallTimeout);
     }
   }
 }

@@ -5,7 +5,8 @@ import dev.opendesk.protocol.ErrorInfo;
 import java.util.Map;
 
 /**
- * A policy rejected the call (wire code {@code permission_denied}); also what a handler's {@link SecurityException} is answered with.
+ * A policy rejected the call (wire code {@code permission_denied}); also what a handler's {@link
+ * SecurityException} is answered with.
  *
  * <p>Immutable, thread-safe.
  */

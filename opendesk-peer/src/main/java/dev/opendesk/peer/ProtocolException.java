@@ -34,7 +34,8 @@ public class ProtocolException extends RuntimeException {
    *
    * @param code the wire code, e.g. {@code "not_found"}
    * @param message human-readable text
-   * @param details structured details in the value model of {@link dev.opendesk.protocol.Values}, or {@code null}
+   * @param details structured details in the value model of {@link dev.opendesk.protocol.Values},
+   *     or {@code null}
    */
   public ProtocolException(String code, String message, Map<String, Object> details) {
     this(new ErrorInfo(Objects.requireNonNull(code, "code"), message, details));
@@ -78,7 +79,8 @@ public class ProtocolException extends RuntimeException {
   static ErrorInfo requireCode(ErrorInfo error, ErrorCode expected) {
     Objects.requireNonNull(error, "error");
     if (!expected.wire().equals(error.code())) {
-      throw new IllegalArgumentException("error code must be " + expected.wire() + ": " + error.code());
+      throw new IllegalArgumentException(
+          "error code must be " + expected.wire() + ": " + error.code());
     }
     return error;
   }

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
- * A peer's frame receive loop: reads from the connection, decodes, and dispatches each frame to
- * the outbound call it answers, the inbound call table, the push registry or the HELLO exchange;
- * it pauses (stops reading) while a stream's buffer is full.
+ * A peer's frame receive loop: reads from the connection, decodes, and dispatches each frame to the
+ * outbound call it answers, the inbound call table, the push registry or the HELLO exchange; it
+ * pauses (stops reading) while a stream's buffer is full.
  *
  * <p>Thread-safe in the sense that at most one thread runs the loop at a time: a pending receive
  * hands the loop to whichever of the reading thread and the completing thread comes second, and a
@@ -37,7 +37,12 @@ final class ReceiveLoop {
   private volatile CompletableFuture<Void> paused;
 
   ReceiveLoop(
-      Peer peer, Connection connection, FrameCodec codec, HelloExchange hellos, InboundCallTable inbound, PushRegistry pushes) {
+      Peer peer,
+      Connection connection,
+      FrameCodec codec,
+      HelloExchange hellos,
+      InboundCallTable inbound,
+      PushRegistry pushes) {
     this.peer = peer;
     this.connection = connection;
     this.codec = codec;
@@ -115,17 +120,20 @@ final class ReceiveLoop {
       wait = dispatch(frame);
     } catch (RuntimeException e) {
       Peer.LOG.error("{}: failure while dispatching a {} frame", peer.name(), frame.type(), e);
-      peer.shutdown(new ProtocolException(ErrorInfo.of(ErrorCode.INTERNAL, "receive loop failed: " + e.getClass().getName())));
+      peer.shutdown(
+          new ProtocolException(
+              ErrorInfo.of(ErrorCode.INTERNAL, "receive loop failed: " + e.getClass().getName())));
       return false;
     }
     if (wait == null) {
       return true;
     }
     paused = wait;
-    wait.whenComplete((v, e) -> {
-      paused = null;
-      peer.runAsync(this::readLoop);
-    });
+    wait.whenComplete(
+        (v, e) -> {
+          paused = null;
+          peer.runAsync(this::readLoop);
+        });
     if (!peer.isOpen() || !connection.isOpen()) {
       releasePause();
     }
@@ -175,7 +183,8 @@ final class ReceiveLoop {
     if (stream != null) {
       return stream.onRes(res);
     }
-    Peer.LOG.debug("{}: RES for call id {} that is no longer tracked ignored", peer.name(), res.id());
+    Peer.LOG.debug(
+        "{}: RES for call id {} that is no longer tracked ignored", peer.name(), res.id());
     return null;
   }
 }

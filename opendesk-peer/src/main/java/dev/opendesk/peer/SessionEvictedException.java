@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * The remote peer evicted this session (a {@code session.evicted} PUSH, typically because another
- * controller took over): every call or stream started afterwards fails with this exception. It is
- * a {@link ConnectionClosedException} because the session is over even if the transport is still
+ * controller took over): every call or stream started afterwards fails with this exception. It is a
+ * {@link ConnectionClosedException} because the session is over even if the transport is still
  * open.
  *
  * <p>Immutable, thread-safe.
@@ -19,7 +19,9 @@ public class SessionEvictedException extends ConnectionClosedException {
 
   /** An eviction with the reason the remote gave ({@code ""} when it gave none). */
   public SessionEvictedException(String reason) {
-    super("session evicted by the remote peer" + (reason == null || reason.isEmpty() ? "" : ": " + reason));
+    super(
+        "session evicted by the remote peer"
+            + (reason == null || reason.isEmpty() ? "" : ": " + reason));
     this.reason = Objects.requireNonNullElse(reason, "");
   }
 

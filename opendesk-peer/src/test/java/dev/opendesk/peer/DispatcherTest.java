@@ -11,13 +11,13 @@ class DispatcherTest {
 
   @Test
   void capabilitiesListTheRegisteredMethodsSorted() {
-    Dispatcher dispatcher = Dispatcher.builder()
-        .unary("zeta", (ctx, p) -> null)
-        .stream("alpha", (ctx, p, sink) -> {})
-        .publisher("mid", (ctx, p) -> null)
-        .build();
+    Dispatcher dispatcher =
+        Dispatcher.builder().unary("zeta", (ctx, p) -> null).stream("alpha", (ctx, p, sink) -> {})
+            .publisher("mid", (ctx, p) -> null)
+            .build();
     assertThat(dispatcher.methods()).containsExactly("alpha", "mid", "zeta");
-    assertThat(dispatcher.capabilities()).isEqualTo(Map.of("capabilities", List.of("alpha", "mid", "zeta")));
+    assertThat(dispatcher.capabilities())
+        .isEqualTo(Map.of("capabilities", List.of("alpha", "mid", "zeta")));
   }
 
   @Test

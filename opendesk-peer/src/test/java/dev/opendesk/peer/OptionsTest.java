@@ -38,8 +38,13 @@ class OptionsTest {
 
   @Test
   void toBuilderKeepsEveryField() {
-    PeerOptions options = PeerOptions.builder().maxConcurrentInboundCalls(3).maxConcurrentInboundStreams(2).streamBufferFrames(5)
-        .defaultCallTimeout(Duration.ofSeconds(2)).build();
+    PeerOptions options =
+        PeerOptions.builder()
+            .maxConcurrentInboundCalls(3)
+            .maxConcurrentInboundStreams(2)
+            .streamBufferFrames(5)
+            .defaultCallTimeout(Duration.ofSeconds(2))
+            .build();
     assertThat(options.toBuilder().build()).isEqualTo(options);
   }
 

@@ -27,9 +27,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The bad inputs of the robustness catalogue (docs/robustness.md) that reach a started {@link Peer}:
- * each closes the peer with a {@code protocol} error naming the problem and fails its pending calls,
- * or is ignored while the peer serves on, as PROTOCOL.md §3 says.
+ * The bad inputs of the robustness catalogue (docs/robustness.md) that reach a started {@link
+ * Peer}: each closes the peer with a {@code protocol} error naming the problem and fails its
+ * pending calls, or is ignored while the peer serves on, as PROTOCOL.md §3 says.
  */
 @Timeout(30)
 class PeerBadInputTest {
@@ -55,10 +55,12 @@ class PeerBadInputTest {
   private Dispatcher dispatcher() {
     return Dispatcher.builder()
         .unary("echo", (ctx, params) -> params)
-        .unary("hold", (ctx, params) -> {
-          release.await();
-          return Map.of();
-        })
+        .unary(
+            "hold",
+            (ctx, params) -> {
+              release.await();
+              return Map.of();
+            })
         .build();
   }
 
@@ -174,31 +176,55 @@ class PeerBadInputTest {
   static Stream<Arguments> undecodableFrames() {
     return Stream.of(
         Arguments.of("not a map", hex("93010203"), "not a map"),
-        Arguments.of("unknown type", map("v", 1L, "type", "bogus", "id", 1L), "frame.type: unknown type"),
+        Arguments.of(
+            "unknown type", map("v", 1L, "type", "bogus", "id", 1L), "frame.type: unknown type"),
         Arguments.of("v is 2", map("v", 2L, "type", "req", "id", 1L, "method", "echo"), "frame.v"),
-        Arguments.of("missing id", map("v", 1L, "type", "req", "method", "echo"), "req.id: missing"),
-        Arguments.of("id is a str", map("v", 1L, "type", "req", "id", "1", "method", "echo"), "req.id"),
-        Arguments.of("negative id", map("v", 1L, "type", "req", "id", -1L, "method", "echo"), "req.id"),
-        Arguments.of("id beyond 2^63-1", map("v", 1L, "type", "cancel", "id", new java.math.BigInteger("18446744073709551615")),
+        Arguments.of(
+            "missing id", map("v", 1L, "type", "req", "method", "echo"), "req.id: missing"),
+        Arguments.of(
+            "id is a str", map("v", 1L, "type", "req", "id", "1", "method", "echo"), "req.id"),
+        Arguments.of(
+            "negative id", map("v", 1L, "type", "req", "id", -1L, "method", "echo"), "req.id"),
+        Arguments.of(
+            "id beyond 2^63-1",
+            map("v", 1L, "type", "cancel", "id", new java.math.BigInteger("18446744073709551615")),
             "cancel.id: out of range"),
-        Arguments.of("method is bin", map("v", 1L, "type", "req", "id", 1L, "method", new byte[] {'e'}), "req.method"),
-        Arguments.of("params is nil", map("v", 1L, "type", "req", "id", 1L, "method", "echo", "params", null), "req.params"),
+        Arguments.of(
+            "method is bin",
+            map("v", 1L, "type", "req", "id", 1L, "method", new byte[] {'e'}),
+            "req.method"),
+        Arguments.of(
+            "params is nil",
+            map("v", 1L, "type", "req", "id", 1L, "method", "echo", "params", null),
+            "req.params"),
         // {"v":1,"type":"push","topic":<str 0xc3 0x28>}: a str that is not UTF-8.
-        Arguments.of("non-UTF-8 str", hex("83a17601a474797065a470757368a5746f706963a2c328"), "not valid UTF-8"),
+        Arguments.of(
+            "non-UTF-8 str",
+            hex("83a17601a474797065a470757368a5746f706963a2c328"),
+            "not valid UTF-8"),
         // {"v":1,"type":"push","payload":[[[...]]]}: 100 levels of arrays.
         Arguments.of("deep nesting", deep(100), "nesting deeper than 64"),
         // {"v":1,"p":<array32 of 4 294 967 294 elements>}: a length header far beyond the message.
-        Arguments.of("huge array header", hex("82a17601a170ddfffffffe01"), "a length header claims 4294967294"),
-        Arguments.of("huge bin header", hex("82a17601a170c6ffffffff00"), "a length header claims 4294967295"),
+        Arguments.of(
+            "huge array header",
+            hex("82a17601a170ddfffffffe01"),
+            "a length header claims 4294967294"),
+        Arguments.of(
+            "huge bin header",
+            hex("82a17601a170c6ffffffff00"),
+            "a length header claims 4294967295"),
         Arguments.of("huge str header", hex("82a17601a170da7fff61"), "claims at least"),
         Arguments.of("truncated", hex("84a17601a474797065a3726571a26964"), "malformed msgpack"),
-        Arguments.of("trailing bytes", concat(map("v", 1L, "type", "cancel", "id", 1L), hex("c0")), "trailing bytes"));
+        Arguments.of(
+            "trailing bytes",
+            concat(map("v", 1L, "type", "cancel", "id", 1L), hex("c0")),
+            "trailing bytes"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("undecodableFrames")
-  void undecodableFrameClosesWithProtocolNamingTheProblemAndFailsPendingCalls(String name, byte[] frame, String problem)
-      throws Exception {
+  void undecodableFrameClosesWithProtocolNamingTheProblemAndFailsPendingCalls(
+      String name, byte[] frame, String problem) throws Exception {
     open(Role.CLIENT, true);
     CompletableFuture<Map<String, Object>> pending = peer.call("anything", Map.of());
     assertThat(receive()).isInstanceOf(Req.class);
@@ -208,7 +234,8 @@ class PeerBadInputTest {
     ProtocolException cause = closeCause();
     assertThat(cause.code()).isEqualTo("protocol");
     assertThat(cause.errorMessage()).contains(problem);
-    assertThat(pending).failsWithin(java.time.Duration.ofSeconds(10))
+    assertThat(pending)
+        .failsWithin(java.time.Duration.ofSeconds(10))
         .withThrowableOfType(ExecutionException.class)
         .withCauseInstanceOf(ConnectionClosedException.class);
     assertThat(raw.closeFuture()).succeedsWithin(java.time.Duration.ofSeconds(10));

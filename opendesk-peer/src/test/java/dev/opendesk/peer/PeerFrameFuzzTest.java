@@ -41,15 +41,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Fuzzes a {@link Peer}'s frame handling from a raw {@link LoopbackConnection} end: plausible valid
- * traffic for the peer's role (calls, stream items, cancels, pushes, RES for unknown ids), about one
- * frame in five mutated by {@link WireMutator}.
+ * traffic for the peer's role (calls, stream items, cancels, pushes, RES for unknown ids), about
+ * one frame in five mutated by {@link WireMutator}.
  *
  * <p>Properties, for every seed: the peer either goes on serving (a probe call made after the
  * traffic is answered, and every valid call the traffic made gets its final RES) or closes with a
- * {@link ProtocolException} of code {@code protocol}, and nothing else (no {@code internal} close, no
- * exception escaping onto a thread); every call the peer itself made completes (result, remote error
- * or {@link ConnectionClosedException}); nothing waits beyond a bound; and the peer's threads are
- * gone once it is closed.
+ * {@link ProtocolException} of code {@code protocol}, and nothing else (no {@code internal} close,
+ * no exception escaping onto a thread); every call the peer itself made completes (result, remote
+ * error or {@link ConnectionClosedException}); nothing waits beyond a bound; and the peer's threads
+ * are gone once it is closed.
  */
 @Timeout(60)
 class PeerFrameFuzzTest {
@@ -61,7 +61,9 @@ class PeerFrameFuzzTest {
 
   /** Bounded polling, fine-grained: most conditions hold within milliseconds. */
   private static org.awaitility.core.ConditionFactory await() {
-    return org.awaitility.Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2));
+    return org.awaitility.Awaitility.await()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(2));
   }
 
   /**
@@ -96,20 +98,22 @@ class PeerFrameFuzzTest {
   }
 
   private static Dispatcher dispatcher() {
-    return Dispatcher.builder()
-        .unary("echo", (ctx, params) -> params)
-        .stream("count", (ctx, params, sink) -> {
-          long n = params.get("n") instanceof Long l ? Math.max(0, Math.min(l, 5)) : 1;
-          for (long i = 0; i < n; i++) {
-            sink.next(Map.of("i", i));
-          }
-        })
+    return Dispatcher.builder().unary("echo", (ctx, params) -> params).stream(
+            "count",
+            (ctx, params, sink) -> {
+              long n = params.get("n") instanceof Long l ? Math.max(0, Math.min(l, 5)) : 1;
+              for (long i = 0; i < n; i++) {
+                sink.next(Map.of("i", i));
+              }
+            })
         .build();
   }
 
   // ------------------------------------------------------------------ the raw end
 
-  /** The raw end: sends bytes, and a drain loop records every frame the peer sends until it closes. */
+  /**
+   * The raw end: sends bytes, and a drain loop records every frame the peer sends until it closes.
+   */
   private static final class RawEnd {
     final LoopbackConnection connection;
     final List<Frame> received = new CopyOnWriteArrayList<>();
@@ -120,14 +124,17 @@ class PeerFrameFuzzTest {
     }
 
     void startDraining() {
-      connection.receive().whenComplete((bytes, failure) -> {
-        if (failure != null) {
-          closed.complete(null);
-          return;
-        }
-        received.add(CODEC.decode(bytes));
-        startDraining();
-      });
+      connection
+          .receive()
+          .whenComplete(
+              (bytes, failure) -> {
+                if (failure != null) {
+                  closed.complete(null);
+                  return;
+                }
+                received.add(CODEC.decode(bytes));
+                startDraining();
+              });
     }
 
     void send(byte[] bytes) throws Exception {
@@ -155,7 +162,8 @@ class PeerFrameFuzzTest {
     RawEnd raw = new RawEnd(pair.second());
     CompletableFuture<Hello> hello = peer[0].hello();
     raw.send(CODEC.encode(Hello.of(role == Role.SERVER ? Role.CLIENT : Role.SERVER)));
-    assertThat(CODEC.decode(raw.connection.receive().get(WAIT_MS, TimeUnit.MILLISECONDS))).isInstanceOf(Hello.class);
+    assertThat(CODEC.decode(raw.connection.receive().get(WAIT_MS, TimeUnit.MILLISECONDS)))
+        .isInstanceOf(Hello.class);
     hello.get(WAIT_MS, TimeUnit.MILLISECONDS);
     peer[0].start();
     raw.startDraining();
@@ -169,7 +177,9 @@ class PeerFrameFuzzTest {
   void serverServesOrClosesWithProtocolOnMutatedTraffic(long seed) throws Exception {
     Random random = new Random(seed);
     WireMutator mutator = new WireMutator(random);
-    RobustnessFigures.Row row = FIGURES.row("peer", "server: sessions of " + FRAMES_PER_SEED + " inbound frames, 0-2 mutated");
+    RobustnessFigures.Row row =
+        FIGURES.row(
+            "peer", "server: sessions of " + FRAMES_PER_SEED + " inbound frames, 0-2 mutated");
     RobustnessFigures.Row frames = FIGURES.row("peer", "server: frames fed (all sessions)");
     Set<Integer> mutatedAt = positions(random, mutationsFor(seed), FRAMES_PER_SEED);
     long baseline = peerThreads();
@@ -190,14 +200,18 @@ class PeerFrameFuzzTest {
           frame = Req.stream(nextId++, "count", Map.of("n", (long) random.nextInt(4)));
           isCall = true;
         }
-        case 5 -> frame = new Cancel(random.nextBoolean() ? nextId - 1 : 7 + random.nextInt(1000), "fuzz");
+        case 5 ->
+            frame =
+                new Cancel(random.nextBoolean() ? nextId - 1 : 7 + random.nextInt(1000), "fuzz");
         case 6 -> frame = new Push("topic." + random.nextInt(3), Map.of("k", "v"));
         case 7 -> frame = Res.ok(random.nextInt(1000), Map.of());
         case 8 -> {
           frame = Req.unary(nextId++, "no.such.method", Map.of());
           isCall = true;
         }
-        default -> frame = random.nextInt(40) == 0 ? Hello.of(Role.CLIENT) : Res.end(5 + random.nextInt(9), 0);
+        default ->
+            frame =
+                random.nextInt(40) == 0 ? Hello.of(Role.CLIENT) : Res.end(5 + random.nextInt(9), 0);
       }
       byte[] bytes = CODEC.encode(frame);
       if (mutatedAt.contains(i)) {
@@ -216,7 +230,9 @@ class PeerFrameFuzzTest {
     if (serving) {
       row.accepted();
       // Nothing lost: every valid call got its final RES (an echo, a stream end, or an error).
-      await().atMost(Duration.ofMillis(WAIT_MS)).until(() -> validCalls.stream().allMatch(raw::finalResFor));
+      await()
+          .atMost(Duration.ofMillis(WAIT_MS))
+          .until(() -> validCalls.stream().allMatch(raw::finalResFor));
       assertThat(peer[0].isOpen()).isTrue();
     } else {
       assertClosedWithProtocol(peer[0], row);
@@ -231,7 +247,10 @@ class PeerFrameFuzzTest {
   void clientCallsAllCompleteAndThePeerServesOrClosesWithProtocol(long seed) throws Exception {
     Random random = new Random(seed);
     WireMutator mutator = new WireMutator(random);
-    RobustnessFigures.Row row = FIGURES.row("peer", "client: sessions of 6 calls and " + FRAMES_PER_SEED + " inbound frames, 0-2 mutated");
+    RobustnessFigures.Row row =
+        FIGURES.row(
+            "peer",
+            "client: sessions of 6 calls and " + FRAMES_PER_SEED + " inbound frames, 0-2 mutated");
     RobustnessFigures.Row frames = FIGURES.row("peer", "client: frames fed (all sessions)");
     long baseline = peerThreads();
     Peer[] peer = new Peer[1];
@@ -250,7 +269,9 @@ class PeerFrameFuzzTest {
         calls.put((long) c + 1, peer[0].call("m", Map.of("c", (long) c)));
       }
     }
-    await().atMost(Duration.ofMillis(WAIT_MS)).until(() -> raw.received.stream().filter(f -> f instanceof Req).count() >= 6);
+    await()
+        .atMost(Duration.ofMillis(WAIT_MS))
+        .until(() -> raw.received.stream().filter(f -> f instanceof Req).count() >= 6);
 
     List<Frame> traffic = new ArrayList<>();
     Map<Long, Long> itemsSent = new ConcurrentHashMap<>();
@@ -263,8 +284,10 @@ class PeerFrameFuzzTest {
         itemsSent.put(id, (long) n);
         traffic.add(Res.end(id, n));
       } else {
-        traffic.add(random.nextInt(4) == 0
-            ? Res.error(id, ErrorInfo.of(ErrorCode.NOT_FOUND, "fuzz")) : Res.ok(id, Map.of("id", id)));
+        traffic.add(
+            random.nextInt(4) == 0
+                ? Res.error(id, ErrorInfo.of(ErrorCode.NOT_FOUND, "fuzz"))
+                : Res.ok(id, Map.of("id", id)));
       }
     }
     for (int i = 0; i < FRAMES_PER_SEED - traffic.size(); i++) {
@@ -291,7 +314,9 @@ class PeerFrameFuzzTest {
     // Answer everything again, validly: a call whose answer was mutated away still completes, and
     // answers for calls already done are ignored (PROTOCOL.md §3).
     for (long id : calls.keySet()) {
-      raw.send(CODEC.encode(streams.contains(id) ? Res.end(id, itemsSent.get(id)) : Res.ok(id, Map.of())));
+      raw.send(
+          CODEC.encode(
+              streams.contains(id) ? Res.end(id, itemsSent.get(id)) : Res.ok(id, Map.of())));
     }
     long probe = 4_000_000_000L + seed;
     raw.send(CODEC.encode(Req.unary(probe, "echo", Map.of())));
@@ -302,7 +327,8 @@ class PeerFrameFuzzTest {
         call.getValue().get(WAIT_MS, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        assertThat(cause).as("call %d of seed %d", call.getKey(), seed)
+        assertThat(cause)
+            .as("call %d of seed %d", call.getKey(), seed)
             .isInstanceOfAny(ProtocolException.class, ConnectionClosedException.class);
       }
     }
@@ -330,7 +356,13 @@ class PeerFrameFuzzTest {
         byStream.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(r);
       }
     }
-    byStream.values().forEach(list -> list.sort((a, b) -> a.end() != b.end() ? (a.end() ? 1 : -1) : Long.compare(a.seq(), b.seq())));
+    byStream
+        .values()
+        .forEach(
+            list ->
+                list.sort(
+                    (a, b) ->
+                        a.end() != b.end() ? (a.end() ? 1 : -1) : Long.compare(a.seq(), b.seq())));
     Map<Long, Integer> next = new ConcurrentHashMap<>();
     List<Frame> out = new ArrayList<>();
     for (Frame f : shuffled) {
@@ -378,7 +410,9 @@ class PeerFrameFuzzTest {
 
   /** Whether the probe was answered (the peer serves) rather than the connection closing first. */
   private static boolean awaitProbeOrClose(RawEnd raw, long probe) {
-    await().atMost(Duration.ofMillis(WAIT_MS)).until(() -> raw.finalResFor(probe) || raw.closed.isDone());
+    await()
+        .atMost(Duration.ofMillis(WAIT_MS))
+        .until(() -> raw.finalResFor(probe) || raw.closed.isDone());
     return raw.finalResFor(probe);
   }
 

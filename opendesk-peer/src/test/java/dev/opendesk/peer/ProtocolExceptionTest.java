@@ -12,16 +12,22 @@ class ProtocolExceptionTest {
 
   @Test
   void fromPicksTheSubclassOfTheCode() {
-    assertThat(ProtocolException.from(ErrorInfo.of(ErrorCode.PERMISSION_DENIED, "x"))).isInstanceOf(PermissionDeniedException.class);
-    assertThat(ProtocolException.from(ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "x"))).isInstanceOf(CapabilityUnsupportedException.class);
-    assertThat(ProtocolException.from(ErrorInfo.of(ErrorCode.CANCELLED, "x"))).isInstanceOf(CallCancelledException.class);
-    assertThat(ProtocolException.from(ErrorInfo.of(ErrorCode.TIMEOUT, "x"))).isInstanceOf(CallTimeoutException.class);
-    assertThat(ProtocolException.from(ErrorInfo.of(ErrorCode.BUSY, "x"))).isExactlyInstanceOf(ProtocolException.class);
+    assertThat(ProtocolException.from(ErrorInfo.of(ErrorCode.PERMISSION_DENIED, "x")))
+        .isInstanceOf(PermissionDeniedException.class);
+    assertThat(ProtocolException.from(ErrorInfo.of(ErrorCode.CAPABILITY_UNSUPPORTED, "x")))
+        .isInstanceOf(CapabilityUnsupportedException.class);
+    assertThat(ProtocolException.from(ErrorInfo.of(ErrorCode.CANCELLED, "x")))
+        .isInstanceOf(CallCancelledException.class);
+    assertThat(ProtocolException.from(ErrorInfo.of(ErrorCode.TIMEOUT, "x")))
+        .isInstanceOf(CallTimeoutException.class);
+    assertThat(ProtocolException.from(ErrorInfo.of(ErrorCode.BUSY, "x")))
+        .isExactlyInstanceOf(ProtocolException.class);
   }
 
   @Test
   void unknownCodesSurviveUnchanged() {
-    ProtocolException e = ProtocolException.from(new ErrorInfo("rate_limited", "slow down", Map.of("retry", 3L)));
+    ProtocolException e =
+        ProtocolException.from(new ErrorInfo("rate_limited", "slow down", Map.of("retry", 3L)));
     assertThat(e.code()).isEqualTo("rate_limited");
     assertThat(e.errorCode()).isEmpty();
     assertThat(e.errorMessage()).isEqualTo("slow down");
@@ -38,6 +44,7 @@ class ProtocolExceptionTest {
 
   @Test
   void subclassCarriesItsCode() {
-    assertThat(new PermissionDeniedException("no").errorInfo()).isEqualTo(ErrorInfo.of(ErrorCode.PERMISSION_DENIED, "no"));
+    assertThat(new PermissionDeniedException("no").errorInfo())
+        .isEqualTo(ErrorInfo.of(ErrorCode.PERMISSION_DENIED, "no"));
   }
 }

@@ -12,21 +12,25 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The "Using Peer" snippets of docs/readme/opendesk-peer.md, verbatim apart from the assertions. */
+/**
+ * The "Using Peer" snippets of docs/readme/opendesk-peer.md, verbatim apart from the assertions.
+ */
 @Timeout(30)
 class ReadmeExampleTest {
 
   record Range(long from, long to) {}
 
   Peer startServer(Connection connection) {
-    Dispatcher dispatcher = Dispatcher.builder()
-        .unary("echo", (ctx, params) -> params)
-        .stream("count", Range.class, (ctx, range, sink) -> {
-          for (long n = range.from(); n <= range.to(); n++) {
-            sink.next(Map.of("n", n)); // waits while the connection applies backpressure
-          }
-        })
-        .build();
+    Dispatcher dispatcher =
+        Dispatcher.builder().unary("echo", (ctx, params) -> params).stream(
+                "count",
+                Range.class,
+                (ctx, range, sink) -> {
+                  for (long n = range.from(); n <= range.to(); n++) {
+                    sink.next(Map.of("n", n)); // waits while the connection applies backpressure
+                  }
+                })
+            .build();
     Peer server = Peer.server(connection, dispatcher);
     server.hello().join(); // sends our HELLO (listing "count" and "echo"), returns the client's
     return server.start();
@@ -36,7 +40,8 @@ class ReadmeExampleTest {
   void clientAndServerSnippetsWork() {
     List<Object> printed = new ArrayList<>();
     LoopbackConnection.Pair pair = LoopbackConnection.pair();
-    CompletableFuture<Peer> server = CompletableFuture.supplyAsync(() -> startServer(pair.second()));
+    CompletableFuture<Peer> server =
+        CompletableFuture.supplyAsync(() -> startServer(pair.second()));
     try (Peer client = Peer.client(pair.first())) {
       client.hello().join();
       client.start();
@@ -46,7 +51,8 @@ class ReadmeExampleTest {
       Range range = client.call("echo", new Range(1, 3), Range.class).join(); // typed via Jackson
 
       try (CallStream<Map<String, Object>> numbers =
-          client.stream("count", Map.of("from", 1L, "to", 5L), CallOptions.timeout(Duration.ofSeconds(10)))) {
+          client.stream(
+              "count", Map.of("from", 1L, "to", 5L), CallOptions.timeout(Duration.ofSeconds(10)))) {
         while (numbers.hasNext()) {
           printed.add(numbers.next().get("n"));
         }

@@ -20,30 +20,31 @@ class TransportErrorCloseTest {
 
   private final CompletableFuture<byte[]> pendingReceive = new CompletableFuture<>();
   private final CompletableFuture<Void> transportClosed = new CompletableFuture<>();
-  private final Connection connection = new Connection() {
-    @Override
-    public CompletableFuture<Void> send(byte[] message) {
-      return new CompletableFuture<>();
-    }
+  private final Connection connection =
+      new Connection() {
+        @Override
+        public CompletableFuture<Void> send(byte[] message) {
+          return new CompletableFuture<>();
+        }
 
-    @Override
-    public CompletableFuture<byte[]> receive() {
-      return pendingReceive;
-    }
+        @Override
+        public CompletableFuture<byte[]> receive() {
+          return pendingReceive;
+        }
 
-    @Override
-    public void close() {}
+        @Override
+        public void close() {}
 
-    @Override
-    public CompletableFuture<Void> closeFuture() {
-      return transportClosed;
-    }
+        @Override
+        public CompletableFuture<Void> closeFuture() {
+          return transportClosed;
+        }
 
-    @Override
-    public boolean isOpen() {
-      return !transportClosed.isDone();
-    }
-  };
+        @Override
+        public boolean isOpen() {
+          return !transportClosed.isDone();
+        }
+      };
 
   @Test
   void anErrorCloseRecordedAfterTheFailedReceiveFailsTheCloseFuture() {
@@ -52,11 +53,16 @@ class TransportErrorCloseTest {
 
     pendingReceive.completeExceptionally(new ConnectionClosedException("connection lost"));
 
-    assertThat(call).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+    assertThat(call)
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
         .withCauseInstanceOf(ConnectionClosedException.class);
     assertThat(peer.closeFuture()).isNotDone();
-    transportClosed.completeExceptionally(new ConnectionClosedException("connection lost: no WebSocket close"));
-    assertThat(peer.closeFuture()).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+    transportClosed.completeExceptionally(
+        new ConnectionClosedException("connection lost: no WebSocket close"));
+    assertThat(peer.closeFuture())
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
         .withMessageContaining("no WebSocket close");
   }
 

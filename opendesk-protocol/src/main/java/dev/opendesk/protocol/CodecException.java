@@ -25,7 +25,10 @@ public class CodecException extends RuntimeException {
     this.field = field;
   }
 
-  /** The offending field (e.g. {@code req.id}), or {@code null} when the violation is not about one field. */
+  /**
+   * The offending field (e.g. {@code req.id}), or {@code null} when the violation is not about one
+   * field.
+   */
   public String field() {
     return field;
   }

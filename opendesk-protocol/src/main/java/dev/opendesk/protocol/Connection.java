@@ -3,25 +3,26 @@ package dev.opendesk.protocol;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A reliable, ordered channel of whole messages: the transport shape every layer shares
- * (Loopback, WebSocket, and decorators such as the encrypted connection).
+ * A reliable, ordered channel of whole messages: the transport shape every layer shares (Loopback,
+ * WebSocket, and decorators such as the encrypted connection).
  *
  * <h2>Contract</h2>
+ *
  * <ul>
  *   <li>{@link #send} takes ownership of the array: do not modify it after the call. The future
  *       completes when the transport has taken the message (buffered within its bounds or written);
  *       it stays pending while the transport applies backpressure, and fails with {@link
- *       ConnectionClosedException} if the connection closes before the message was taken.</li>
+ *       ConnectionClosedException} if the connection closes before the message was taken.
  *   <li>{@link #receive} returns the next whole message. At most one receive may be outstanding; a
  *       second concurrent one fails with {@link IllegalStateException}. Messages the remote sent
  *       before it closed are still delivered; after that, and at once after a local {@link
  *       #close()}, receive fails with {@link ConnectionClosedException} (carrying the cause of an
- *       error close).</li>
+ *       error close).
  *   <li>{@link #close()} is idempotent; {@link #closeFuture()} completes when the connection is
  *       closed, by either side: normally for an orderly close, exceptionally with the error when a
- *       failure closed it.</li>
- *   <li>Futures may complete on any thread, including the caller's (an already-completed future):
- *       a receive loop must iterate, not recurse, and must not block in a callback.</li>
+ *       failure closed it.
+ *   <li>Futures may complete on any thread, including the caller's (an already-completed future): a
+ *       receive loop must iterate, not recurse, and must not block in a callback.
  * </ul>
  *
  * <p>Implementations are thread-safe: {@code send} may be called from any thread, and concurrent
@@ -39,7 +40,10 @@ public interface Connection extends AutoCloseable {
   @Override
   void close();
 
-  /** Completes when the connection is closed: normally, or exceptionally with the error that closed it. */
+  /**
+   * Completes when the connection is closed: normally, or exceptionally with the error that closed
+   * it.
+   */
   CompletableFuture<Void> closeFuture();
 
   /** Whether the connection is open (neither side has closed it and no error has). */

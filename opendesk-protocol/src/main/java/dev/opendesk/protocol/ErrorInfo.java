@@ -50,6 +50,12 @@ public record ErrorInfo(String code, String message, Map<String, Object> details
 
   @Override
   public String toString() {
-    return "ErrorInfo[code=" + code + ", message=" + message + ", details=" + Values.toString(details) + "]";
+    return "ErrorInfo[code="
+        + code
+        + ", message="
+        + message
+        + ", details="
+        + Values.toString(details)
+        + "]";
   }
 }

@@ -9,6 +9,9 @@ public sealed interface Frame permits Hello, Req, Res, Cancel, Push {
   /** The protocol version every frame carries in {@code v}. */
   int VERSION = 1;
 
-  /** The wire value of {@code type}: {@code hello}, {@code req}, {@code res}, {@code cancel} or {@code push}. */
+  /**
+   * The wire value of {@code type}: {@code hello}, {@code req}, {@code res}, {@code cancel} or
+   * {@code push}.
+   */
   String type();
 }

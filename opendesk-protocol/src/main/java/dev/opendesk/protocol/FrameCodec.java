@@ -9,10 +9,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.core.buffer.ArrayBufferInput;
@@ -39,7 +39,8 @@ public final class FrameCodec {
   /** Default maximum nesting depth of maps and arrays, the frame itself included. */
   public static final int DEFAULT_MAX_DEPTH = 64;
 
-  private static final FrameCodec STANDARD = new FrameCodec(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_DEPTH);
+  private static final FrameCodec STANDARD =
+      new FrameCodec(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_DEPTH);
 
   /** Packers that grew beyond this are dropped rather than kept per thread. */
   private static final int RETAINED_PACKER_BYTES = 256 * 1024;
@@ -77,8 +78,8 @@ public final class FrameCodec {
   /**
    * A codec with the given limits.
    *
-   * @param maxMessageSize the largest message, in bytes, that {@link #decode} accepts and
-   *     {@link #encode} produces
+   * @param maxMessageSize the largest message, in bytes, that {@link #decode} accepts and {@link
+   *     #encode} produces
    * @param maxDepth the deepest nesting of maps and arrays, the frame's own map counting as 1
    */
   public static FrameCodec withLimits(int maxMessageSize, int maxDepth) {
@@ -108,66 +109,66 @@ public final class FrameCodec {
     MessagePacker packer = writer.packer;
     try {
       if (frame instanceof Hello h) {
-          packer.packMapHeader(h.error() == null ? 6 : 7);
-          header(packer, K_HELLO);
-          packer.writePayload(K_ROLE);
-          packer.packString(h.role().wire());
-          packer.writePayload(K_PRINCIPAL);
-          packer.packString(h.principal());
-          packer.writePayload(K_AUTH);
-          writeMap(packer, h.auth(), "hello.auth", 2);
-          packer.writePayload(K_CAPABILITIES);
-          writeMap(packer, h.capabilities(), "hello.capabilities", 2);
-          if (h.error() != null) {
-            packer.writePayload(K_ERROR);
-            writeError(packer, h.error(), "hello.error");
-          }
-      } else if (frame instanceof Req r) {
-          packer.packMapHeader(6);
-          header(packer, K_REQ);
-          packer.writePayload(K_ID);
-          packer.packLong(r.id());
-          packer.writePayload(K_METHOD);
-          packer.packString(r.method());
-          packer.writePayload(K_STREAM);
-          packer.packBoolean(r.stream());
-          packer.writePayload(K_PARAMS);
-          writeMap(packer, r.params(), "req.params", 2);
-      } else if (frame instanceof Res r) {
-          packer.packMapHeader(7);
-          header(packer, K_RES);
-          packer.writePayload(K_ID);
-          packer.packLong(r.id());
-          packer.writePayload(K_SEQ);
-          packer.packLong(r.seq());
-          packer.writePayload(K_END);
-          packer.packBoolean(r.end());
-          packer.writePayload(K_RESULT);
-          if (r.result() == null) {
-            packer.packNil();
-          } else {
-            writeMap(packer, r.result(), "res.result", 2);
-          }
+        packer.packMapHeader(h.error() == null ? 6 : 7);
+        header(packer, K_HELLO);
+        packer.writePayload(K_ROLE);
+        packer.packString(h.role().wire());
+        packer.writePayload(K_PRINCIPAL);
+        packer.packString(h.principal());
+        packer.writePayload(K_AUTH);
+        writeMap(packer, h.auth(), "hello.auth", 2);
+        packer.writePayload(K_CAPABILITIES);
+        writeMap(packer, h.capabilities(), "hello.capabilities", 2);
+        if (h.error() != null) {
           packer.writePayload(K_ERROR);
-          if (r.error() == null) {
-            packer.packNil();
-          } else {
-            writeError(packer, r.error(), "res.error");
-          }
+          writeError(packer, h.error(), "hello.error");
+        }
+      } else if (frame instanceof Req r) {
+        packer.packMapHeader(6);
+        header(packer, K_REQ);
+        packer.writePayload(K_ID);
+        packer.packLong(r.id());
+        packer.writePayload(K_METHOD);
+        packer.packString(r.method());
+        packer.writePayload(K_STREAM);
+        packer.packBoolean(r.stream());
+        packer.writePayload(K_PARAMS);
+        writeMap(packer, r.params(), "req.params", 2);
+      } else if (frame instanceof Res r) {
+        packer.packMapHeader(7);
+        header(packer, K_RES);
+        packer.writePayload(K_ID);
+        packer.packLong(r.id());
+        packer.writePayload(K_SEQ);
+        packer.packLong(r.seq());
+        packer.writePayload(K_END);
+        packer.packBoolean(r.end());
+        packer.writePayload(K_RESULT);
+        if (r.result() == null) {
+          packer.packNil();
+        } else {
+          writeMap(packer, r.result(), "res.result", 2);
+        }
+        packer.writePayload(K_ERROR);
+        if (r.error() == null) {
+          packer.packNil();
+        } else {
+          writeError(packer, r.error(), "res.error");
+        }
       } else if (frame instanceof Cancel c) {
-          packer.packMapHeader(4);
-          header(packer, K_CANCEL);
-          packer.writePayload(K_ID);
-          packer.packLong(c.id());
-          packer.writePayload(K_REASON);
-          packer.packString(c.reason());
+        packer.packMapHeader(4);
+        header(packer, K_CANCEL);
+        packer.writePayload(K_ID);
+        packer.packLong(c.id());
+        packer.writePayload(K_REASON);
+        packer.packString(c.reason());
       } else if (frame instanceof Push p) {
-          packer.packMapHeader(4);
-          header(packer, K_PUSH);
-          packer.writePayload(K_TOPIC);
-          packer.packString(p.topic());
-          packer.writePayload(K_PAYLOAD);
-          writeMap(packer, p.payload(), "push.payload", 2);
+        packer.packMapHeader(4);
+        header(packer, K_PUSH);
+        packer.writePayload(K_TOPIC);
+        packer.packString(p.topic());
+        packer.writePayload(K_PAYLOAD);
+        writeMap(packer, p.payload(), "push.payload", 2);
       } else {
         throw new IllegalArgumentException("unknown frame " + frame);
       }
@@ -197,16 +198,19 @@ public final class FrameCodec {
     }
   }
 
-  /** Writes {@code "v": 1, "type": <type>}; {@code typeEntry} is the pre-encoded {@code "type": <type>}. */
+  /**
+   * Writes {@code "v": 1, "type": <type>}; {@code typeEntry} is the pre-encoded {@code "type":
+   * <type>}.
+   */
   private static void header(MessagePacker packer, byte[] typeEntry) throws IOException {
     packer.writePayload(K_V1);
     packer.writePayload(typeEntry);
   }
 
   /**
-   * The msgpack encoding of an ASCII str shorter than 32 bytes (a fixstr), for the constant keys and
-   * values every frame repeats: writing these bytes is what {@code packString} would produce, without
-   * its per-call {@code getBytes} array.
+   * The msgpack encoding of an ASCII str shorter than 32 bytes (a fixstr), for the constant keys
+   * and values every frame repeats: writing these bytes is what {@code packString} would produce,
+   * without its per-call {@code getBytes} array.
    */
   private static byte[] fixstr(String... parts) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -271,12 +275,14 @@ public final class FrameCodec {
     writeMap(packer, error.details(), path + ".details", 3);
   }
 
-  private void writeMap(MessagePacker packer, Map<?, ?> map, String path, int depth) throws IOException {
+  private void writeMap(MessagePacker packer, Map<?, ?> map, String path, int depth)
+      throws IOException {
     checkDepth(path, depth);
     packer.packMapHeader(map.size());
     for (Map.Entry<?, ?> e : map.entrySet()) {
       if (!(e.getKey() instanceof String key)) {
-        throw new IllegalArgumentException(path + ": map keys must be strings, got " + typeName(e.getKey()));
+        throw new IllegalArgumentException(
+            path + ": map keys must be strings, got " + typeName(e.getKey()));
       }
       packer.packString(key);
       writeValue(packer, e.getValue(), path, key, -1, depth);
@@ -284,17 +290,21 @@ public final class FrameCodec {
   }
 
   /**
-   * Writes one map value ({@code key} set) or list element ({@code index} set) below {@code parent}.
-   * The element's path is only built when it is needed (an error, or a nested container): building
-   * it for every value cost a string concatenation per map entry on the hot path.
+   * Writes one map value ({@code key} set) or list element ({@code index} set) below {@code
+   * parent}. The element's path is only built when it is needed (an error, or a nested container):
+   * building it for every value cost a string concatenation per map entry on the hot path.
    */
-  private void writeValue(MessagePacker packer, Object value, String parent, String key, int index, int depth)
+  private void writeValue(
+      MessagePacker packer, Object value, String parent, String key, int index, int depth)
       throws IOException {
     if (value == null) {
       packer.packNil();
     } else if (value instanceof String s) {
       packer.packString(s);
-    } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+    } else if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte) {
       packer.packLong(((Number) value).longValue());
     } else if (value instanceof Boolean b) {
       packer.packBoolean(b);
@@ -315,14 +325,17 @@ public final class FrameCodec {
       }
     } else if (value instanceof BigInteger big) {
       if (big.bitLength() > 64 || (big.signum() < 0 && big.bitLength() > 63)) {
-        throw new IllegalArgumentException(path(parent, key, index) + ": integer out of the msgpack range: " + big);
+        throw new IllegalArgumentException(
+            path(parent, key, index) + ": integer out of the msgpack range: " + big);
       }
       packer.packBigInteger(big);
     } else if (value instanceof Enum<?> e) {
       packer.packString(e.name());
     } else {
       throw new IllegalArgumentException(
-          path(parent, key, index) + ": unsupported value type " + value.getClass().getName()
+          path(parent, key, index)
+              + ": unsupported value type "
+              + value.getClass().getName()
               + " (convert records and POJOs with Values.toMap)");
     }
   }
@@ -388,10 +401,14 @@ public final class FrameCodec {
             "message is not a map (got " + describe(reader.unpacker.getNextFormat()) + ")");
       }
       @SuppressWarnings("unchecked")
-      Map<String, Object> map = frame ? reader.readFrameMap(maxDepth) : (Map<String, Object>) reader.readValue(1, maxDepth);
+      Map<String, Object> map =
+          frame
+              ? reader.readFrameMap(maxDepth)
+              : (Map<String, Object>) reader.readValue(1, maxDepth);
       if (reader.unpacker.hasNext()) {
         throw new CodecException(
-            "trailing bytes after the message: " + (message.length - reader.unpacker.getTotalReadBytes()));
+            "trailing bytes after the message: "
+                + (message.length - reader.unpacker.getTotalReadBytes()));
       }
       read = true;
       return map;
@@ -399,8 +416,11 @@ public final class FrameCodec {
       // A 32-bit length header beyond 2^31-1: msgpack-core reports it without a message. (Built
       // without string concatenation: its first use would bootstrap an invokedynamic call site,
       // allocating megabytes on a path that hostile input reaches.)
-      String what = new StringBuilder("a length header claims ").append(e.getSize())
-          .append(" elements or bytes, beyond the message").toString();
+      String what =
+          new StringBuilder("a length header claims ")
+              .append(e.getSize())
+              .append(" elements or bytes, beyond the message")
+              .toString();
       throw new CodecException(null, what, e);
     } catch (MessagePackException | IOException e) {
       throw new CodecException(null, "malformed msgpack: " + e.getMessage(), e);
@@ -421,9 +441,9 @@ public final class FrameCodec {
   }
 
   /**
-   * A reusable packer writing into a reusable array; one that grew large is dropped rather than kept
-   * by the thread. (msgpack-core's buffer packer allocated a buffer slice per message and a fresh
-   * 8 KiB buffer after every flush.)
+   * A reusable packer writing into a reusable array; one that grew large is dropped rather than
+   * kept by the thread. (msgpack-core's buffer packer allocated a buffer slice per message and a
+   * fresh 8 KiB buffer after every flush.)
    */
   private static final class Writer {
     final ReusableOutput output = new ReusableOutput();
@@ -447,8 +467,8 @@ public final class FrameCodec {
 
   /**
    * The packer's output: it packs into one fixed chunk, whose written bytes are appended to a
-   * growable array on each flush; payloads written directly are appended too. Nothing is
-   * allocated per message except the final copy, unless the array must grow.
+   * growable array on each flush; payloads written directly are appended too. Nothing is allocated
+   * per message except the final copy, unless the array must grow.
    */
   private static final class ReusableOutput implements MessageBufferOutput {
     private static final int CHUNK = 8192;
@@ -502,9 +522,9 @@ public final class FrameCodec {
 
   /**
    * The outer map of a frame while {@link FrameReader} looks at it: a reusable, insertion-ordered
-   * array map of at most {@link #CAPACITY} entries (a frame has at most 7; a larger one is read into
-   * an ordinary map). Linear lookups over a handful of keys; a repeated key replaces the value, as in
-   * a {@code LinkedHashMap}. Per thread, never escapes {@link #decode}.
+   * array map of at most {@link #CAPACITY} entries (a frame has at most 7; a larger one is read
+   * into an ordinary map). Linear lookups over a handful of keys; a repeated key replaces the
+   * value, as in a {@code LinkedHashMap}. Per thread, never escapes {@link #decode}.
    */
   static final class FrameFields extends java.util.AbstractMap<String, Object> {
     static final int CAPACITY = 16;
@@ -609,11 +629,18 @@ public final class FrameCodec {
     private void claim(long minimumBytes, String what) {
       if (minimumBytes > remaining()) {
         throw new CodecException(
-            what + " claims at least " + minimumBytes + " bytes but only " + remaining() + " remain");
+            what
+                + " claims at least "
+                + minimumBytes
+                + " bytes but only "
+                + remaining()
+                + " remain");
       }
     }
 
-    /** As {@link #claim(long, String)} for a container; its description is only built on failure. */
+    /**
+     * As {@link #claim(long, String)} for a container; its description is only built on failure.
+     */
     private void claimContainer(long minimumBytes, String kind, int size, String unit) {
       if (minimumBytes > remaining()) {
         claim(minimumBytes, kind + " of " + size + " " + unit);
@@ -622,9 +649,9 @@ public final class FrameCodec {
 
     /**
      * Reads a str payload of {@code length} bytes. Short strs go through a small per-thread cache:
-     * frame keys, type names, method names and the keys of user maps repeat from message to message,
-     * and a hit returns the same immutable {@link String} without allocating. The payload is read
-     * into a reused scratch array, so a miss allocates only the string itself.
+     * frame keys, type names, method names and the keys of user maps repeat from message to
+     * message, and a hit returns the same immutable {@link String} without allocating. The payload
+     * is read into a reused scratch array, so a miss allocates only the string itself.
      */
     private String readString(int length) throws IOException {
       if (length > CACHED_STRING_BYTES) {
@@ -638,7 +665,8 @@ public final class FrameCodec {
       }
       int slot = (hash ^ (hash >>> 7)) & (STRING_CACHE_SLOTS - 1);
       byte[] cachedBytes = cacheBytes[slot];
-      if (cachedBytes != null && java.util.Arrays.equals(cachedBytes, 0, cachedBytes.length, bytes, 0, length)) {
+      if (cachedBytes != null
+          && java.util.Arrays.equals(cachedBytes, 0, cachedBytes.length, bytes, 0, length)) {
         return cacheStrings[slot];
       }
       String decoded = Utf8.decodeStrict(bytes, 0, length);
@@ -647,17 +675,21 @@ public final class FrameCodec {
       return decoded;
     }
 
-    /** Reads the outer map of a frame (depth 1) into {@link #fields}, or a new map if it is large. */
+    /**
+     * Reads the outer map of a frame (depth 1) into {@link #fields}, or a new map if it is large.
+     */
     Map<String, Object> readFrameMap(int maxDepth) throws IOException {
       int size = unpacker.unpackMapHeader();
       claimContainer(2L * size, "map", size, "entries");
-      Map<String, Object> map = size <= FrameFields.CAPACITY ? fields : new LinkedHashMap<>((int) (size / 0.75f) + 1);
+      Map<String, Object> map =
+          size <= FrameFields.CAPACITY ? fields : new LinkedHashMap<>((int) (size / 0.75f) + 1);
       fields.clear();
       readEntries(map, size, 1, maxDepth);
       return map;
     }
 
-    private void readEntries(Map<String, Object> map, int size, int depth, int maxDepth) throws IOException {
+    private void readEntries(Map<String, Object> map, int size, int depth, int maxDepth)
+        throws IOException {
       for (int i = 0; i < size; i++) {
         MessageFormat keyFormat = unpacker.getNextFormat();
         if (keyFormat.getValueType() != org.msgpack.value.ValueType.STRING) {

@@ -3,7 +3,10 @@ package dev.opendesk.protocol;
 import java.math.BigInteger;
 import java.util.Map;
 
-/** Turns a decoded map into a {@link Frame}, applying the defaults and type rules of PROTOCOL.md §2–3. */
+/**
+ * Turns a decoded map into a {@link Frame}, applying the defaults and type rules of PROTOCOL.md
+ * §2–3.
+ */
 final class FrameReader {
   private FrameReader() {}
 
@@ -17,12 +20,17 @@ final class FrameReader {
     }
     Object type = map.get("type");
     if (!(type instanceof String t)) {
-      throw new CodecException("frame.type", type == null ? "missing" : "must be str, got " + describe(type), null);
+      throw new CodecException(
+          "frame.type", type == null ? "missing" : "must be str, got " + describe(type), null);
     }
     return switch (t) {
       case "hello" -> hello(map);
-      case "req" -> new Req(id(map, "req"), requiredString(map, "req", "method"),
-          bool(map, "req", "stream", false), map(map, "req", "params"));
+      case "req" ->
+          new Req(
+              id(map, "req"),
+              requiredString(map, "req", "method"),
+              bool(map, "req", "stream", false),
+              map(map, "req", "params"));
       case "res" -> res(map);
       case "cancel" -> new Cancel(id(map, "cancel"), string(map, "cancel", "reason", ""));
       case "push" -> new Push(requiredString(map, "push", "topic"), map(map, "push", "payload"));
@@ -34,10 +42,15 @@ final class FrameReader {
     String wireRole = requiredString(map, "hello", "role");
     Role role = Role.fromWire(wireRole);
     if (role == null) {
-      throw new CodecException("hello.role", "must be client or server, got '" + wireRole + "'", null);
+      throw new CodecException(
+          "hello.role", "must be client or server, got '" + wireRole + "'", null);
     }
-    return new Hello(role, string(map, "hello", "principal", ""), map(map, "hello", "auth"),
-        map(map, "hello", "capabilities"), errorOrNil(map, "hello"));
+    return new Hello(
+        role,
+        string(map, "hello", "principal", ""),
+        map(map, "hello", "auth"),
+        map(map, "hello", "capabilities"),
+        errorOrNil(map, "hello"));
   }
 
   private static Res res(Map<String, Object> map) {
@@ -63,12 +76,16 @@ final class FrameReader {
       return null;
     }
     if (!(error instanceof Map)) {
-      throw new CodecException(type + ".error", "must be a map or nil, got " + describe(error), null);
+      throw new CodecException(
+          type + ".error", "must be a map or nil, got " + describe(error), null);
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> e = (Map<String, Object>) error;
     String where = type + ".error";
-    return new ErrorInfo(requiredString(e, where, "code"), string(e, where, "message", ""), map(e, where, "details"));
+    return new ErrorInfo(
+        requiredString(e, where, "code"),
+        string(e, where, "message", ""),
+        map(e, where, "details"));
   }
 
   private static long id(Map<String, Object> map, String type) {
@@ -89,7 +106,8 @@ final class FrameReader {
     if (value instanceof BigInteger) {
       throw new CodecException(type + "." + key, "out of range: " + value, null);
     }
-    throw new CodecException(type + "." + key, "must be a non-negative integer, got " + describe(value), null);
+    throw new CodecException(
+        type + "." + key, "must be a non-negative integer, got " + describe(value), null);
   }
 
   private static String requiredString(Map<String, Object> map, String type, String key) {

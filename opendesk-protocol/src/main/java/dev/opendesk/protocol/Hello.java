@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * HELLO: the first frame each side sends on a session. A HELLO whose {@code error} is not
- * {@code null} rejects the session.
+ * HELLO: the first frame each side sends on a session. A HELLO whose {@code error} is not {@code
+ * null} rejects the session.
  *
  * @param role the sender's role
  * @param principal who the sender acts for, {@code ""} by default
@@ -15,10 +15,16 @@ import java.util.Objects;
  * @param error a rejection, or {@code null} (the key is left out on the wire when {@code null})
  */
 public record Hello(
-    Role role, String principal, Map<String, Object> auth, Map<String, Object> capabilities, ErrorInfo error)
+    Role role,
+    String principal,
+    Map<String, Object> auth,
+    Map<String, Object> capabilities,
+    ErrorInfo error)
     implements Frame {
 
-  /** Validates and normalises: {@code null} principal, auth and capabilities take their defaults. */
+  /**
+   * Validates and normalises: {@code null} principal, auth and capabilities take their defaults.
+   */
   public Hello {
     Objects.requireNonNull(role, "role");
     principal = principal == null ? "" : principal;
@@ -58,12 +64,22 @@ public record Hello(
 
   @Override
   public int hashCode() {
-    return Objects.hash(role, principal, Values.deepHashCode(auth), Values.deepHashCode(capabilities), error);
+    return Objects.hash(
+        role, principal, Values.deepHashCode(auth), Values.deepHashCode(capabilities), error);
   }
 
   @Override
   public String toString() {
-    return "Hello[role=" + role + ", principal=" + principal + ", auth=" + Values.toString(auth)
-        + ", capabilities=" + Values.toString(capabilities) + ", error=" + error + "]";
+    return "Hello[role="
+        + role
+        + ", principal="
+        + principal
+        + ", auth="
+        + Values.toString(auth)
+        + ", capabilities="
+        + Values.toString(capabilities)
+        + ", error="
+        + error
+        + "]";
   }
 }

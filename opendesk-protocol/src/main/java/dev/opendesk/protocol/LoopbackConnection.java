@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Each direction buffers up to {@code capacity} messages; a send beyond that completes only when
  * the other end has received enough for the message to fit (real backpressure). Closing either end
  * closes both: pending sends fail, the closing end's pending receive fails, and the other end still
- * receives what was buffered before it sees the close. Messages are passed by reference, not copied.
+ * receives what was buffered before it sees the close. Messages are passed by reference, not
+ * copied.
  *
  * <pre>{@code
  * LoopbackConnection.Pair pair = LoopbackConnection.pair();
@@ -35,7 +36,8 @@ public final class LoopbackConnection implements Connection {
   private final Direction outbound;
   private final CompletableFuture<Void> closeFuture;
 
-  private LoopbackConnection(Shared shared, Direction inbound, Direction outbound, CompletableFuture<Void> closeFuture) {
+  private LoopbackConnection(
+      Shared shared, Direction inbound, Direction outbound, CompletableFuture<Void> closeFuture) {
     this.shared = shared;
     this.inbound = inbound;
     this.outbound = outbound;
@@ -59,7 +61,9 @@ public final class LoopbackConnection implements Connection {
     Direction ab = new Direction(shared, capacity);
     Direction ba = new Direction(shared, capacity);
     CompletableFuture<Void> closed = shared.closeFuture;
-    return new Pair(new LoopbackConnection(shared, ba, ab, closed), new LoopbackConnection(shared, ab, ba, closed));
+    return new Pair(
+        new LoopbackConnection(shared, ba, ab, closed),
+        new LoopbackConnection(shared, ab, ba, closed));
   }
 
   @Override
@@ -157,7 +161,8 @@ public final class LoopbackConnection implements Connection {
       byte[] message;
       synchronized (shared) {
         if (receiver != null) {
-          return CompletableFuture.failedFuture(new IllegalStateException("a receive is already outstanding"));
+          return CompletableFuture.failedFuture(
+              new IllegalStateException("a receive is already outstanding"));
         }
         message = buffered.poll();
         if (message != null) {
@@ -172,7 +177,8 @@ public final class LoopbackConnection implements Connection {
             message = next.message;
             promoted = next.taken;
           } else if (shared.closed) {
-            return CompletableFuture.failedFuture(new ConnectionClosedException("connection closed"));
+            return CompletableFuture.failedFuture(
+                new ConnectionClosedException("connection closed"));
           } else {
             receiver = new CompletableFuture<>();
             return receiver;
@@ -190,21 +196,28 @@ public final class LoopbackConnection implements Connection {
       if (receiver != null) {
         CompletableFuture<byte[]> r = receiver;
         receiver = null;
-        completions.add(() -> r.completeExceptionally(new ConnectionClosedException("connection closed")));
+        completions.add(
+            () -> r.completeExceptionally(new ConnectionClosedException("connection closed")));
       }
       failWaiters(completions);
     }
 
-    /** Called under the lock: fails waiting senders; fails the receiver only if nothing is left to drain. */
+    /**
+     * Called under the lock: fails waiting senders; fails the receiver only if nothing is left to
+     * drain.
+     */
     void failWaiters(List<Runnable> completions) {
       for (Waiting w : waiting) {
-        completions.add(() -> w.taken.completeExceptionally(new ConnectionClosedException("connection closed")));
+        completions.add(
+            () ->
+                w.taken.completeExceptionally(new ConnectionClosedException("connection closed")));
       }
       waiting.clear();
       if (receiver != null && buffered.isEmpty()) {
         CompletableFuture<byte[]> r = receiver;
         receiver = null;
-        completions.add(() -> r.completeExceptionally(new ConnectionClosedException("connection closed")));
+        completions.add(
+            () -> r.completeExceptionally(new ConnectionClosedException("connection closed")));
       }
     }
   }

@@ -27,7 +27,9 @@ public record Push(String topic, Map<String, Object> payload) implements Frame {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Push other && topic.equals(other.topic) && Values.deepEquals(payload, other.payload);
+    return o instanceof Push other
+        && topic.equals(other.topic)
+        && Values.deepEquals(payload, other.payload);
   }
 
   @Override

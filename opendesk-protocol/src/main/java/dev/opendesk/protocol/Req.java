@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param stream whether this is a stream call, {@code false} by default
  * @param params the parameters, {@code {}} by default
  */
-public record Req(long id, String method, boolean stream, Map<String, Object> params) implements Frame {
+public record Req(long id, String method, boolean stream, Map<String, Object> params)
+    implements Frame {
 
   /** Validates and normalises: {@code null} params become {@code {}}. */
   public Req {
@@ -52,6 +53,14 @@ public record Req(long id, String method, boolean stream, Map<String, Object> pa
 
   @Override
   public String toString() {
-    return "Req[id=" + id + ", method=" + method + ", stream=" + stream + ", params=" + Values.toString(params) + "]";
+    return "Req[id="
+        + id
+        + ", method="
+        + method
+        + ", stream="
+        + stream
+        + ", params="
+        + Values.toString(params)
+        + "]";
   }
 }

@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * RES: a reply. A unary call gets one RES with {@code end = true} and {@code seq = 0}; a stream gets
- * items ({@code end = false}, {@code seq} 0, 1, …) and a final RES whose {@code seq} continues the
- * count. {@code result} and {@code error} are exclusive; both {@code null} is an empty success.
+ * RES: a reply. A unary call gets one RES with {@code end = true} and {@code seq = 0}; a stream
+ * gets items ({@code end = false}, {@code seq} 0, 1, …) and a final RES whose {@code seq} continues
+ * the count. {@code result} and {@code error} are exclusive; both {@code null} is an empty success.
  *
  * @param id the id of the call this answers
  * @param seq the position in a stream, {@code 0} by default
@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param result the result, or {@code null}
  * @param error the error, or {@code null}
  */
-public record Res(long id, long seq, boolean end, Map<String, Object> result, ErrorInfo error) implements Frame {
+public record Res(long id, long seq, boolean end, Map<String, Object> result, ErrorInfo error)
+    implements Frame {
 
   /** Validates: non-negative id and seq, and at most one of result and error. */
   public Res {
@@ -80,7 +81,16 @@ public record Res(long id, long seq, boolean end, Map<String, Object> result, Er
 
   @Override
   public String toString() {
-    return "Res[id=" + id + ", seq=" + seq + ", end=" + end + ", result=" + Values.toString(result)
-        + ", error=" + error + "]";
+    return "Res[id="
+        + id
+        + ", seq="
+        + seq
+        + ", end="
+        + end
+        + ", result="
+        + Values.toString(result)
+        + ", error="
+        + error
+        + "]";
   }
 }

@@ -6,7 +6,10 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Strict UTF-8 decoding: malformed input is a {@link CodecException}, never a replacement character. */
+/**
+ * Strict UTF-8 decoding: malformed input is a {@link CodecException}, never a replacement
+ * character.
+ */
 final class Utf8 {
   private static final ThreadLocal<CharsetDecoder> DECODERS =
       ThreadLocal.withInitial(
@@ -27,7 +30,9 @@ final class Utf8 {
     return new String(bytes, StandardCharsets.US_ASCII);
   }
 
-  /** As {@link #decodeStrict(byte[])} for {@code length} bytes of {@code bytes} from {@code offset}. */
+  /**
+   * As {@link #decodeStrict(byte[])} for {@code length} bytes of {@code bytes} from {@code offset}.
+   */
   static String decodeStrict(byte[] bytes, int offset, int length) {
     for (int i = offset; i < offset + length; i++) {
       if (bytes[i] < 0) {

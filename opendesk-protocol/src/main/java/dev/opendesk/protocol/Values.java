@@ -40,8 +40,8 @@ public final class Values {
   private Values() {}
 
   /**
-   * The Jackson mapper behind {@link #toMap} and {@link #fromMap}. Register modules on a
-   * {@link ObjectMapper#copy() copy}, never on this shared instance.
+   * The Jackson mapper behind {@link #toMap} and {@link #fromMap}. Register modules on a {@link
+   * ObjectMapper#copy() copy}, never on this shared instance.
    */
   public static ObjectMapper mapper() {
     return MAPPER;
@@ -63,7 +63,8 @@ public final class Values {
   /**
    * Converts the map form into {@code type}.
    *
-   * @throws IllegalArgumentException if the map does not fit {@code type}; the message names the field
+   * @throws IllegalArgumentException if the map does not fit {@code type}; the message names the
+   *     field
    */
   public static <T> T fromMap(Map<String, ?> map, Class<T> type) {
     Objects.requireNonNull(type, "type");
@@ -137,7 +138,9 @@ public final class Values {
     return value.hashCode();
   }
 
-  /** A readable rendering in which {@code byte[]} shows as {@code bin(hex)}, long ones abbreviated. */
+  /**
+   * A readable rendering in which {@code byte[]} shows as {@code bin(hex)}, long ones abbreviated.
+   */
   public static String toString(Object value) {
     StringBuilder out = new StringBuilder();
     append(out, value);

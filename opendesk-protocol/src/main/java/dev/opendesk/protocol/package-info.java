@@ -2,20 +2,23 @@
  * Frames, codec and connections of the opendesk protocol v1.
  *
  * <h2>Value model</h2>
- * The open-ended parts of frames ({@code params}, {@code result}, {@code payload},
- * {@code capabilities}, {@code auth}, {@code details}) are {@code Map<String, Object>} whose values
- * are, recursively:
+ *
+ * The open-ended parts of frames ({@code params}, {@code result}, {@code payload}, {@code
+ * capabilities}, {@code auth}, {@code details}) are {@code Map<String, Object>} whose values are,
+ * recursively:
+ *
  * <ul>
- *   <li>{@code null} (msgpack nil)</li>
- *   <li>{@link java.lang.Boolean}</li>
- *   <li>{@link java.lang.Long}, or {@link java.math.BigInteger} for unsigned values beyond
- *       {@code Long.MAX_VALUE} (up to 2<sup>64</sup>-1)</li>
- *   <li>{@link java.lang.Double} (always float64 on the wire)</li>
- *   <li>{@link java.lang.String} (msgpack str, UTF-8)</li>
- *   <li>{@code byte[]} (msgpack bin; a str never decodes to bytes, nor bin to a string)</li>
- *   <li>{@code List<Object>} (msgpack array)</li>
- *   <li>{@code Map<String, Object>} (msgpack map with str keys, insertion order kept)</li>
+ *   <li>{@code null} (msgpack nil)
+ *   <li>{@link java.lang.Boolean}
+ *   <li>{@link java.lang.Long}, or {@link java.math.BigInteger} for unsigned values beyond {@code
+ *       Long.MAX_VALUE} (up to 2<sup>64</sup>-1)
+ *   <li>{@link java.lang.Double} (always float64 on the wire)
+ *   <li>{@link java.lang.String} (msgpack str, UTF-8)
+ *   <li>{@code byte[]} (msgpack bin; a str never decodes to bytes, nor bin to a string)
+ *   <li>{@code List<Object>} (msgpack array)
+ *   <li>{@code Map<String, Object>} (msgpack map with str keys, insertion order kept)
  * </ul>
+ *
  * The decoder produces exactly these types, as unmodifiable collections. The encoder also accepts
  * {@code Integer}, {@code Short}, {@code Byte} (as integers), {@code Float} (widened to float64),
  * any {@link java.util.Collection} (as an array) and {@link java.lang.Enum} (as its name); anything

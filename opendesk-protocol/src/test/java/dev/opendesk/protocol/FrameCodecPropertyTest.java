@@ -1,13 +1,13 @@
 package dev.opendesk.protocol;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.opendesk.protocol.testing.FuzzBudget;
 import dev.opendesk.protocol.testing.RandomFrames;
 import dev.opendesk.protocol.testing.RobustnessFigures;
 import dev.opendesk.protocol.testing.Vectors;
 import dev.opendesk.protocol.testing.WireMutator;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Properties of the codec over seeded random frames and byte strings; the seed is in each test's name. */
+/**
+ * Properties of the codec over seeded random frames and byte strings; the seed is in each test's
+ * name.
+ */
 @Timeout(120)
 class FrameCodecPropertyTest {
   private static final FrameCodec CODEC = FrameCodec.standard();
@@ -30,17 +33,22 @@ class FrameCodecPropertyTest {
     byte[] junk = new byte[random.nextInt(64)];
     random.nextBytes(junk);
     if (junk.length > 0 && random.nextBoolean()) {
-      junk[0] = (byte) (0x80 | random.nextInt(16)); // a fixmap start, to get deeper into the decoder
+      junk[0] =
+          (byte) (0x80 | random.nextInt(16)); // a fixmap start, to get deeper into the decoder
     }
     return junk;
   }
 
   private static final RobustnessFigures FIGURES = new RobustnessFigures("codec");
   private static final RobustnessFigures.Row RANDOM = FIGURES.row("codec", "random bytes");
-  private static final RobustnessFigures.Row MUTATED = FIGURES.row("codec", "byte-mutated valid frames");
-  private static final RobustnessFigures.Row STRUCTURAL = FIGURES.row("codec", "structurally mutated valid frames");
+  private static final RobustnessFigures.Row MUTATED =
+      FIGURES.row("codec", "byte-mutated valid frames");
+  private static final RobustnessFigures.Row STRUCTURAL =
+      FIGURES.row("codec", "structurally mutated valid frames");
 
-  /** 40 seeds in {@code mvn verify}; {@code -Pfuzz} or {@code -Dopendesk.fuzz.tries=N} runs more. */
+  /**
+   * 40 seeds in {@code mvn verify}; {@code -Pfuzz} or {@code -Dopendesk.fuzz.tries=N} runs more.
+   */
   static LongStream seeds() {
     return FuzzBudget.seeds(40);
   }
@@ -109,7 +117,9 @@ class FrameCodecPropertyTest {
         .isLessThan(64 * 1024 + 64L * input.length);
   }
 
-  /** Whether {@code input} decoded; any exception other than {@link CodecException} fails the test. */
+  /**
+   * Whether {@code input} decoded; any exception other than {@link CodecException} fails the test.
+   */
   private static boolean decodeOrReject(byte[] input) {
     try {
       Frame frame = CODEC.decode(input);
@@ -133,9 +143,12 @@ class FrameCodecPropertyTest {
 
   @Test
   void hugeMapBinAndStrHeadersFailFast() {
-    for (String hex : List.of("df7fffffff01", "81a178c6ffffffff00", "81a178dbfffffff061", "81a178c5ffff00")) {
+    for (String hex :
+        List.of("df7fffffff01", "81a178c6ffffffff00", "81a178dbfffffff061", "81a178c5ffff00")) {
       long before = THREADS.getCurrentThreadAllocatedBytes();
-      assertThatThrownBy(() -> CODEC.decode(Vectors.hex(hex))).as(hex).isInstanceOf(CodecException.class);
+      assertThatThrownBy(() -> CODEC.decode(Vectors.hex(hex)))
+          .as(hex)
+          .isInstanceOf(CodecException.class);
       assertThat(THREADS.getCurrentThreadAllocatedBytes() - before).as(hex).isLessThan(64 * 1024);
     }
   }
@@ -152,7 +165,8 @@ class FrameCodecPropertyTest {
   void nestingUpToTheLimitIsAcceptedAndBeyondRejected() {
     FrameCodec codec = FrameCodec.withLimits(1 << 20, 8);
     // push frame is depth 1, payload depth 2; add maps down to depth 8 (accepted) and 9 (rejected).
-    assertThat(codec.decode(CODEC.encode(new Push("t", nested(6))))).isEqualTo(new Push("t", nested(6)));
+    assertThat(codec.decode(CODEC.encode(new Push("t", nested(6)))))
+        .isEqualTo(new Push("t", nested(6)));
     assertThatThrownBy(() -> codec.decode(CODEC.encode(new Push("t", nested(7)))))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("nesting deeper than 8");
@@ -182,9 +196,11 @@ class FrameCodecPropertyTest {
   void messagesOverTheSizeLimitAreRejectedBothWays() {
     FrameCodec codec = FrameCodec.withLimits(100, 64);
     Push big = new Push("t", java.util.Map.of("b", new byte[200]));
-    assertThatThrownBy(() -> codec.encode(big)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> codec.encode(big))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("exceeds the limit of 100");
-    assertThatThrownBy(() -> codec.decode(CODEC.encode(big))).isInstanceOf(CodecException.class)
+    assertThatThrownBy(() -> codec.decode(CODEC.encode(big)))
+        .isInstanceOf(CodecException.class)
         .hasMessageContaining("exceeds the limit of 100");
   }
 
@@ -198,7 +214,11 @@ class FrameCodecPropertyTest {
 
   @Test
   void strNeverDecodesToBytesNorBinToString() {
-    Push push = new Push("t", java.util.Map.of("s", "abc", "b", "abc".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Push push =
+        new Push(
+            "t",
+            java.util.Map.of(
+                "s", "abc", "b", "abc".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     Push back = (Push) CODEC.decode(CODEC.encode(push));
     assertThat(back.payload().get("s")).isInstanceOf(String.class);
     assertThat(back.payload().get("b")).isInstanceOf(byte[].class);
@@ -210,13 +230,15 @@ class FrameCodecPropertyTest {
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < 4; t++) {
       long seed = 1000 + t;
-      threads.add(new Thread(() -> {
-        try {
-          decodeOfEncodeIsTheSameFrame(seed);
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      }));
+      threads.add(
+          new Thread(
+              () -> {
+                try {
+                  decodeOfEncodeIsTheSameFrame(seed);
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              }));
     }
     threads.forEach(Thread::start);
     for (Thread thread : threads) {

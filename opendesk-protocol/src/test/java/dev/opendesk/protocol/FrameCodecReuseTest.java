@@ -12,8 +12,8 @@ import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 
 /**
- * The codec reuses per-thread state (the outer map of a decoded frame, a cache of short strings, the
- * packer's output): each decode and encode must still behave as if it started afresh.
+ * The codec reuses per-thread state (the outer map of a decoded frame, a cache of short strings,
+ * the packer's output): each decode and encode must still behave as if it started afresh.
  */
 class FrameCodecReuseTest {
   private static final FrameCodec CODEC = FrameCodec.standard();
@@ -65,7 +65,8 @@ class FrameCodecReuseTest {
         StringBuilder key = new StringBuilder();
         int length = random.nextInt(12);
         for (int c = 0; c < length; c++) {
-          key.appendCodePoint(alphabet.codePointAt(alphabet.offsetByCodePoints(0, random.nextInt(31))));
+          key.appendCodePoint(
+              alphabet.codePointAt(alphabet.offsetByCodePoints(0, random.nextInt(31))));
         }
         params.put(key.toString(), key.reverse().toString());
       }

@@ -1,9 +1,9 @@
 package dev.opendesk.protocol;
 
-import dev.opendesk.protocol.testing.ConnectionContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opendesk.protocol.testing.ConnectionContract;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 

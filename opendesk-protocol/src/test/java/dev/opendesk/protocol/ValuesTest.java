@@ -54,8 +54,10 @@ class ValuesTest {
 
   @Test
   void framesWithEqualBytesAreEqual() {
-    assertThat(Res.ok(1, Map.of("b", new byte[] {5}))).isEqualTo(Res.ok(1, Map.of("b", new byte[] {5})));
-    assertThat(Res.ok(1, Map.of("b", new byte[] {5}))).isNotEqualTo(Res.ok(1, Map.of("b", new byte[] {6})));
+    assertThat(Res.ok(1, Map.of("b", new byte[] {5})))
+        .isEqualTo(Res.ok(1, Map.of("b", new byte[] {5})));
+    assertThat(Res.ok(1, Map.of("b", new byte[] {5})))
+        .isNotEqualTo(Res.ok(1, Map.of("b", new byte[] {6})));
   }
 
   @Test

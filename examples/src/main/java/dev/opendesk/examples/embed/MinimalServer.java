@@ -23,11 +23,15 @@ public final class MinimalServer {
 
   private MinimalServer() {}
 
-  /** Starts the server on 127.0.0.1:8423 with its keys in {@code ./server-home}, and runs until killed. */
+  /**
+   * Starts the server on 127.0.0.1:8423 with its keys in {@code ./server-home}, and runs until
+   * killed.
+   */
   public static void main(String[] args) throws Exception {
     PairingCode code = PairingCode.random();
     WebSocketServer server = start(Path.of("server-home"), 8423, code);
-    System.out.println("listening on ws://127.0.0.1:" + server.port() + "/, pairing code " + code.digits());
+    System.out.println(
+        "listening on ws://127.0.0.1:" + server.port() + "/, pairing code " + code.digits());
     server.closeFuture().join();
   }
 
@@ -47,25 +51,31 @@ public final class MinimalServer {
     pairing.arm(code, PairingMode.V2, Duration.ofMinutes(5));
 
     // What clients may call. One dispatcher serves every connection.
-    Dispatcher dispatcher = Dispatcher.builder()
-        .unary("echo", (ctx, params) -> params)
-        .build();
+    Dispatcher dispatcher = Dispatcher.builder().unary("echo", (ctx, params) -> params).build();
 
     // Per connection: the handshake (pairing or authentication), then a Peer on the encrypted
     // connection, the HELLO exchange, and the receive loop. Nothing here blocks.
-    return WebSocketServer.start("127.0.0.1", port, connection ->
-        Handshake.defaults().serve(connection, identity, trusted, pairing)
-            .thenCompose(session -> {
-              Peer peer = Peer.builder(session.connection(), Role.SERVER)
-                  .dispatcher(dispatcher)
-                  .remotePublicKey(session.remotePublicKey())
-                  .build();
-              return peer.hello().thenApply(clientHello -> peer.start());
-            })
-            .exceptionally(failure -> {
-              // A failed handshake has closed the connection already; closing again is harmless.
-              connection.close();
-              return null;
-            }));
+    return WebSocketServer.start(
+        "127.0.0.1",
+        port,
+        connection ->
+            Handshake.defaults()
+                .serve(connection, identity, trusted, pairing)
+                .thenCompose(
+                    session -> {
+                      Peer peer =
+                          Peer.builder(session.connection(), Role.SERVER)
+                              .dispatcher(dispatcher)
+                              .remotePublicKey(session.remotePublicKey())
+                              .build();
+                      return peer.hello().thenApply(clientHello -> peer.start());
+                    })
+                .exceptionally(
+                    failure -> {
+                      // A failed handshake has closed the connection already; closing again is
+                      // harmless.
+                      connection.close();
+                      return null;
+                    }));
   }
 }

@@ -29,19 +29,23 @@ class GreeterDispatcherTest {
   /** The dispatcher under test; in your project this is your production code. */
   static Dispatcher greeter() {
     return Dispatcher.builder()
-        .unary("greet", (ctx, params) -> {
-          Object name = params.get("name");
-          if (!(name instanceof String s) || s.isBlank()) {
-            // Becomes the wire error invalid_argument, with this message.
-            throw new IllegalArgumentException("name: expected a non-empty string");
-          }
-          return Map.of("greeting", "hello, " + s);
-        })
-        .stream("countdown", (ctx, params, sink) -> {
-          for (long n = (Long) params.get("from"); n >= 0; n--) {
-            sink.next(Map.of("n", n));
-          }
-        })
+        .unary(
+            "greet",
+            (ctx, params) -> {
+              Object name = params.get("name");
+              if (!(name instanceof String s) || s.isBlank()) {
+                // Becomes the wire error invalid_argument, with this message.
+                throw new IllegalArgumentException("name: expected a non-empty string");
+              }
+              return Map.of("greeting", "hello, " + s);
+            })
+        .stream(
+            "countdown",
+            (ctx, params, sink) -> {
+              for (long n = (Long) params.get("from"); n >= 0; n--) {
+                sink.next(Map.of("n", n));
+              }
+            })
         .build();
   }
 
@@ -79,10 +83,12 @@ class GreeterDispatcherTest {
   @Test
   void greetWithoutNameIsInvalidArgument() {
     assertThatThrownBy(() -> client.callBlocking("greet", Map.of()))
-        .isInstanceOfSatisfying(ProtocolException.class, e -> {
-          assertThat(e.code()).isEqualTo("invalid_argument");
-          assertThat(e.errorMessage()).contains("name");
-        });
+        .isInstanceOfSatisfying(
+            ProtocolException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("invalid_argument");
+              assertThat(e.errorMessage()).contains("name");
+            });
   }
 
   @Test

@@ -43,7 +43,17 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CodecBenchmark {
 
   /** Which frame to encode and decode. */
-  @Param({"hello", "req_small", "req_bin4k", "res_small", "res_bin4k", "res_item_bin64k", "res_error", "cancel", "push"})
+  @Param({
+    "hello",
+    "req_small",
+    "req_bin4k",
+    "res_small",
+    "res_bin4k",
+    "res_item_bin64k",
+    "res_error",
+    "cancel",
+    "push"
+  })
   public String frame;
 
   private final FrameCodec codec = FrameCodec.standard();
@@ -73,7 +83,11 @@ public class CodecBenchmark {
     switch (name) {
       case "hello":
         return new Hello(
-            Role.CLIENT, "bench", Map.of(), Map.of("capabilities", List.of("echo", "stream", "ping")), null);
+            Role.CLIENT,
+            "bench",
+            Map.of(),
+            Map.of("capabilities", List.of("echo", "stream", "ping")),
+            null);
       case "req_small":
         return Req.unary(42, "echo", Payloads.SMALL.map());
       case "req_bin4k":

@@ -57,7 +57,8 @@ public final class GrpcEcho<T> implements AutoCloseable {
   private final Server server;
   private final ManagedChannel channel;
 
-  private GrpcEcho(Transport transport, MethodDescriptor.Marshaller<T> marshaller, T streamItem, int streamItems)
+  private GrpcEcho(
+      Transport transport, MethodDescriptor.Marshaller<T> marshaller, T streamItem, int streamItems)
       throws IOException {
     echo = method(MethodDescriptor.MethodType.UNARY, "Echo", marshaller);
     stream = method(MethodDescriptor.MethodType.SERVER_STREAMING, "Stream", marshaller);
@@ -67,11 +68,13 @@ public final class GrpcEcho<T> implements AutoCloseable {
             .addMethod(
                 stream,
                 ServerCalls.asyncServerStreamingCall(
-                    (request, observer) -> new StreamSender<>(observer, streamItem, streamItems).start()))
+                    (request, observer) ->
+                        new StreamSender<>(observer, streamItem, streamItems).start()))
             .build();
     if (transport == Transport.INPROCESS) {
       String name = "bench-" + UUID.randomUUID();
-      server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
+      server =
+          InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
       channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     } else {
       server =
@@ -81,7 +84,10 @@ public final class GrpcEcho<T> implements AutoCloseable {
               .build()
               .start();
       channel =
-          NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().directExecutor().build();
+          NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
+              .usePlaintext()
+              .directExecutor()
+              .build();
     }
   }
 
@@ -91,8 +97,11 @@ public final class GrpcEcho<T> implements AutoCloseable {
     return new GrpcEcho<>(transport, new MsgpackMarshaller(), streamItem, streamItems);
   }
 
-  /** An echo whose messages are {@code byte[]} passed through: gRPC with no serialization at all. */
-  public static GrpcEcho<byte[]> bytes(Transport transport, byte[] streamItem, int streamItems) throws IOException {
+  /**
+   * An echo whose messages are {@code byte[]} passed through: gRPC with no serialization at all.
+   */
+  public static GrpcEcho<byte[]> bytes(Transport transport, byte[] streamItem, int streamItems)
+      throws IOException {
     return new GrpcEcho<>(transport, new BytesMarshaller(), streamItem, streamItems);
   }
 
@@ -246,7 +255,8 @@ public final class GrpcEcho<T> implements AutoCloseable {
    * Drainable}, so the framer writes the array directly instead of copying it through an 8 KB
    * buffer (what a plain {@link ByteArrayInputStream} costs).
    */
-  private static final class MessageStream extends ByteArrayInputStream implements KnownLength, Drainable {
+  private static final class MessageStream extends ByteArrayInputStream
+      implements KnownLength, Drainable {
     MessageStream(byte[] bytes) {
       super(bytes);
     }

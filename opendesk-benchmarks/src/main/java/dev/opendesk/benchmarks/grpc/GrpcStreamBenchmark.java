@@ -58,7 +58,9 @@ public class GrpcStreamBenchmark {
       echo = (GrpcEcho<Object>) (GrpcEcho<?>) GrpcEcho.msgpack(transport, item, FRAMES);
       request = Map.of("count", (long) FRAMES);
     } else if (marshaller.equals("bytes")) {
-      echo = (GrpcEcho<Object>) (GrpcEcho<?>) GrpcEcho.bytes(transport, MsgpackMaps.encode(item), FRAMES);
+      echo =
+          (GrpcEcho<Object>)
+              (GrpcEcho<?>) GrpcEcho.bytes(transport, MsgpackMaps.encode(item), FRAMES);
       request = MsgpackMaps.encode(Map.of("count", (long) FRAMES));
     } else {
       throw new IllegalArgumentException("unknown marshaller: " + marshaller);

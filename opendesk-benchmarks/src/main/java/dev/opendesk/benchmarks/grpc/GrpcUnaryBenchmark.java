@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The gRPC-java peer of opendesk's unary round trip: an echo of {@link Payloads} over the
- * in-process transport (peer of Loopback) or Netty on 127.0.0.1 (peer of WebSocket), with a
- * msgpack marshaller doing the same serialization work as an opendesk call, or a pass-through
- * {@code byte[]} marshaller (the no-serialization floor).
+ * in-process transport (peer of Loopback) or Netty on 127.0.0.1 (peer of WebSocket), with a msgpack
+ * marshaller doing the same serialization work as an opendesk call, or a pass-through {@code
+ * byte[]} marshaller (the no-serialization floor).
  *
  * <p>{@code unary}: one call at a time, latency distribution ({@code SampleTime}: p50, p99; calls/s
  * is 1 / mean). {@code unaryInFlight64}: calls/s with 64 calls outstanding.

@@ -77,8 +77,10 @@ public class HandshakeBenchmark {
   @OutputTimeUnit(TimeUnit.SECONDS)
   public Session auth() throws Exception {
     LoopbackConnection.Pair pair = LoopbackConnection.pair();
-    CompletableFuture<Session> serverSide = handshake.authServer(pair.second(), server, serverTrust);
-    CompletableFuture<Session> clientSide = handshake.authClient(pair.first(), client, server.publicKey());
+    CompletableFuture<Session> serverSide =
+        handshake.authServer(pair.second(), server, serverTrust);
+    CompletableFuture<Session> clientSide =
+        handshake.authClient(pair.first(), client, server.publicKey());
     return finish(clientSide, serverSide);
   }
 
@@ -91,11 +93,13 @@ public class HandshakeBenchmark {
     LoopbackConnection.Pair pair = LoopbackConnection.pair();
     CompletableFuture<Session> serverSide =
         handshake.pairServer(pair.second(), server, code, null, pairing.mode);
-    CompletableFuture<Session> clientSide = handshake.pairClient(pair.first(), client, code, null, pairing.mode);
+    CompletableFuture<Session> clientSide =
+        handshake.pairClient(pair.first(), client, code, null, pairing.mode);
     return finish(clientSide, serverSide);
   }
 
-  private static Session finish(CompletableFuture<Session> clientSide, CompletableFuture<Session> serverSide)
+  private static Session finish(
+      CompletableFuture<Session> clientSide, CompletableFuture<Session> serverSide)
       throws Exception {
     Session clientSession = clientSide.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     Session serverSession = serverSide.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -20,10 +20,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Two opendesk peers in their default configuration, connected over a transport: the server
- * serves a unary {@code echo} (returns its params) and a stream {@code stream} (sends {@code
- * count} copies of a fixed item), the client calls them. The opendesk side of every unary and
- * stream scenario.
+ * Two opendesk peers in their default configuration, connected over a transport: the server serves
+ * a unary {@code echo} (returns its params) and a stream {@code stream} (sends {@code count} copies
+ * of a fixed item), the client calls them. The opendesk side of every unary and stream scenario.
  *
  * <p>Thread-safe once built; {@link #close()} once.
  */
@@ -83,9 +82,7 @@ public final class OpendeskEcho implements AutoCloseable {
       }
     }
     Dispatcher dispatcher =
-        Dispatcher.builder()
-            .unary("echo", (context, params) -> params)
-            .stream(
+        Dispatcher.builder().unary("echo", (context, params) -> params).stream(
                 "stream",
                 (context, params, sink) -> {
                   long count = ((Number) params.get("count")).longValue();
@@ -94,10 +91,12 @@ public final class OpendeskEcho implements AutoCloseable {
                   }
                 })
             .build();
-    PeerOptions options = transport == Transport.LOOPBACK_DIRECT
-        ? PeerOptions.builder().handlerExecutor(Runnable::run).build()
-        : PeerOptions.defaults();
-    server = Peer.builder(serverConnection, Role.SERVER).dispatcher(dispatcher).options(options).build();
+    PeerOptions options =
+        transport == Transport.LOOPBACK_DIRECT
+            ? PeerOptions.builder().handlerExecutor(Runnable::run).build()
+            : PeerOptions.defaults();
+    server =
+        Peer.builder(serverConnection, Role.SERVER).dispatcher(dispatcher).options(options).build();
     client = Peer.builder(clientConnection, Role.CLIENT).options(options).build();
     CompletableFuture<?> serverHello = server.hello();
     client.hello().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -16,8 +16,8 @@ import java.util.OptionalDouble;
  *
  * <p>The ratio is always "how much better opendesk is": opendesk ÷ peer for rates (calls/s, MB/s),
  * peer ÷ opendesk for costs (latency, bytes allocated), so a ratio above 1 favours opendesk. Rows
- * whose figures are both missing from the results are left out; a missing side prints as {@code
- * —}. A second table lists the figures that have no peer (codec, handshakes).
+ * whose figures are both missing from the results are left out; a missing side prints as {@code —}.
+ * A second table lists the figures that have no peer (codec, handshakes).
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.opendesk.benchmarks.report.ComparisonTable
  * results/*.json}. Later files win when two hold the same benchmark and parameters.
@@ -80,7 +80,8 @@ public final class ComparisonTable {
 
   // ------------------------------------------------------------------ the rows
 
-  private static final Map<String, String> PAYLOADS = Map.of("SMALL", "{x:1,y:2}", "BIN_4K", "4 KiB bin");
+  private static final Map<String, String> PAYLOADS =
+      Map.of("SMALL", "{x:1,y:2}", "BIN_4K", "4 KiB bin");
 
   static List<Row> comparisons() {
     List<Row> rows = new ArrayList<>();
@@ -104,7 +105,8 @@ public final class ComparisonTable {
                     new Peer("gRPC in-process, msgpack", "grpc", grpcMsgpackInProcess),
                     new Peer("gRPC in-process, byte[] (floor)", "grpc", grpcBytesInProcess),
                     new Peer("RSocket local", "rsocket", rsocketLocal))),
-            // Handlers and results on the receiving thread, as gRPC's benchmark runs on directExecutor().
+            // Handlers and results on the receiving thread, as gRPC's benchmark runs on
+            // directExecutor().
             new Transport(
                 "Loopback, direct executor",
                 odLoopbackDirect,
@@ -121,7 +123,8 @@ public final class ComparisonTable {
             new Transport(
                 "WebSocket encrypted",
                 odWsEncrypted,
-                // Encryption's own cost (against plain opendesk) and the distance to the plaintext peer.
+                // Encryption's own cost (against plain opendesk) and the distance to the plaintext
+                // peer.
                 List.of(
                     new Peer("opendesk WebSocket plain", "opendesk", odWs),
                     new Peer("gRPC Netty (plaintext), msgpack", "grpc", grpcMsgpackNetty))));
@@ -140,13 +143,21 @@ public final class ComparisonTable {
           }
         }
         for (Peer p : t.peers) {
-          Select odMany = t.opendesk.with("OpendeskUnaryBenchmark.unaryInFlight64", "payload", payload);
+          Select odMany =
+              t.opendesk.with("OpendeskUnaryBenchmark.unaryInFlight64", "payload", payload);
           rows.add(
-              new Row(name + ", 64 in flight", Metric.CALLS_PER_S, 0, odMany, p.name, unary(p, "unaryInFlight64", payload)));
+              new Row(
+                  name + ", 64 in flight",
+                  Metric.CALLS_PER_S,
+                  0,
+                  odMany,
+                  p.name,
+                  unary(p, "unaryInFlight64", payload)));
         }
         for (Peer p : t.peers) {
           if (!p.name.contains("floor")) {
-            Select odMany = t.opendesk.with("OpendeskUnaryBenchmark.unaryInFlight64", "payload", payload);
+            Select odMany =
+                t.opendesk.with("OpendeskUnaryBenchmark.unaryInFlight64", "payload", payload);
             rows.add(
                 new Row(
                     name + ", 64 in flight, allocated per call",
@@ -167,18 +178,30 @@ public final class ComparisonTable {
       for (int size : List.of(64, 65536)) {
         String name = "stream " + t.name + ", " + (size == 64 ? "64 B" : "64 KiB") + " frames";
         Metric metric = size == 64 ? Metric.FRAMES_PER_S : Metric.MB_PER_S;
-        Select od = t.opendesk.with("OpendeskStreamBenchmark.stream", "frameSize", Integer.toString(size));
+        Select od =
+            t.opendesk.with("OpendeskStreamBenchmark.stream", "frameSize", Integer.toString(size));
         for (Peer p : t.peers) {
           if (p.name.contains("floor")) {
             continue;
           }
           String bench = p.benchmarkClass("Stream") + ".stream";
-          rows.add(new Row(name, metric, size, od, p.name, p.select.with(bench, "frameSize", Integer.toString(size))));
+          rows.add(
+              new Row(
+                  name,
+                  metric,
+                  size,
+                  od,
+                  p.name,
+                  p.select.with(bench, "frameSize", Integer.toString(size))));
         }
         if (t.opendesk == odWsEncrypted) {
           for (String impl : List.of("BC", "JDK")) {
-            Select raw = new Select("ChaChaBenchmark.sealOpen", "impl", impl, "size", Integer.toString(size));
-            rows.add(new Row(name, metric, size, od, "raw ChaCha20-Poly1305 seal+open (" + impl + ")", raw));
+            Select raw =
+                new Select(
+                    "ChaChaBenchmark.sealOpen", "impl", impl, "size", Integer.toString(size));
+            rows.add(
+                new Row(
+                    name, metric, size, od, "raw ChaCha20-Poly1305 seal+open (" + impl + ")", raw));
           }
         }
       }
@@ -194,14 +217,29 @@ public final class ComparisonTable {
     List<Row> rows = new ArrayList<>();
     for (String frame :
         List.of(
-            "hello", "req_small", "req_bin4k", "res_small", "res_bin4k", "res_item_bin64k", "res_error", "cancel", "push")) {
+            "hello",
+            "req_small",
+            "req_bin4k",
+            "res_small",
+            "res_bin4k",
+            "res_item_bin64k",
+            "res_error",
+            "cancel",
+            "push")) {
       for (String op : List.of("encode", "decode")) {
         Select select = new Select("CodecBenchmark." + op, "frame", frame);
         rows.add(new Row("codec " + op + " " + frame, Metric.NS_PER_OP, 0, select, null, null));
         rows.add(new Row("codec " + op + " " + frame, Metric.BYTES_PER_OP, 0, select, null, null));
       }
     }
-    rows.add(new Row("auth handshake (both sides, in memory)", Metric.OPS_PER_S, 0, new Select("HandshakeBenchmark.auth"), null, null));
+    rows.add(
+        new Row(
+            "auth handshake (both sides, in memory)",
+            Metric.OPS_PER_S,
+            0,
+            new Select("HandshakeBenchmark.auth"),
+            null,
+            null));
     for (String mode : List.of("V2", "LEGACY_V1")) {
       rows.add(
           new Row(
@@ -312,7 +350,8 @@ public final class ComparisonTable {
   private record Transport(String name, Select opendesk, List<Peer> peers) {}
 
   /** One line of a table; {@code bytes} is the payload size per operation for MB/s. */
-  record Row(String scenario, Metric metric, long bytes, Select opendesk, String peerName, Select peer) {}
+  record Row(
+      String scenario, Metric metric, long bytes, Select opendesk, String peerName, Select peer) {}
 
   /** A benchmark ({@code Class.method}) and the parameter values a result must have. */
   record Select(String benchmark, Map<String, String> params) {

@@ -42,7 +42,9 @@ record JmhResult(
       int method = full.lastIndexOf('.');
       int type = full.lastIndexOf('.', method - 1);
       Map<String, String> params = new LinkedHashMap<>();
-      node.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+      node.path("params")
+          .fields()
+          .forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
       JsonNode primary = node.path("primaryMetric");
       results.add(
           new JmhResult(

@@ -27,8 +27,8 @@ import reactor.netty.tcp.TcpServer;
 /**
  * An RSocket-java echo responder and its requester: request-response echoes the request map;
  * request-stream answers {@code {"count": n}} with n copies of a fixed item map. Every payload is
- * msgpack-encoded and decoded with {@link MsgpackMaps} on both sides, the same serialization work as
- * an opendesk call.
+ * msgpack-encoded and decoded with {@link MsgpackMaps} on both sides, the same serialization work
+ * as an opendesk call.
  *
  * <p>RSocket runs in its default configuration ({@link PayloadDecoder#DEFAULT}, which copies each
  * frame to the heap, as opendesk's transports hand over {@code byte[]}), over its local transport
@@ -52,9 +52,7 @@ public final class RSocketEcho implements AutoCloseable {
   private final Closeable server;
   private final RSocket client;
 
-  /**
-   * Starts a responder whose streams send {@code streamItem}, and connects a requester to it.
-   */
+  /** Starts a responder whose streams send {@code streamItem}, and connects a requester to it. */
   public RSocketEcho(Transport transport, Map<String, Object> streamItem) {
     SocketAcceptor acceptor = SocketAcceptor.with(new Responder(streamItem));
     if (transport == Transport.LOCAL) {
@@ -75,7 +73,9 @@ public final class RSocketEcho implements AutoCloseable {
       CloseableChannel channel =
           RSocketServer.create(acceptor)
               .payloadDecoder(PayloadDecoder.DEFAULT)
-              .bind(TcpServerTransport.create(TcpServer.create().host("127.0.0.1").port(0).runOn(loops)))
+              .bind(
+                  TcpServerTransport.create(
+                      TcpServer.create().host("127.0.0.1").port(0).runOn(loops)))
               .block(TIMEOUT);
       server = channel;
       client =
@@ -83,7 +83,10 @@ public final class RSocketEcho implements AutoCloseable {
               .payloadDecoder(PayloadDecoder.DEFAULT)
               .connect(
                   TcpClientTransport.create(
-                      TcpClient.create().host("127.0.0.1").port(channel.address().getPort()).runOn(loops)))
+                      TcpClient.create()
+                          .host("127.0.0.1")
+                          .port(channel.address().getPort())
+                          .runOn(loops)))
               .block(TIMEOUT);
     }
   }
@@ -95,7 +98,9 @@ public final class RSocketEcho implements AutoCloseable {
 
   /** One request-response; the mono emits the decoded reply. */
   public Mono<Map<String, Object>> callAsync(Map<String, Object> request) {
-    return client.requestResponse(DefaultPayload.create(MsgpackMaps.encode(request))).map(RSocketEcho::decode);
+    return client
+        .requestResponse(DefaultPayload.create(MsgpackMaps.encode(request)))
+        .map(RSocketEcho::decode);
   }
 
   /** One request-stream of {@code count} items, each decoded; returns how many arrived. */
@@ -149,7 +154,8 @@ public final class RSocketEcho implements AutoCloseable {
     @Override
     public Flux<Payload> requestStream(Payload payload) {
       long count = (Long) decode(payload).get("count");
-      return Flux.range(0, (int) count).map(i -> DefaultPayload.create(MsgpackMaps.encode(streamItem)));
+      return Flux.range(0, (int) count)
+          .map(i -> DefaultPayload.create(MsgpackMaps.encode(streamItem)));
     }
   }
 }

@@ -49,43 +49,60 @@ class ComparisonTableTest {
     Path file = dir.resolve("results.json");
     Files.writeString(file, RESULTS);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    new ComparisonTable(JmhResult.read(file)).print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    new ComparisonTable(JmhResult.read(file))
+        .print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
     return bytes.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
   }
 
   private static String row(List<String> table, String start) {
-    List<String> rows = table.stream().filter(l -> l.startsWith(start)).collect(Collectors.toList());
+    List<String> rows =
+        table.stream().filter(l -> l.startsWith(start)).collect(Collectors.toList());
     assertThat(rows).as("rows starting with %s", start).hasSize(1);
     return rows.get(0);
   }
 
   @Test
   void rateRatioIsOpendeskOverPeerWithCallsPerSecondFromTheSampleMean() throws IOException {
-    assertThat(row(table(), "| unary Loopback {x:1,y:2}, 1 in flight | calls/s | 400,000 | gRPC in-process, msgpack |"))
+    assertThat(
+            row(
+                table(),
+                "| unary Loopback {x:1,y:2}, 1 in flight | calls/s | 400,000 | gRPC in-process, msgpack |"))
         .endsWith("| 200,000 | 2.00 |");
   }
 
   @Test
   void latencyRatioIsPeerOverOpendeskInMicroseconds() throws IOException {
-    assertThat(row(table(), "| unary Loopback {x:1,y:2}, 1 in flight | p99 µs | 10.0 | gRPC in-process, msgpack |"))
+    assertThat(
+            row(
+                table(),
+                "| unary Loopback {x:1,y:2}, 1 in flight | p99 µs | 10.0 | gRPC in-process, msgpack |"))
         .endsWith("| 20.0 | 2.00 |");
   }
 
   @Test
   void missingOpendeskSidePrintsADashAndNoRatio() throws IOException {
-    assertThat(row(table(), "| unary Loopback {x:1,y:2}, 64 in flight | calls/s | — | gRPC in-process, msgpack |"))
+    assertThat(
+            row(
+                table(),
+                "| unary Loopback {x:1,y:2}, 64 in flight | calls/s | — | gRPC in-process, msgpack |"))
         .endsWith("| 200,000 | — |");
   }
 
   @Test
   void allocationComesFromTheGcProfiler() throws IOException {
-    assertThat(row(table(), "| unary Loopback {x:1,y:2}, 64 in flight, allocated per call | B/op | — | gRPC in-process, msgpack |"))
+    assertThat(
+            row(
+                table(),
+                "| unary Loopback {x:1,y:2}, 64 in flight, allocated per call | B/op | — | gRPC in-process, msgpack |"))
         .endsWith("| 3,600 | — |");
   }
 
   @Test
   void streamMegabytesPerSecondAreFramesPerSecondTimesFrameSize() throws IOException {
-    assertThat(row(table(), "| stream Loopback, 64 KiB frames | MB/s | — | gRPC in-process, msgpack |"))
+    assertThat(
+            row(
+                table(),
+                "| stream Loopback, 64 KiB frames | MB/s | — | gRPC in-process, msgpack |"))
         .endsWith("| 131 | — |");
   }
 
@@ -94,13 +111,16 @@ class ComparisonTableTest {
     assertThat(table())
         .noneMatch(l -> l.contains("WebSocket"))
         .noneMatch(l -> l.startsWith("| stream Loopback, 64 B frames |"))
-        .noneMatch(l -> l.startsWith("| stream Loopback, 64 KiB frames | MB/s | — | RSocket local |"));
+        .noneMatch(
+            l -> l.startsWith("| stream Loopback, 64 KiB frames | MB/s | — | RSocket local |"));
   }
 
   @Test
   void figuresWithoutPeerGoToTheOpendeskOnlyTable() throws IOException {
     List<String> table = table();
-    assertThat(table).contains("| codec encode req_small | ns/op | 150 |", "| codec encode req_small | B/op | 96.0 |");
+    assertThat(table)
+        .contains(
+            "| codec encode req_small | ns/op | 150 |", "| codec encode req_small | B/op | 96.0 |");
     assertThat(table.indexOf("| codec encode req_small | ns/op | 150 |"))
         .isGreaterThan(table.indexOf("| opendesk only | unit | value |"));
   }

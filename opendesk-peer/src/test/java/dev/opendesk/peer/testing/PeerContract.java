@@ -1,5 +1,9 @@
 package dev.opendesk.peer.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import dev.opendesk.peer.CallCancelledException;
 import dev.opendesk.peer.CallContext;
 import dev.opendesk.peer.CallOptions;
@@ -12,11 +16,6 @@ import dev.opendesk.peer.PeerOptions;
 import dev.opendesk.peer.PermissionDeniedException;
 import dev.opendesk.peer.ProtocolException;
 import dev.opendesk.peer.SessionEvictedException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.ErrorCode;
@@ -64,9 +63,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * test-jar. Tests that need to see or forge raw frames drive one end of the connection directly
  * ({@link RawEnd}).
  *
- * <p>It lives in its own package, {@code dev.opendesk.peer.testing}, so that modules whose
- * {@code module-info} requires {@code dev.opendesk.peer} can still load it from the test-jar on the
- * class path (a test-jar class in {@code dev.opendesk.peer} itself would be a split package).
+ * <p>It lives in its own package, {@code dev.opendesk.peer.testing}, so that modules whose {@code
+ * module-info} requires {@code dev.opendesk.peer} can still load it from the test-jar on the class
+ * path (a test-jar class in {@code dev.opendesk.peer} itself would be a split package).
  */
 @Timeout(60)
 public abstract class PeerContract {
@@ -77,7 +76,9 @@ public abstract class PeerContract {
   /** Opens a fresh connected pair; the suite closes both ends (and every peer) afterwards. */
   protected abstract Ends connect() throws Exception;
 
-  /** How many messages the transport takes from a sender before the receiver reads (per direction). */
+  /**
+   * How many messages the transport takes from a sender before the receiver reads (per direction).
+   */
   protected int transportBufferedMessages() {
     return 64;
   }
@@ -111,11 +112,24 @@ public abstract class PeerContract {
   }
 
   protected final Session session(
-      Dispatcher serverDispatcher, PeerOptions serverOptions, Dispatcher clientDispatcher, PeerOptions clientOptions)
+      Dispatcher serverDispatcher,
+      PeerOptions serverOptions,
+      Dispatcher clientDispatcher,
+      PeerOptions clientOptions)
       throws Exception {
     Ends ends = ends();
-    Peer client = track(Peer.builder(ends.first(), Role.CLIENT).dispatcher(clientDispatcher).options(clientOptions).build());
-    Peer server = track(Peer.builder(ends.second(), Role.SERVER).dispatcher(serverDispatcher).options(serverOptions).build());
+    Peer client =
+        track(
+            Peer.builder(ends.first(), Role.CLIENT)
+                .dispatcher(clientDispatcher)
+                .options(clientOptions)
+                .build());
+    Peer server =
+        track(
+            Peer.builder(ends.second(), Role.SERVER)
+                .dispatcher(serverDispatcher)
+                .options(serverOptions)
+                .build());
     CompletableFuture<Hello> serverHello = server.hello();
     wait(client.hello());
     wait(serverHello);
@@ -167,7 +181,9 @@ public abstract class PeerContract {
   }
 
   protected final void awaitLatch(CountDownLatch latch) throws InterruptedException {
-    assertThat(latch.await(stepTimeout().toMillis(), TimeUnit.MILLISECONDS)).as("latch reached in time").isTrue();
+    assertThat(latch.await(stepTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        .as("latch reached in time")
+        .isTrue();
   }
 
   private static Dispatcher echo() {
@@ -193,7 +209,8 @@ public abstract class PeerContract {
     }
 
     dev.opendesk.protocol.Frame receive() throws Exception {
-      return FrameCodec.standard().decode(connection.receive().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+      return FrameCodec.standard()
+          .decode(connection.receive().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @SuppressWarnings("unchecked")
@@ -204,8 +221,11 @@ public abstract class PeerContract {
     }
   }
 
-  /** A started peer with {@code role} on the first end, the second end driven raw; HELLOs exchanged. */
-  protected final Peer peerFacingRaw(Role role, Dispatcher dispatcher, RawEnd[] raw) throws Exception {
+  /**
+   * A started peer with {@code role} on the first end, the second end driven raw; HELLOs exchanged.
+   */
+  protected final Peer peerFacingRaw(Role role, Dispatcher dispatcher, RawEnd[] raw)
+      throws Exception {
     Ends ends = ends();
     Peer peer = track(Peer.builder(ends.first(), role).dispatcher(dispatcher).build());
     RawEnd remote = new RawEnd(ends.second(), stepTimeout());
@@ -247,7 +267,8 @@ public abstract class PeerContract {
     Throwable failure = failureOf(clientHello);
     assertThat(failure).isInstanceOf(ProtocolException.class);
     assertThat(((ProtocolException) failure).code()).isEqualTo("busy");
-    assertThat(((ProtocolException) failure).errorMessage()).isEqualTo("another controller is active");
+    assertThat(((ProtocolException) failure).errorMessage())
+        .isEqualTo("another controller is active");
     assertThat(client.isOpen()).isFalse();
     assertThat(server.isOpen()).isFalse();
     assertThat(failureOf(client.closeFuture())).isSameAs(failure);
@@ -260,7 +281,9 @@ public abstract class PeerContract {
     Throwable failure = failureOf(client.call("echo", Map.of()));
     assertThat(failure).isInstanceOf(IllegalStateException.class).hasMessageContaining("start()");
     try (CallStream<Map<String, Object>> stream = client.stream("count", Map.of())) {
-      assertThatThrownBy(stream::hasNext).isInstanceOf(IllegalStateException.class).hasMessageContaining("start()");
+      assertThatThrownBy(stream::hasNext)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("start()");
     }
   }
 
@@ -278,10 +301,12 @@ public abstract class PeerContract {
     s.client().close();
     wait(s.client().closeFuture());
     assertThat(s.client().isOpen()).isFalse();
-    assertThat(failureOf(s.client().call("echo", Map.of()))).isInstanceOf(ConnectionClosedException.class);
+    assertThat(failureOf(s.client().call("echo", Map.of())))
+        .isInstanceOf(ConnectionClosedException.class);
     // The remote sees an orderly close.
     wait(s.server().closeFuture());
-    assertThat(failureOf(s.server().call("echo", Map.of()))).isInstanceOf(ConnectionClosedException.class);
+    assertThat(failureOf(s.server().call("echo", Map.of())))
+        .isInstanceOf(ConnectionClosedException.class);
   }
 
   // ------------------------------------------------------------------ unary calls
@@ -297,10 +322,12 @@ public abstract class PeerContract {
 
   @Test
   void emptySuccessIsAnEmptyMap() throws Exception {
-    Session s = session(Dispatcher.builder()
-        .unary("nothing", (ctx, params) -> null)
-        .unary("empty", (ctx, params) -> Map.of())
-        .build());
+    Session s =
+        session(
+            Dispatcher.builder()
+                .unary("nothing", (ctx, params) -> null)
+                .unary("empty", (ctx, params) -> Map.of())
+                .build());
     assertThat(wait(s.client().call("nothing", null))).isEmpty();
     assertThat(wait(s.client().call("empty", Map.of()))).isEmpty();
   }
@@ -316,14 +343,19 @@ public abstract class PeerContract {
 
   @Test
   void blockingCallReturnsTheResultAndThrowsTheRemoteError() throws Exception {
-    Session s = session(Dispatcher.builder()
-        .unary("echo", (ctx, params) -> params)
-        .unary("deny", (ctx, params) -> {
-          throw new PermissionDeniedException("no");
-        })
-        .build());
+    Session s =
+        session(
+            Dispatcher.builder()
+                .unary("echo", (ctx, params) -> params)
+                .unary(
+                    "deny",
+                    (ctx, params) -> {
+                      throw new PermissionDeniedException("no");
+                    })
+                .build());
     assertThat(s.client().callBlocking("echo", Map.of("a", 1L))).isEqualTo(Map.of("a", 1L));
-    assertThatThrownBy(() -> s.client().callBlocking("deny", Map.of())).isInstanceOf(PermissionDeniedException.class);
+    assertThatThrownBy(() -> s.client().callBlocking("deny", Map.of()))
+        .isInstanceOf(PermissionDeniedException.class);
   }
 
   static Stream<Arguments> wireErrors() {
@@ -342,13 +374,18 @@ public abstract class PeerContract {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("wireErrors")
-  void errorCodesRoundTripWithMessageAndDetails(String code, Class<? extends ProtocolException> type) throws Exception {
+  void errorCodesRoundTripWithMessageAndDetails(
+      String code, Class<? extends ProtocolException> type) throws Exception {
     Map<String, Object> details = Map.of("field", "path", "limit", 3L);
-    Session s = session(Dispatcher.builder()
-        .unary("fail", (ctx, params) -> {
-          throw new ProtocolException(code, "it failed", details);
-        })
-        .build());
+    Session s =
+        session(
+            Dispatcher.builder()
+                .unary(
+                    "fail",
+                    (ctx, params) -> {
+                      throw new ProtocolException(code, "it failed", details);
+                    })
+                .build());
     Throwable failure = failureOf(s.client().call("fail", Map.of()));
     assertThat(failure).isExactlyInstanceOf(type);
     ProtocolException error = (ProtocolException) failure;
@@ -370,11 +407,15 @@ public abstract class PeerContract {
   @ParameterizedTest(name = "{1}")
   @MethodSource("handlerExceptions")
   void handlerExceptionsMapToErrorCodes(Exception thrown, String code) throws Exception {
-    Session s = session(Dispatcher.builder()
-        .unary("fail", (ctx, params) -> {
-          throw thrown;
-        })
-        .build());
+    Session s =
+        session(
+            Dispatcher.builder()
+                .unary(
+                    "fail",
+                    (ctx, params) -> {
+                      throw thrown;
+                    })
+                .build());
     ProtocolException error = (ProtocolException) failureOf(s.client().call("fail", Map.of()));
     assertThat(error.code()).isEqualTo(code);
     assertThat(error.errorMessage()).isEqualTo(thrown.getMessage());
@@ -382,14 +423,21 @@ public abstract class PeerContract {
 
   @Test
   void unexpectedHandlerExceptionIsInternalNamingOnlyTheType() throws Exception {
-    Session s = session(Dispatcher.builder()
-        .unary("fail", (ctx, params) -> {
-          throw new IllegalStateException("secret detail");
-        })
-        .build());
+    Session s =
+        session(
+            Dispatcher.builder()
+                .unary(
+                    "fail",
+                    (ctx, params) -> {
+                      throw new IllegalStateException("secret detail");
+                    })
+                .build());
     ProtocolException error = (ProtocolException) failureOf(s.client().call("fail", Map.of()));
     assertThat(error.code()).isEqualTo("internal");
-    assertThat(error.errorMessage()).contains("java.lang.IllegalStateException").doesNotContain("secret").doesNotContain("\tat ");
+    assertThat(error.errorMessage())
+        .contains("java.lang.IllegalStateException")
+        .doesNotContain("secret")
+        .doesNotContain("\tat ");
     assertThat(error.details()).isEmpty();
   }
 
@@ -416,20 +464,23 @@ public abstract class PeerContract {
   @Test
   void capabilityGateFailsUnlistedMethodsLocallyWithoutSending() throws Exception {
     AtomicInteger hiddenCalls = new AtomicInteger();
-    Dispatcher dispatcher = Dispatcher.builder()
-        .unary("echo", (ctx, params) -> params)
-        .unary("hidden", (ctx, params) -> Map.of("n", hiddenCalls.incrementAndGet()))
-        .build();
+    Dispatcher dispatcher =
+        Dispatcher.builder()
+            .unary("echo", (ctx, params) -> params)
+            .unary("hidden", (ctx, params) -> Map.of("n", hiddenCalls.incrementAndGet()))
+            .build();
     Ends ends = ends();
     Peer client = track(Peer.client(ends.first()));
     Peer server = track(Peer.server(ends.second(), dispatcher));
     CompletableFuture<Hello> serverHello =
-        server.hello(new Hello(Role.SERVER, "", Map.of(), Map.of("capabilities", List.of("echo")), null));
+        server.hello(
+            new Hello(Role.SERVER, "", Map.of(), Map.of("capabilities", List.of("echo")), null));
     wait(client.hello());
     wait(serverHello);
     server.start();
     client.start();
-    assertThat(failureOf(client.call("hidden", Map.of()))).isInstanceOf(CapabilityUnsupportedException.class);
+    assertThat(failureOf(client.call("hidden", Map.of())))
+        .isInstanceOf(CapabilityUnsupportedException.class);
     try (CallStream<Map<String, Object>> stream = client.stream("hidden", Map.of())) {
       assertThatThrownBy(stream::hasNext).isInstanceOf(CapabilityUnsupportedException.class);
     }
@@ -443,21 +494,29 @@ public abstract class PeerContract {
 
   @Test
   void typedCallRoundTripsRecordsWithBytes() throws Exception {
-    Session s = session(Dispatcher.builder()
-        .unary("blob", Blob.class, (ctx, blob) -> new Blob(blob.name() + "!", blob.data(), blob.sizes()))
-        .build());
+    Session s =
+        session(
+            Dispatcher.builder()
+                .unary(
+                    "blob",
+                    Blob.class,
+                    (ctx, blob) -> new Blob(blob.name() + "!", blob.data(), blob.sizes()))
+                .build());
     Blob sent = new Blob("shot", new byte[] {0, 1, (byte) 0xff}, List.of(1L, 2L));
     Blob got = wait(s.client().call("blob", sent, Blob.class));
     assertThat(got.name()).isEqualTo("shot!");
     assertThat(got.data()).containsExactly(0, 1, 0xff);
     assertThat(got.sizes()).containsExactly(1L, 2L);
-    assertThat(s.client().callBlocking("blob", sent, Blob.class).data()).containsExactly(0, 1, 0xff);
+    assertThat(s.client().callBlocking("blob", sent, Blob.class).data())
+        .containsExactly(0, 1, 0xff);
   }
 
   @Test
   void typedParamsThatDoNotFitAreInvalidArgument() throws Exception {
-    Session s = session(Dispatcher.builder().unary("blob", Blob.class, (ctx, blob) -> blob).build());
-    ProtocolException error = (ProtocolException) failureOf(s.client().call("blob", Map.of("sizes", "not a list")));
+    Session s =
+        session(Dispatcher.builder().unary("blob", Blob.class, (ctx, blob) -> blob).build());
+    ProtocolException error =
+        (ProtocolException) failureOf(s.client().call("blob", Map.of("sizes", "not a list")));
     assertThat(error.code()).isEqualTo("invalid_argument");
     assertThat(error.errorMessage()).contains("sizes");
   }
@@ -487,11 +546,16 @@ public abstract class PeerContract {
   void idsOfBothDirectionsAreIndependent() throws Exception {
     List<Long> seenByServer = Collections.synchronizedList(new ArrayList<>());
     List<Long> seenByClient = Collections.synchronizedList(new ArrayList<>());
-    Session s = session(
-        Dispatcher.builder().unary("id", (ctx, p) -> seenByServer.add(ctx.callId()) ? null : null).build(),
-        PeerOptions.defaults(),
-        Dispatcher.builder().unary("id", (ctx, p) -> seenByClient.add(ctx.callId()) ? null : null).build(),
-        PeerOptions.defaults());
+    Session s =
+        session(
+            Dispatcher.builder()
+                .unary("id", (ctx, p) -> seenByServer.add(ctx.callId()) ? null : null)
+                .build(),
+            PeerOptions.defaults(),
+            Dispatcher.builder()
+                .unary("id", (ctx, p) -> seenByClient.add(ctx.callId()) ? null : null)
+                .build(),
+            PeerOptions.defaults());
     wait(s.client().call("id", Map.of()));
     wait(s.server().call("id", Map.of()));
     wait(s.client().call("id", Map.of()));
@@ -502,13 +566,14 @@ public abstract class PeerContract {
   // ------------------------------------------------------------------ streams
 
   private static Dispatcher counter() {
-    return Dispatcher.builder()
-        .stream("count", (ctx, params, sink) -> {
-          long to = (Long) params.get("to");
-          for (long i = 0; i < to; i++) {
-            sink.next(Map.of("n", i));
-          }
-        })
+    return Dispatcher.builder().stream(
+            "count",
+            (ctx, params, sink) -> {
+              long to = (Long) params.get("to");
+              for (long i = 0; i < to; i++) {
+                sink.next(Map.of("n", i));
+              }
+            })
         .build();
   }
 
@@ -539,19 +604,27 @@ public abstract class PeerContract {
 
   @Test
   void publisherHandlerServesAStream() throws Exception {
-    Session s = session(Dispatcher.builder()
-        .publisher("ticks", (ctx, params) -> subscriber -> {
-          SubmissionPublisher<Map<String, Object>> publisher = new SubmissionPublisher<>();
-          publisher.subscribe(subscriber);
-          // submit() blocks while the subscriber has no demand: the peer's requests drive it.
-          CompletableFuture.runAsync(() -> {
-            for (long i = 0; i < 50; i++) {
-              publisher.submit(Map.of("tick", i));
-            }
-            publisher.close();
-          });
-        })
-        .build());
+    Session s =
+        session(
+            Dispatcher.builder()
+                .publisher(
+                    "ticks",
+                    (ctx, params) ->
+                        subscriber -> {
+                          SubmissionPublisher<Map<String, Object>> publisher =
+                              new SubmissionPublisher<>();
+                          publisher.subscribe(subscriber);
+                          // submit() blocks while the subscriber has no demand: the peer's requests
+                          // drive it.
+                          CompletableFuture.runAsync(
+                              () -> {
+                                for (long i = 0; i < 50; i++) {
+                                  publisher.submit(Map.of("tick", i));
+                                }
+                                publisher.close();
+                              });
+                        })
+                .build());
     List<Long> ticks = new ArrayList<>();
     try (CallStream<Map<String, Object>> stream = s.client().stream("ticks", Map.of())) {
       stream.forEachRemaining(item -> ticks.add((Long) item.get("tick")));
@@ -562,13 +635,17 @@ public abstract class PeerContract {
   @Test
   void typedStreamConvertsParamsAndItems() throws Exception {
     record Range(long from, long to) {}
-    Session s = session(Dispatcher.builder()
-        .stream("names", Range.class, (ctx, range, sink) -> {
-          for (long i = range.from(); i < range.to(); i++) {
-            sink.nextValue(new Named("item-" + i));
-          }
-        })
-        .build());
+    Session s =
+        session(
+            Dispatcher.builder().stream(
+                    "names",
+                    Range.class,
+                    (ctx, range, sink) -> {
+                      for (long i = range.from(); i < range.to(); i++) {
+                        sink.nextValue(new Named("item-" + i));
+                      }
+                    })
+                .build());
     List<String> names = new ArrayList<>();
     try (CallStream<Named> stream = s.client().stream("names", new Range(3, 6), Named.class)) {
       stream.forEachRemaining(n -> names.add(n.name()));
@@ -578,13 +655,16 @@ public abstract class PeerContract {
 
   @Test
   void streamErrorArrivesAfterTheItemsSentBeforeIt() throws Exception {
-    Session s = session(Dispatcher.builder()
-        .stream("fail", (ctx, params, sink) -> {
-          sink.next(Map.of("n", 0L));
-          sink.next(Map.of("n", 1L));
-          throw new NoSuchElementException("gone");
-        })
-        .build());
+    Session s =
+        session(
+            Dispatcher.builder().stream(
+                    "fail",
+                    (ctx, params, sink) -> {
+                      sink.next(Map.of("n", 0L));
+                      sink.next(Map.of("n", 1L));
+                      throw new NoSuchElementException("gone");
+                    })
+                .build());
     try (CallStream<Map<String, Object>> stream = s.client().stream("fail", Map.of())) {
       assertThat(stream.next()).containsEntry("n", 0L);
       assertThat(stream.next()).containsEntry("n", 1L);
@@ -606,7 +686,8 @@ public abstract class PeerContract {
   @Test
   void unaryCallToStreamMethodIsCapabilityUnsupported() throws Exception {
     Session s = session(counter());
-    assertThat(failureOf(s.client().call("count", Map.of("to", 1L)))).isInstanceOf(CapabilityUnsupportedException.class);
+    assertThat(failureOf(s.client().call("count", Map.of("to", 1L))))
+        .isInstanceOf(CapabilityUnsupportedException.class);
   }
 
   @Test
@@ -626,16 +707,23 @@ public abstract class PeerContract {
     long total = 3_000;
     AtomicLong produced = new AtomicLong();
     AtomicReference<Thread> producer = new AtomicReference<>();
-    Dispatcher flood = Dispatcher.builder()
-        .stream("flood", (ctx, params, sink) -> {
-          producer.set(Thread.currentThread());
-          for (long i = 0; i < total; i++) {
-            produced.incrementAndGet();
-            sink.next(Map.of("n", i, "pad", new byte[256]));
-          }
-        })
-        .build();
-    Session s = session(flood, PeerOptions.defaults(), null, PeerOptions.builder().streamBufferFrames(buffer).build());
+    Dispatcher flood =
+        Dispatcher.builder().stream(
+                "flood",
+                (ctx, params, sink) -> {
+                  producer.set(Thread.currentThread());
+                  for (long i = 0; i < total; i++) {
+                    produced.incrementAndGet();
+                    sink.next(Map.of("n", i, "pad", new byte[256]));
+                  }
+                })
+            .build();
+    Session s =
+        session(
+            flood,
+            PeerOptions.defaults(),
+            null,
+            PeerOptions.builder().streamBufferFrames(buffer).build());
     Collector<Map<String, Object>> slow = new Collector<>(0);
     s.client().stream("flood", Map.of()).subscribe(slow);
     long bound = buffer + transportBufferedMessages() + 3;
@@ -644,8 +732,14 @@ public abstract class PeerContract {
       if (consumed % 500 == 0) {
         long seen = consumed;
         // The producer blocks in sink.next() once everything between it and the consumer is full.
-        await().atMost(stepTimeout()).until(() -> producer.get() != null && isBlocked(producer.get()) || produced.get() >= total);
-        assertThat(produced.get() - seen).as("items produced ahead of the consumer").isLessThanOrEqualTo(bound);
+        await()
+            .atMost(stepTimeout())
+            .until(
+                () ->
+                    producer.get() != null && isBlocked(producer.get()) || produced.get() >= total);
+        assertThat(produced.get() - seen)
+            .as("items produced ahead of the consumer")
+            .isLessThanOrEqualTo(bound);
       }
       slow.subscription.request(1);
       Map<String, Object> item = slow.queue.poll(stepTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -702,18 +796,22 @@ public abstract class PeerContract {
   /** A dispatcher whose "wait" handlers block until cancelled, reporting the cancellation. */
   private static Dispatcher waiting(CountDownLatch started, CountDownLatch cancelled) {
     return Dispatcher.builder()
-        .unary("wait", (ctx, params) -> {
-          ctx.onCancel(cancelled::countDown);
-          started.countDown();
-          new CountDownLatch(1).await();
-          return null;
-        })
-        .stream("waitStream", (ctx, params, sink) -> {
-          ctx.onCancel(cancelled::countDown);
-          sink.next(Map.of("first", true));
-          started.countDown();
-          new CountDownLatch(1).await();
-        })
+        .unary(
+            "wait",
+            (ctx, params) -> {
+              ctx.onCancel(cancelled::countDown);
+              started.countDown();
+              new CountDownLatch(1).await();
+              return null;
+            })
+        .stream(
+            "waitStream",
+            (ctx, params, sink) -> {
+              ctx.onCancel(cancelled::countDown);
+              sink.next(Map.of("first", true));
+              started.countDown();
+              new CountDownLatch(1).await();
+            })
         .build();
   }
 
@@ -758,7 +856,8 @@ public abstract class PeerContract {
     Session s = session(waiting(new CountDownLatch(1), cancelled));
     Collector<Map<String, Object>> collector = new Collector<>(1);
     s.client().stream("waitStream", Map.of()).subscribe(collector);
-    assertThat(collector.queue.poll(stepTimeout().toMillis(), TimeUnit.MILLISECONDS)).containsEntry("first", true);
+    assertThat(collector.queue.poll(stepTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        .containsEntry("first", true);
     collector.subscription.cancel();
     awaitLatch(cancelled);
   }
@@ -766,18 +865,21 @@ public abstract class PeerContract {
   @Test
   void producerSeesCancellationFromSinkNext() throws Exception {
     CompletableFuture<Throwable> producerSaw = new CompletableFuture<>();
-    Session s = session(Dispatcher.builder()
-        .stream("endless", (ctx, params, sink) -> {
-          try {
-            for (long i = 0; ; i++) {
-              sink.next(Map.of("n", i));
-            }
-          } catch (RuntimeException e) {
-            producerSaw.complete(e);
-            throw e;
-          }
-        })
-        .build());
+    Session s =
+        session(
+            Dispatcher.builder().stream(
+                    "endless",
+                    (ctx, params, sink) -> {
+                      try {
+                        for (long i = 0; ; i++) {
+                          sink.next(Map.of("n", i));
+                        }
+                      } catch (RuntimeException e) {
+                        producerSaw.complete(e);
+                        throw e;
+                      }
+                    })
+                .build());
     try (CallStream<Map<String, Object>> stream = s.client().stream("endless", Map.of())) {
       assertThat(stream.next()).containsEntry("n", 0L);
     }
@@ -788,7 +890,8 @@ public abstract class PeerContract {
   void unaryTimeoutFailsTheCallAndCancelsTheHandler() throws Exception {
     CountDownLatch cancelled = new CountDownLatch(1);
     Session s = session(waiting(new CountDownLatch(1), cancelled));
-    Throwable failure = failureOf(s.client().call("wait", Map.of(), CallOptions.timeout(Duration.ofMillis(100))));
+    Throwable failure =
+        failureOf(s.client().call("wait", Map.of(), CallOptions.timeout(Duration.ofMillis(100))));
     assertThat(failure).isInstanceOf(CallTimeoutException.class);
     assertThat(((ProtocolException) failure).code()).isEqualTo("timeout");
     awaitLatch(cancelled);
@@ -796,9 +899,14 @@ public abstract class PeerContract {
 
   @Test
   void defaultTimeoutFromOptionsApplies() throws Exception {
-    Session s = session(waiting(new CountDownLatch(1), new CountDownLatch(1)), PeerOptions.defaults(), null,
-        PeerOptions.builder().defaultCallTimeout(Duration.ofMillis(100)).build());
-    assertThat(failureOf(s.client().call("wait", Map.of()))).isInstanceOf(CallTimeoutException.class);
+    Session s =
+        session(
+            waiting(new CountDownLatch(1), new CountDownLatch(1)),
+            PeerOptions.defaults(),
+            null,
+            PeerOptions.builder().defaultCallTimeout(Duration.ofMillis(100)).build());
+    assertThat(failureOf(s.client().call("wait", Map.of())))
+        .isInstanceOf(CallTimeoutException.class);
   }
 
   @Test
@@ -816,16 +924,22 @@ public abstract class PeerContract {
   @Test
   void cancelRacingTheResultGetsExactlyOneFinalRes() throws Exception {
     RawEnd[] raw = new RawEnd[1];
-    peerFacingRaw(Role.SERVER, Dispatcher.builder()
-        .unary("quick", (ctx, params) -> params)
-        .stream("few", (ctx, params, sink) -> {
-          sink.next(Map.of("n", 0L));
-          sink.next(Map.of("n", 1L));
-        })
-        .build(), raw);
+    peerFacingRaw(
+        Role.SERVER,
+        Dispatcher.builder().unary("quick", (ctx, params) -> params).stream(
+                "few",
+                (ctx, params, sink) -> {
+                  sink.next(Map.of("n", 0L));
+                  sink.next(Map.of("n", 1L));
+                })
+            .build(),
+        raw);
     int calls = 300;
     for (int i = 1; i <= calls; i++) {
-      raw[0].send(i % 2 == 0 ? dev.opendesk.protocol.Req.unary(i, "quick", Map.of()) : dev.opendesk.protocol.Req.stream(i, "few", Map.of()));
+      raw[0].send(
+          i % 2 == 0
+              ? dev.opendesk.protocol.Req.unary(i, "quick", Map.of())
+              : dev.opendesk.protocol.Req.stream(i, "few", Map.of()));
       raw[0].send(new dev.opendesk.protocol.Cancel(i, "race"));
     }
     // A sentinel call answered last tells us everything for the earlier ids has been sent.
@@ -873,10 +987,13 @@ public abstract class PeerContract {
     Session s = session(echo());
     List<Long> atServer = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch serverGotAll = new CountDownLatch(100);
-    s.server().onPush("progress", payload -> {
-      atServer.add((Long) payload.get("n"));
-      serverGotAll.countDown();
-    });
+    s.server()
+        .onPush(
+            "progress",
+            payload -> {
+              atServer.add((Long) payload.get("n"));
+              serverGotAll.countDown();
+            });
     BlockingQueue<Push> atClient = new LinkedBlockingQueue<>();
     s.client().onPush(atClient::add);
     for (long i = 0; i < 100; i++) {
@@ -914,7 +1031,8 @@ public abstract class PeerContract {
     awaitLatch(seen);
     Throwable failure = failureOf(s.client().call("echo", Map.of()));
     assertThat(failure).isInstanceOf(SessionEvictedException.class);
-    assertThat(((SessionEvictedException) failure).reason()).isEqualTo("another controller connected");
+    assertThat(((SessionEvictedException) failure).reason())
+        .isEqualTo("another controller connected");
     assertThat(s.client().evictionReason()).isEqualTo("another controller connected");
     try (CallStream<Map<String, Object>> stream = s.client().stream("echo", Map.of())) {
       assertThatThrownBy(stream::hasNext).isInstanceOf(SessionEvictedException.class);
@@ -926,37 +1044,47 @@ public abstract class PeerContract {
   @Test
   void tenThousandConcurrentCallsInEachDirectionAtOnce() throws Exception {
     int calls = 10_000;
-    PeerOptions serverOptions = PeerOptions.builder().handlerExecutor(pool(4)).maxConcurrentInboundCalls(calls).build();
-    PeerOptions clientOptions = PeerOptions.builder().handlerExecutor(pool(4)).maxConcurrentInboundCalls(calls).build();
+    PeerOptions serverOptions =
+        PeerOptions.builder().handlerExecutor(pool(4)).maxConcurrentInboundCalls(calls).build();
+    PeerOptions clientOptions =
+        PeerOptions.builder().handlerExecutor(pool(4)).maxConcurrentInboundCalls(calls).build();
     Session s = session(echo(), serverOptions, echo(), clientOptions);
     List<CompletableFuture<Map<String, Object>>> fromClient = new ArrayList<>();
     List<CompletableFuture<Map<String, Object>>> fromServer = new ArrayList<>();
-    CompletableFuture<Void> serverSide = CompletableFuture.runAsync(() -> {
-      for (long i = 0; i < calls; i++) {
-        fromServer.add(s.server().call("echo", Map.of("i", i)));
-      }
-    });
+    CompletableFuture<Void> serverSide =
+        CompletableFuture.runAsync(
+            () -> {
+              for (long i = 0; i < calls; i++) {
+                fromServer.add(s.server().call("echo", Map.of("i", i)));
+              }
+            });
     for (long i = 0; i < calls; i++) {
       fromClient.add(s.client().call("echo", Map.of("i", i)));
     }
     wait(serverSide);
     for (int i = 0; i < calls; i++) {
-      assertThat(fromClient.get(i).get(stepTimeout().toMillis(), TimeUnit.MILLISECONDS)).containsEntry("i", (long) i);
-      assertThat(fromServer.get(i).get(stepTimeout().toMillis(), TimeUnit.MILLISECONDS)).containsEntry("i", (long) i);
+      assertThat(fromClient.get(i).get(stepTimeout().toMillis(), TimeUnit.MILLISECONDS))
+          .containsEntry("i", (long) i);
+      assertThat(fromServer.get(i).get(stepTimeout().toMillis(), TimeUnit.MILLISECONDS))
+          .containsEntry("i", (long) i);
     }
   }
 
   @Test
   void blockedHandlerDoesNotStallOtherCalls() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    Session s = session(Dispatcher.builder()
-        .unary("block", (ctx, params) -> {
-          started.countDown();
-          new CountDownLatch(1).await();
-          return null;
-        })
-        .unary("echo", (ctx, params) -> params)
-        .build());
+    Session s =
+        session(
+            Dispatcher.builder()
+                .unary(
+                    "block",
+                    (ctx, params) -> {
+                      started.countDown();
+                      new CountDownLatch(1).await();
+                      return null;
+                    })
+                .unary("echo", (ctx, params) -> params)
+                .build());
     CompletableFuture<Map<String, Object>> blocked = s.client().call("block", Map.of());
     awaitLatch(started);
     for (long i = 0; i < 100; i++) {
@@ -968,8 +1096,12 @@ public abstract class PeerContract {
   @Test
   void inboundCallsBeyondTheLimitAreAnsweredBusy() throws Exception {
     CountDownLatch started = new CountDownLatch(2);
-    Session s = session(waiting(started, new CountDownLatch(2)),
-        PeerOptions.builder().maxConcurrentInboundCalls(2).build(), null, PeerOptions.defaults());
+    Session s =
+        session(
+            waiting(started, new CountDownLatch(2)),
+            PeerOptions.builder().maxConcurrentInboundCalls(2).build(),
+            null,
+            PeerOptions.defaults());
     s.client().call("wait", Map.of());
     s.client().call("wait", Map.of());
     awaitLatch(started);
@@ -980,14 +1112,19 @@ public abstract class PeerContract {
   @Test
   void inboundStreamsBeyondTheStreamLimitAreAnsweredBusyUntilOneEnds() throws Exception {
     CountDownLatch started = new CountDownLatch(2);
-    Session s = session(waiting(started, new CountDownLatch(2)),
-        PeerOptions.builder().maxConcurrentInboundStreams(2).build(), null, PeerOptions.defaults());
+    Session s =
+        session(
+            waiting(started, new CountDownLatch(2)),
+            PeerOptions.builder().maxConcurrentInboundStreams(2).build(),
+            null,
+            PeerOptions.defaults());
     CallStream<Map<String, Object>> first = track(s.client().stream("waitStream", Map.of()));
     CallStream<Map<String, Object>> second = track(s.client().stream("waitStream", Map.of()));
     awaitLatch(started);
     try (CallStream<Map<String, Object>> third = s.client().stream("waitStream", Map.of())) {
-      assertThatThrownBy(third::hasNext).isInstanceOfSatisfying(
-          ProtocolException.class, e -> assertThat(e.code()).isEqualTo("busy"));
+      assertThatThrownBy(third::hasNext)
+          .isInstanceOfSatisfying(
+              ProtocolException.class, e -> assertThat(e.code()).isEqualTo("busy"));
     }
     assertThat(first.next()).containsEntry("first", true);
     first.close();
@@ -1046,7 +1183,8 @@ public abstract class PeerContract {
     assertThat(failure).isInstanceOf(ProtocolException.class);
     assertThat(((ProtocolException) failure).code()).isEqualTo("protocol");
     assertThat(peer.isOpen()).isFalse();
-    assertThat(failureOf(peer.call("echo", Map.of()))).isInstanceOf(ConnectionClosedException.class);
+    assertThat(failureOf(peer.call("echo", Map.of())))
+        .isInstanceOf(ConnectionClosedException.class);
   }
 
   @Test
@@ -1057,7 +1195,9 @@ public abstract class PeerContract {
     raw[0].receive(dev.opendesk.protocol.Req.class);
     // {"v":1,"type":"res","id":"9"}: an id that is a string.
     raw[0].sendBytes(FrameCodec.standard().encodeMap(Map.of("v", 1L, "type", "res", "id", "9")));
-    assertThat(failureOf(call)).isInstanceOf(ConnectionClosedException.class).hasCauseInstanceOf(ProtocolException.class);
+    assertThat(failureOf(call))
+        .isInstanceOf(ConnectionClosedException.class)
+        .hasCauseInstanceOf(ProtocolException.class);
     assertThat(((ProtocolException) failureOf(client.closeFuture())).code()).isEqualTo("protocol");
   }
 
@@ -1087,12 +1227,16 @@ public abstract class PeerContract {
   @Test
   void remotePublicKeyIsNullUnlessTheConnectionIsAuthenticated() throws Exception {
     CompletableFuture<Object> seen = new CompletableFuture<>();
-    Session s = session(Dispatcher.builder()
-        .unary("who", (ctx, params) -> {
-          seen.complete(ctx.remotePublicKey() == null ? "none" : ctx.remotePublicKey());
-          return null;
-        })
-        .build());
+    Session s =
+        session(
+            Dispatcher.builder()
+                .unary(
+                    "who",
+                    (ctx, params) -> {
+                      seen.complete(ctx.remotePublicKey() == null ? "none" : ctx.remotePublicKey());
+                      return null;
+                    })
+                .build());
     wait(s.client().call("who", Map.of()));
     assertThat(wait(seen)).isEqualTo("none");
   }
@@ -1104,13 +1248,20 @@ public abstract class PeerContract {
     byte[] key = new byte[32];
     key[0] = 7;
     Peer client = track(Peer.client(ends.first()));
-    Peer server = track(Peer.builder(ends.second(), Role.SERVER)
-        .dispatcher(Dispatcher.builder().unary("ctx", (ctx, params) -> {
-          seen.complete(ctx);
-          return null;
-        }).build())
-        .remotePublicKey(key)
-        .build());
+    Peer server =
+        track(
+            Peer.builder(ends.second(), Role.SERVER)
+                .dispatcher(
+                    Dispatcher.builder()
+                        .unary(
+                            "ctx",
+                            (ctx, params) -> {
+                              seen.complete(ctx);
+                              return null;
+                            })
+                        .build())
+                .remotePublicKey(key)
+                .build());
     CompletableFuture<Hello> h = server.hello();
     wait(client.hello("bob", Map.of()));
     wait(h);

@@ -1,10 +1,10 @@
 package dev.opendesk.protocol.testing;
 
-import dev.opendesk.protocol.Connection;
-import dev.opendesk.protocol.ConnectionClosedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opendesk.protocol.Connection;
+import dev.opendesk.protocol.ConnectionClosedException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +38,10 @@ public abstract class ConnectionContract {
   /** Opens a fresh connected pair for one test; the suite closes both ends afterwards. */
   protected abstract Ends connect() throws Exception;
 
-  /** The largest message the transport must carry whole; 16 MiB unless the transport's limit is lower. */
+  /**
+   * The largest message the transport must carry whole; 16 MiB unless the transport's limit is
+   * lower.
+   */
   protected int largeMessageSize() {
     return 16 * 1024 * 1024;
   }
@@ -143,7 +146,8 @@ public abstract class ConnectionContract {
     ExecutorService pool = Executors.newFixedThreadPool(senders);
     try {
       CountDownLatch start = new CountDownLatch(1);
-      List<CompletableFuture<Void>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<CompletableFuture<Void>> sent =
+          java.util.Collections.synchronizedList(new ArrayList<>());
       for (int s = 0; s < senders; s++) {
         int sender = s;
         pool.execute(
@@ -195,7 +199,9 @@ public abstract class ConnectionContract {
       }
       taken += size;
     }
-    assertThat(pendingSeen).as("a send stays pending once %d bytes are unread", backpressureBound()).isTrue();
+    assertThat(pendingSeen)
+        .as("a send stays pending once %d bytes are unread", backpressureBound())
+        .isTrue();
     for (int i = 0; i < sent.size(); i++) {
       assertThat(number(await(second().receive()))).isEqualTo(i);
     }
@@ -247,20 +253,23 @@ public abstract class ConnectionContract {
   @Test
   void receiveAfterLocalCloseFails() {
     first().close();
-    assertThatThrownBy(() -> await(first().receive())).isInstanceOf(ConnectionClosedException.class);
+    assertThatThrownBy(() -> await(first().receive()))
+        .isInstanceOf(ConnectionClosedException.class);
   }
 
   @Test
   void sendAfterLocalCloseFails() {
     first().close();
-    assertThatThrownBy(() -> await(first().send(new byte[] {1}))).isInstanceOf(ConnectionClosedException.class);
+    assertThatThrownBy(() -> await(first().send(new byte[] {1})))
+        .isInstanceOf(ConnectionClosedException.class);
   }
 
   @Test
   void sendAfterRemoteCloseIsSeenFails() throws Exception {
     second().close();
     await(first().closeFuture());
-    assertThatThrownBy(() -> await(first().send(new byte[] {1}))).isInstanceOf(ConnectionClosedException.class);
+    assertThatThrownBy(() -> await(first().send(new byte[] {1})))
+        .isInstanceOf(ConnectionClosedException.class);
   }
 
   @Test
@@ -272,7 +281,8 @@ public abstract class ConnectionContract {
     for (int i = 0; i < 3; i++) {
       assertThat(number(await(second().receive()))).isEqualTo(i);
     }
-    assertThatThrownBy(() -> await(second().receive())).isInstanceOf(ConnectionClosedException.class);
+    assertThatThrownBy(() -> await(second().receive()))
+        .isInstanceOf(ConnectionClosedException.class);
   }
 
   @Test

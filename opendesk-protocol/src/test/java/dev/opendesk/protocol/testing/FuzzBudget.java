@@ -16,7 +16,10 @@ public final class FuzzBudget {
 
   private FuzzBudget() {}
 
-  /** The number of seeds to run: {@code opendesk.fuzz.tries} if set to a positive integer, else {@code bounded}. */
+  /**
+   * The number of seeds to run: {@code opendesk.fuzz.tries} if set to a positive integer, else
+   * {@code bounded}.
+   */
   public static int tries(int bounded) {
     String value = System.getProperty(TRIES_PROPERTY, "").trim();
     if (value.isEmpty()) {
@@ -26,7 +29,8 @@ public final class FuzzBudget {
       int tries = Integer.parseInt(value);
       return tries > 0 ? tries : bounded;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(TRIES_PROPERTY + " must be a positive integer, got \"" + value + "\"", e);
+      throw new IllegalArgumentException(
+          TRIES_PROPERTY + " must be a positive integer, got \"" + value + "\"", e);
     }
   }
 

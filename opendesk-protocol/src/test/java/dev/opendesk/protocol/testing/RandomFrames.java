@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Seeded generators of frames and values in the model, for property tests. Shipped in the test-jar. */
+/**
+ * Seeded generators of frames and values in the model, for property tests. Shipped in the test-jar.
+ */
 public final class RandomFrames {
   private final Random random;
 
@@ -28,12 +30,21 @@ public final class RandomFrames {
   /** A random frame of a random type. */
   public Frame frame() {
     return switch (random.nextInt(5)) {
-      case 0 -> new Hello(random.nextBoolean() ? Role.CLIENT : Role.SERVER, string(), map(2), map(2),
-          random.nextInt(4) == 0 ? error() : null);
+      case 0 ->
+          new Hello(
+              random.nextBoolean() ? Role.CLIENT : Role.SERVER,
+              string(),
+              map(2),
+              map(2),
+              random.nextInt(4) == 0 ? error() : null);
       case 1 -> new Req(id(), string(), random.nextBoolean(), map(3));
       case 2 -> {
         boolean failed = random.nextInt(3) == 0;
-        yield new Res(id(), id(), random.nextBoolean(), failed || random.nextInt(4) == 0 ? null : map(3),
+        yield new Res(
+            id(),
+            id(),
+            random.nextBoolean(),
+            failed || random.nextInt(4) == 0 ? null : map(3),
             failed ? error() : null);
       }
       case 3 -> new Cancel(id(), string());
@@ -43,8 +54,10 @@ public final class RandomFrames {
 
   /** A random error with a known or unknown code. */
   public ErrorInfo error() {
-    String code = random.nextInt(4) == 0 ? "custom_" + random.nextInt(100)
-        : ErrorCode.values()[random.nextInt(ErrorCode.values().length)].wire();
+    String code =
+        random.nextInt(4) == 0
+            ? "custom_" + random.nextInt(100)
+            : ErrorCode.values()[random.nextInt(ErrorCode.values().length)].wire();
     return new ErrorInfo(code, string(), map(2));
   }
 
@@ -91,12 +104,13 @@ public final class RandomFrames {
   }
 
   private byte[] bytes() {
-    int size = switch (random.nextInt(4)) {
-      case 0 -> 0;
-      case 1 -> random.nextInt(32);
-      case 2 -> 200 + random.nextInt(100);
-      default -> 65_530 + random.nextInt(12);
-    };
+    int size =
+        switch (random.nextInt(4)) {
+          case 0 -> 0;
+          case 1 -> random.nextInt(32);
+          case 2 -> 200 + random.nextInt(100);
+          default -> 65_530 + random.nextInt(12);
+        };
     byte[] b = new byte[size];
     random.nextBytes(b);
     return b;
@@ -106,11 +120,12 @@ public final class RandomFrames {
     int size = random.nextInt(random.nextInt(10) == 0 ? 300 : 12);
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < size; i++) {
-      s.appendCodePoint(switch (random.nextInt(4)) {
-        case 0 -> 0xe9;
-        case 1 -> 0x1F600;
-        default -> 'a' + random.nextInt(26);
-      });
+      s.appendCodePoint(
+          switch (random.nextInt(4)) {
+            case 0 -> 0xe9;
+            case 1 -> 0x1F600;
+            default -> 'a' + random.nextInt(26);
+          });
     }
     return s.toString();
   }

@@ -10,9 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts what fuzz and bad-input tests fed to each layer and how it answered, and writes the
- * totals as Markdown table rows to {@code target/robustness-figures/<name>.md} of the module under
- * test (surefire runs tests in the module's directory). {@code docs/robustness-figures.sh} collects
+ * Counts what fuzz and bad-input tests fed to each layer and how it answered, and writes the totals
+ * as Markdown table rows to {@code target/robustness-figures/<name>.md} of the module under test
+ * (surefire runs tests in the module's directory). {@code docs/robustness-figures.sh} collects
  * those files into the "Figures" section of {@code docs/robustness.md}.
  *
  * <p>One instance per test class, shared by its parameterized invocations; write it from an
@@ -34,12 +34,17 @@ public final class RobustnessFigures {
       tried.incrementAndGet();
     }
 
-    /** The receiver took the input as valid (decoded it, completed the handshake, served the call). */
+    /**
+     * The receiver took the input as valid (decoded it, completed the handshake, served the call).
+     */
     public void accepted() {
       accepted.incrementAndGet();
     }
 
-    /** The receiver refused the input with a typed error; {@code outcome} names it (e.g. {@code protocol}). */
+    /**
+     * The receiver refused the input with a typed error; {@code outcome} names it (e.g. {@code
+     * protocol}).
+     */
     public void rejected(String outcome) {
       rejected.incrementAndGet();
       outcomes.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
@@ -50,7 +55,10 @@ public final class RobustnessFigures {
       closed.incrementAndGet();
     }
 
-    /** Something was lost: a future that never completed, a leaked thread, an untyped error. Must stay 0. */
+    /**
+     * Something was lost: a future that never completed, a leaked thread, an untyped error. Must
+     * stay 0.
+     */
     public void lost() {
       lost.incrementAndGet();
     }
@@ -69,20 +77,36 @@ public final class RobustnessFigures {
     return rows.computeIfAbsent(layer + " | " + input, k -> new Row());
   }
 
-  /** Writes the rows (sorted) to {@code target/robustness-figures/<name>.md}, replacing that file. */
+  /**
+   * Writes the rows (sorted) to {@code target/robustness-figures/<name>.md}, replacing that file.
+   */
   public void write() {
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, Row> e : new TreeMap<>(rows).entrySet()) {
       Row r = e.getValue();
       StringBuilder outcomes = new StringBuilder();
-      new TreeMap<>(r.outcomes).forEach((k, v) -> outcomes.append(outcomes.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
-      out.append("| ").append(e.getKey())
-          .append(" | ").append(r.tried)
-          .append(" | ").append(r.accepted)
-          .append(" | ").append(r.rejected)
-          .append(" | ").append(outcomes.length() == 0 ? "-" : outcomes)
-          .append(" | ").append(r.closed)
-          .append(" | ").append(r.lost)
+      new TreeMap<>(r.outcomes)
+          .forEach(
+              (k, v) ->
+                  outcomes
+                      .append(outcomes.length() == 0 ? "" : ", ")
+                      .append(k)
+                      .append(' ')
+                      .append(v));
+      out.append("| ")
+          .append(e.getKey())
+          .append(" | ")
+          .append(r.tried)
+          .append(" | ")
+          .append(r.accepted)
+          .append(" | ")
+          .append(r.rejected)
+          .append(" | ")
+          .append(outcomes.length() == 0 ? "-" : outcomes)
+          .append(" | ")
+          .append(r.closed)
+          .append(" | ")
+          .append(r.lost)
           .append(" |\n");
     }
     try {

@@ -15,11 +15,12 @@ import java.util.Random;
  * with inputs close enough to valid traffic to get past the first check. Two families:
  *
  * <ul>
- *   <li>byte-level: flips, random bytes, truncation, inserted msgpack headers (favouring huge length
- *       headers), deletions, runs of {@code 0xff}, invalid UTF-8 inside a str;</li>
- *   <li>structural (on the decoded map, re-encoded): a field removed, set to another type, set to nil,
- *       a bin resized or bit-flipped, an integer made negative or beyond 2^63, {@code v} changed,
- *       {@code type}/{@code kind} swapped, an unknown key added, deep nesting, a non-map message.</li>
+ *   <li>byte-level: flips, random bytes, truncation, inserted msgpack headers (favouring huge
+ *       length headers), deletions, runs of {@code 0xff}, invalid UTF-8 inside a str;
+ *   <li>structural (on the decoded map, re-encoded): a field removed, set to another type, set to
+ *       nil, a bin resized or bit-flipped, an integer made negative or beyond 2^63, {@code v}
+ *       changed, {@code type}/{@code kind} swapped, an unknown key added, deep nesting, a non-map
+ *       message.
  * </ul>
  *
  * <p>Each call draws from the caller's {@link Random}, so a sequence of mutations is reproducible
@@ -29,10 +30,20 @@ public final class WireMutator {
 
   private static final FrameCodec CODEC = FrameCodec.standard();
   // Encodes what the standard codec refuses to (nesting beyond its limit), so receivers see it.
-  private static final FrameCodec LENIENT_ENCODER = FrameCodec.withLimits(FrameCodec.DEFAULT_MAX_MESSAGE_SIZE, 1024);
-  private static final List<String> TYPES = List.of("hello", "req", "res", "cancel", "push", "HELLO", "", "reqx");
-  private static final List<String> KINDS = List.of(
-      "pair_hello", "pair_offer", "pair_finish", "auth_hello", "auth_offer", "pair2_hello", "", "auth_hellO");
+  private static final FrameCodec LENIENT_ENCODER =
+      FrameCodec.withLimits(FrameCodec.DEFAULT_MAX_MESSAGE_SIZE, 1024);
+  private static final List<String> TYPES =
+      List.of("hello", "req", "res", "cancel", "push", "HELLO", "", "reqx");
+  private static final List<String> KINDS =
+      List.of(
+          "pair_hello",
+          "pair_offer",
+          "pair_finish",
+          "auth_hello",
+          "auth_offer",
+          "pair2_hello",
+          "",
+          "auth_hellO");
 
   private final Random random;
 
@@ -62,7 +73,12 @@ public final class WireMutator {
             out[k] = (byte) 0xff;
           }
         }
-        case 5 -> out = insert(out, at, new byte[] {(byte) 0xa2, (byte) 0xc3, (byte) 0x28}); // str with invalid UTF-8
+        case 5 ->
+            out =
+                insert(
+                    out,
+                    at,
+                    new byte[] {(byte) 0xa2, (byte) 0xc3, (byte) 0x28}); // str with invalid UTF-8
         default -> {
           byte[] shorter = new byte[out.length - 1];
           System.arraycopy(out, 0, shorter, 0, at);
@@ -121,7 +137,10 @@ public final class WireMutator {
     }
   }
 
-  /** A value of the same kind, slightly wrong: resized or flipped bin, negative or huge integer, etc. */
+  /**
+   * A value of the same kind, slightly wrong: resized or flipped bin, negative or huge integer,
+   * etc.
+   */
   private Object mutateValue(Object value) {
     if (value instanceof byte[] bytes) {
       return switch (random.nextInt(4)) {
@@ -198,13 +217,26 @@ public final class WireMutator {
 
   private byte[] hugeHeader() {
     return switch (random.nextInt(6)) {
-      case 0 -> new byte[] {(byte) 0xdd, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xfe}; // array32
-      case 1 -> new byte[] {(byte) 0xdf, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};       // map32
-      case 2 -> new byte[] {(byte) 0xc6, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}; // bin32
-      case 3 -> new byte[] {(byte) 0xdb, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0}; // str32
-      case 4 -> new byte[] {(byte) 0xcf, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
-          (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};                              // uint64 max
-      default -> new byte[] {(byte) (0xc4 + random.nextInt(0x1c))};                         // any header byte
+      case 0 ->
+          new byte[] {(byte) 0xdd, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xfe}; // array32
+      case 1 -> new byte[] {(byte) 0xdf, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}; // map32
+      case 2 ->
+          new byte[] {(byte) 0xc6, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}; // bin32
+      case 3 ->
+          new byte[] {(byte) 0xdb, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0}; // str32
+      case 4 ->
+          new byte[] {
+            (byte) 0xcf,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xff
+          }; // uint64 max
+      default -> new byte[] {(byte) (0xc4 + random.nextInt(0x1c))}; // any header byte
     };
   }
 

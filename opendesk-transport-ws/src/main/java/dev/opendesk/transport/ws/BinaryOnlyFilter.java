@@ -8,8 +8,8 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Rejects text messages: the opendesk protocol carries binary messages only, so a text frame is a
- * protocol violation answered with close status 1003. Sits before the aggregator so a text message is
- * refused at its first fragment instead of being buffered whole.
+ * protocol violation answered with close status 1003. Sits before the aggregator so a text message
+ * is refused at its first fragment instead of being buffered whole.
  */
 final class BinaryOnlyFilter extends ChannelInboundHandlerAdapter {
 

@@ -48,7 +48,14 @@ final class ClientUpgradeHandler extends ChannelInboundHandlerAdapter {
     deadline =
         ctx.executor()
             .schedule(
-                () -> fail(ctx, new TimeoutException("WebSocket upgrade of " + handshaker.uri() + " timed out after " + timeout)),
+                () ->
+                    fail(
+                        ctx,
+                        new TimeoutException(
+                            "WebSocket upgrade of "
+                                + handshaker.uri()
+                                + " timed out after "
+                                + timeout)),
                 timeout.toNanos(),
                 TimeUnit.NANOSECONDS);
     handshaker
@@ -78,7 +85,8 @@ final class ClientUpgradeHandler extends ChannelInboundHandlerAdapter {
     }
     cancelDeadline();
     ctx.pipeline().remove(this);
-    WebSocketConnection connection = new WebSocketConnection(bridge, (InetSocketAddress) ctx.channel().remoteAddress(), secure);
+    WebSocketConnection connection =
+        new WebSocketConnection(bridge, (InetSocketAddress) ctx.channel().remoteAddress(), secure);
     bridge.activate(connection.remoteHost() + ":" + connection.remotePort());
     keepalive.start();
     if (!result.complete(connection)) {
@@ -93,7 +101,9 @@ final class ClientUpgradeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    fail(ctx, new IOException("connection closed during the WebSocket upgrade of " + handshaker.uri()));
+    fail(
+        ctx,
+        new IOException("connection closed during the WebSocket upgrade of " + handshaker.uri()));
     ctx.fireChannelInactive();
   }
 

@@ -17,7 +17,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Chooses the I/O transport (native epoll where it loads, NIO otherwise) and matching channel types. */
+/**
+ * Chooses the I/O transport (native epoll where it loads, NIO otherwise) and matching channel
+ * types.
+ */
 final class EventLoops {
 
   private static final Logger log = LoggerFactory.getLogger(EventLoops.class);
@@ -41,7 +44,8 @@ final class EventLoops {
 
   /** A new group of {@code threads} threads named {@code name-N}. */
   static EventLoopGroup newGroup(String name, int threads, boolean daemon) {
-    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, daemon), ioHandlerFactory());
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory(name, daemon), ioHandlerFactory());
   }
 
   private static boolean isEpoll(EventLoopGroup group) {
@@ -56,13 +60,19 @@ final class EventLoops {
     return isEpoll(group) ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
-  /** The group clients use when the options name none: created on first use, daemon threads, never shut down. */
+  /**
+   * The group clients use when the options name none: created on first use, daemon threads, never
+   * shut down.
+   */
   static EventLoopGroup defaultClientGroup() {
     return DefaultClientGroup.GROUP;
   }
 
   private static final class DefaultClientGroup {
     static final EventLoopGroup GROUP =
-        newGroup("opendesk-ws-client", Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), true);
+        newGroup(
+            "opendesk-ws-client",
+            Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
+            true);
   }
 }

@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Liveness, both ways: answers the peer's pings with pongs (RFC 6455 §5.5.2), and once started sends
- * a ping every {@code interval}; if nothing at all (its pong, a ping, a message) has arrived {@code
- * pongTimeout} after the ping was written, reports a {@link ConnectionFailure} so the connection is
- * dropped. Any frame counts as proof of life because a peer that is itself paused for backpressure
- * cannot read our ping, yet keeps pinging us. While our own inbound reading is paused the answer
- * cannot be read, so the deadline is extended instead. Falls silent once a close frame has been
- * written: RFC 6455 allows no frame after it.
+ * Liveness, both ways: answers the peer's pings with pongs (RFC 6455 §5.5.2), and once started
+ * sends a ping every {@code interval}; if nothing at all (its pong, a ping, a message) has arrived
+ * {@code pongTimeout} after the ping was written, reports a {@link ConnectionFailure} so the
+ * connection is dropped. Any frame counts as proof of life because a peer that is itself paused for
+ * backpressure cannot read our ping, yet keeps pinging us. While our own inbound reading is paused
+ * the answer cannot be read, so the deadline is extended instead. Falls silent once a close frame
+ * has been written: RFC 6455 allows no frame after it.
  */
 final class KeepaliveHandler extends ChannelDuplexHandler {
 
@@ -46,7 +46,10 @@ final class KeepaliveHandler extends ChannelDuplexHandler {
   /** Starts pinging; called on the event loop once the upgrade completed. */
   void start() {
     if (intervalNanos > 0 && !stopped && ctx.channel().isActive()) {
-      pingTask = ctx.executor().scheduleWithFixedDelay(this::ping, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+      pingTask =
+          ctx.executor()
+              .scheduleWithFixedDelay(
+                  this::ping, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -60,7 +63,8 @@ final class KeepaliveHandler extends ChannelDuplexHandler {
     ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER))
         .addListener(
             f -> {
-              // Timed from the write, not the queueing: a big send ahead of the ping is not the peer's fault.
+              // Timed from the write, not the queueing: a big send ahead of the ping is not the
+              // peer's fault.
               if (f.isSuccess() && awaitingPong && !stopped && deadline == null) {
                 armDeadline();
               }
@@ -68,7 +72,8 @@ final class KeepaliveHandler extends ChannelDuplexHandler {
   }
 
   private void armDeadline() {
-    deadline = ctx.executor().schedule(this::deadlinePassed, pongTimeoutNanos, TimeUnit.NANOSECONDS);
+    deadline =
+        ctx.executor().schedule(this::deadlinePassed, pongTimeoutNanos, TimeUnit.NANOSECONDS);
   }
 
   private void deadlinePassed() {
@@ -84,7 +89,8 @@ final class KeepaliveHandler extends ChannelDuplexHandler {
     ctx.fireExceptionCaught(
         new ConnectionFailure(
             ConnectionFailure.NO_CLOSE_FRAME,
-            "keepalive: nothing received within " + Duration.ofNanos(pongTimeoutNanos)
+            "keepalive: nothing received within "
+                + Duration.ofNanos(pongTimeoutNanos)
                 + " of a ping; the peer is unresponsive"));
   }
 

@@ -42,9 +42,13 @@ final class MessageBridge extends ChannelDuplexHandler {
 
   /** Inbound messages buffered beyond receive() demand before reading from the socket pauses. */
   static final int MAX_BUFFERED_MESSAGES = 32;
+
   /** Inbound bytes buffered beyond receive() demand before reading from the socket pauses. */
   static final long MAX_BUFFERED_BYTES = 1024 * 1024;
-  /** Written-but-unflushed bytes after which a send burst flushes, so writability stays accurate. */
+
+  /**
+   * Written-but-unflushed bytes after which a send burst flushes, so writability stays accurate.
+   */
   private static final int FLUSH_THRESHOLD = 64 * 1024;
 
   private record PendingSend(byte[] message, CompletableFuture<Void> taken) {}
@@ -52,7 +56,9 @@ final class MessageBridge extends ChannelDuplexHandler {
   /** Why the connection ended, and whether that was an error. */
   private record Ending(String message, Throwable cause, boolean error) {
     ConnectionClosedException exception() {
-      return cause == null ? new ConnectionClosedException(message) : new ConnectionClosedException(message, cause);
+      return cause == null
+          ? new ConnectionClosedException(message)
+          : new ConnectionClosedException(message, cause);
     }
   }
 
@@ -90,7 +96,9 @@ final class MessageBridge extends ChannelDuplexHandler {
     this.ctx = ctx;
   }
 
-  /** Called on the event loop once the upgrade completed: from now on reads follow receive() demand. */
+  /**
+   * Called on the event loop once the upgrade completed: from now on reads follow receive() demand.
+   */
   void activate(String remoteDescription) {
     remote = remoteDescription;
     active = true;
@@ -99,7 +107,9 @@ final class MessageBridge extends ChannelDuplexHandler {
     ctx.read();
   }
 
-  /** Whether inbound reading is paused because the application is not receiving (keepalive asks). */
+  /**
+   * Whether inbound reading is paused because the application is not receiving (keepalive asks).
+   */
   boolean readPaused() {
     synchronized (lock) {
       return readPaused;
@@ -140,7 +150,8 @@ final class MessageBridge extends ChannelDuplexHandler {
     boolean resume = false;
     synchronized (lock) {
       if (receiver != null) {
-        return CompletableFuture.failedFuture(new IllegalStateException("a receive is already outstanding"));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("a receive is already outstanding"));
       }
       message = inbound.poll();
       if (message != null) {
@@ -238,7 +249,9 @@ final class MessageBridge extends ChannelDuplexHandler {
             if (f.isSuccess()) {
               taken.complete(null);
             } else {
-              taken.completeExceptionally(new ConnectionClosedException("connection closed before the message was written", f.cause()));
+              taken.completeExceptionally(
+                  new ConnectionClosedException(
+                      "connection closed before the message was written", f.cause()));
             }
           });
       // The array is ours now (send takes ownership), so it is wrapped, not copied.
@@ -331,11 +344,14 @@ final class MessageBridge extends ChannelDuplexHandler {
     String text =
         status == -1
             ? "closed by peer"
-            : "closed by peer with status " + status + (reason == null || reason.isEmpty() ? "" : ": " + reason);
+            : "closed by peer with status "
+                + status
+                + (reason == null || reason.isEmpty() ? "" : ": " + reason);
     log.debug("{}: {}", remote, text);
     end(new Ending(text, null, !normal));
     closeFrameSent = true;
-    CloseWebSocketFrame echo = status == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(status, "");
+    CloseWebSocketFrame echo =
+        status == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(status, "");
     ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
     armForceClose();
   }
@@ -366,22 +382,32 @@ final class MessageBridge extends ChannelDuplexHandler {
 
   private void armForceClose() {
     if (forceClose == null) {
-      forceClose = ctx.executor().schedule(() -> ctx.close(), closeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      forceClose =
+          ctx.executor().schedule(() -> ctx.close(), closeTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
-  /** Closes after a failure: sends {@code status} when it is a close status, then waits for the peer's close. */
+  /**
+   * Closes after a failure: sends {@code status} when it is a close status, then waits for the
+   * peer's close.
+   */
   private void failClose(int status, String message, Throwable cause) {
     log.debug("{}: closing: {}", remote, message);
     end(new Ending(message, cause, true));
-    if (status == ConnectionFailure.NO_CLOSE_FRAME || closeFrameSent || !active || !ctx.channel().isActive()) {
+    if (status == ConnectionFailure.NO_CLOSE_FRAME
+        || closeFrameSent
+        || !active
+        || !ctx.channel().isActive()) {
       ctx.close();
       return;
     }
     startClose(status, "");
   }
 
-  /** Records how the input ended, fails the waiting receive (if nothing is left to drain) and queued sends. */
+  /**
+   * Records how the input ended, fails the waiting receive (if nothing is left to drain) and queued
+   * sends.
+   */
   private void end(Ending why) {
     CompletableFuture<byte[]> r = null;
     List<PendingSend> sends;
@@ -429,13 +455,17 @@ final class MessageBridge extends ChannelDuplexHandler {
     } else if (cause instanceof CorruptedWebSocketFrameException corrupt) {
       failClose(
           corrupt.closeStatus().code(),
-          "peer violated the WebSocket protocol (closed with status " + corrupt.closeStatus().code() + "): " + corrupt.getMessage(),
+          "peer violated the WebSocket protocol (closed with status "
+              + corrupt.closeStatus().code()
+              + "): "
+              + corrupt.getMessage(),
           cause);
     } else if (cause instanceof IOException) {
       failClose(ConnectionFailure.NO_CLOSE_FRAME, "connection lost: " + cause.getMessage(), cause);
     } else {
       log.warn("{}: unexpected failure, closing with status 1011", remote, cause);
-      failClose(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "internal error: " + cause, cause);
+      failClose(
+          WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "internal error: " + cause, cause);
     }
   }
 
@@ -446,7 +476,10 @@ final class MessageBridge extends ChannelDuplexHandler {
     }
     end(
         active
-            ? new Ending("connection lost: the peer closed the TCP connection without a WebSocket close", null, true)
+            ? new Ending(
+                "connection lost: the peer closed the TCP connection without a WebSocket close",
+                null,
+                true)
             : new Ending("connection closed before the WebSocket upgrade completed", null, true));
     Ending e = endingNow();
     if (e.error()) {

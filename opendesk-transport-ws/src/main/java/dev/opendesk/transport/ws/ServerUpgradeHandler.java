@@ -45,7 +45,11 @@ final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
   private boolean upgrading;
 
   ServerUpgradeHandler(
-      WebSocketOptions options, boolean secure, MessageBridge bridge, KeepaliveHandler keepalive, Listener listener) {
+      WebSocketOptions options,
+      boolean secure,
+      MessageBridge bridge,
+      KeepaliveHandler keepalive,
+      Listener listener) {
     this.options = options;
     this.secure = secure;
     this.bridge = bridge;
@@ -59,7 +63,10 @@ final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
         ctx.executor()
             .schedule(
                 () -> {
-                  log.debug("{}: no WebSocket upgrade within {}, closing", ctx.channel().remoteAddress(), options.upgradeTimeout());
+                  log.debug(
+                      "{}: no WebSocket upgrade within {}, closing",
+                      ctx.channel().remoteAddress(),
+                      options.upgradeTimeout());
                   ctx.close();
                 },
                 options.upgradeTimeout().toNanos(),
@@ -88,7 +95,10 @@ final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
         respond(ctx, HttpResponseStatus.NOT_FOUND, "no WebSocket endpoint at this path\n");
         return;
       }
-      String location = (secure ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + options.path();
+      String location =
+          (secure ? "wss://" : "ws://")
+              + request.headers().get(HttpHeaderNames.HOST, "localhost")
+              + options.path();
       WebSocketDecoderConfig decoderConfig =
           WebSocketDecoderConfig.newBuilder()
               .expectMaskedFrames(true)
@@ -97,9 +107,12 @@ final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
               // MessageBridge sends the close frame itself, then waits for the peer's close.
               .closeOnProtocolViolation(false)
               .build();
-      WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, decoderConfig).newHandshaker(request);
+      WebSocketServerHandshaker handshaker =
+          new WebSocketServerHandshakerFactory(location, null, decoderConfig)
+              .newHandshaker(request);
       if (handshaker == null) {
-        WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()).addListener(ChannelFutureListener.CLOSE);
+        WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+            .addListener(ChannelFutureListener.CLOSE);
         return;
       }
       upgrading = true;
@@ -110,7 +123,8 @@ final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
                 if (f.isSuccess()) {
                   opened(ctx);
                 } else {
-                  log.debug("{}: WebSocket upgrade failed", ctx.channel().remoteAddress(), f.cause());
+                  log.debug(
+                      "{}: WebSocket upgrade failed", ctx.channel().remoteAddress(), f.cause());
                   ctx.close();
                 }
               });
@@ -128,7 +142,8 @@ final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
     }
     ctx.pipeline().remove(this);
     WebSocketConnection connection =
-        new WebSocketConnection(bridge, (java.net.InetSocketAddress) ctx.channel().remoteAddress(), secure);
+        new WebSocketConnection(
+            bridge, (java.net.InetSocketAddress) ctx.channel().remoteAddress(), secure);
     bridge.activate(connection.remoteHost() + ":" + connection.remotePort());
     keepalive.start();
     listener.opened(connection);
@@ -136,7 +151,8 @@ final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
 
   private void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
     DefaultFullHttpResponse response =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

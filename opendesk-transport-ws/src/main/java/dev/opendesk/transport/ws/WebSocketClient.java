@@ -36,12 +36,12 @@ import javax.net.ssl.SSLException;
  * connection.close();
  * }</pre>
  *
- * <p>A URI without a port uses 80 ({@code ws}) or 443 ({@code wss}); the opendesk default server port
- * is {@link WebSocketServer#DEFAULT_PORT}. The host name is resolved on the calling thread. For
- * {@code wss} the options' {@link WebSocketOptions#sslContext() sslContext} is used, or else a
- * JDK-provider context that trusts the JVM's default CAs and verifies the host name. Connections made
- * without an {@link WebSocketOptions#eventLoopGroup() eventLoopGroup} share one process-wide group of
- * daemon threads, created on first use.
+ * <p>A URI without a port uses 80 ({@code ws}) or 443 ({@code wss}); the opendesk default server
+ * port is {@link WebSocketServer#DEFAULT_PORT}. The host name is resolved on the calling thread.
+ * For {@code wss} the options' {@link WebSocketOptions#sslContext() sslContext} is used, or else a
+ * JDK-provider context that trusts the JVM's default CAs and verifies the host name. Connections
+ * made without an {@link WebSocketOptions#eventLoopGroup() eventLoopGroup} share one process-wide
+ * group of daemon threads, created on first use.
  *
  * <p>Thread-safe (stateless).
  */
@@ -49,7 +49,9 @@ public final class WebSocketClient {
 
   private WebSocketClient() {}
 
-  /** Connects with {@link WebSocketOptions#defaults()}; see {@link #connect(URI, WebSocketOptions)}. */
+  /**
+   * Connects with {@link WebSocketOptions#defaults()}; see {@link #connect(URI, WebSocketOptions)}.
+   */
   public static CompletableFuture<WebSocketConnection> connect(URI uri) {
     return connect(uri, WebSocketOptions.defaults());
   }
@@ -60,7 +62,8 @@ public final class WebSocketClient {
    * upgrade, an {@code SSLException}, a {@code WebSocketClientHandshakeException} for a refused
    * upgrade, ...). Cancelling the future abandons the attempt.
    *
-   * @throws IllegalArgumentException when the URI is not an absolute {@code ws}/{@code wss} URI with a host
+   * @throws IllegalArgumentException when the URI is not an absolute {@code ws}/{@code wss} URI
+   *     with a host
    */
   public static CompletableFuture<WebSocketConnection> connect(URI uri, WebSocketOptions options) {
     Objects.requireNonNull(uri, "uri");
@@ -76,17 +79,22 @@ public final class WebSocketClient {
     boolean secure = scheme.equals("wss");
     int port = uri.getPort() != -1 ? uri.getPort() : (secure ? 443 : 80);
     // An IPv6 literal comes back bracketed from URI.getHost().
-    String bareHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String bareHost =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
 
     CompletableFuture<WebSocketConnection> result = new CompletableFuture<>();
     SslContext ssl;
     try {
-      ssl = !secure ? null : options.sslContext().isPresent() ? options.sslContext().get() : defaultSslContext();
+      ssl =
+          !secure
+              ? null
+              : options.sslContext().isPresent() ? options.sslContext().get() : defaultSslContext();
     } catch (SSLException e) {
       return CompletableFuture.failedFuture(e);
     }
     if (ssl != null && ssl.isServer()) {
-      throw new IllegalArgumentException("sslContext must be a client context (SslContextBuilder.forClient)");
+      throw new IllegalArgumentException(
+          "sslContext must be a client context (SslContextBuilder.forClient)");
     }
     EventLoopGroup group = options.eventLoopGroup().orElseGet(EventLoops::defaultClientGroup);
     Bootstrap bootstrap =
@@ -94,7 +102,9 @@ public final class WebSocketClient {
             .group(group)
             .channel(EventLoops.socketChannel(group))
             .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
             .handler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
@@ -106,11 +116,18 @@ public final class WebSocketClient {
                     p.addLast("http", new HttpClientCodec());
                     p.addLast("http-aggregator", new HttpObjectAggregator(8192));
                     MessageBridge bridge = new MessageBridge(options);
-                    KeepaliveHandler keepalive = new KeepaliveHandler(options.pingInterval(), options.pongTimeout(), bridge::readPaused);
+                    KeepaliveHandler keepalive =
+                        new KeepaliveHandler(
+                            options.pingInterval(), options.pongTimeout(), bridge::readPaused);
                     p.addLast(
                         "upgrade",
                         new ClientUpgradeHandler(
-                            new Handshaker(uri, options.maxMessageSize()), options.upgradeTimeout(), bridge, keepalive, secure, result));
+                            new Handshaker(uri, options.maxMessageSize()),
+                            options.upgradeTimeout(),
+                            bridge,
+                            keepalive,
+                            secure,
+                            result));
                     p.addLast("keepalive", keepalive);
                     p.addLast("binary-only", new BinaryOnlyFilter());
                     p.addLast("aggregator", new WebSocketFrameAggregator(options.maxMessageSize()));
@@ -148,10 +165,22 @@ public final class WebSocketClient {
     return context;
   }
 
-  /** RFC 6455 client handshake whose decoder leaves closing on protocol errors to {@link MessageBridge}. */
+  /**
+   * RFC 6455 client handshake whose decoder leaves closing on protocol errors to {@link
+   * MessageBridge}.
+   */
   private static final class Handshaker extends WebSocketClientHandshaker13 {
     Handshaker(URI uri, int maxMessageSize) {
-      super(uri, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), maxMessageSize, true, false, -1);
+      super(
+          uri,
+          WebSocketVersion.V13,
+          null,
+          false,
+          new DefaultHttpHeaders(),
+          maxMessageSize,
+          true,
+          false,
+          -1);
     }
 
     @Override

@@ -9,18 +9,19 @@ import java.util.concurrent.CompletableFuture;
  * One WebSocket connection, client or server side, as a {@link Connection} of binary messages.
  *
  * <p>Behaves as the {@link Connection} contract says, with these transport specifics:
+ *
  * <ul>
  *   <li>{@link #send} completes when Netty has written the message to the socket; while the socket
- *       is not writable later sends wait (their futures pending) in order.</li>
- *   <li>The socket is read only as far as {@link #receive()} demand plus a small buffer (32 messages
- *       or 1 MiB), so a slow reader slows the sender down through TCP.</li>
- *   <li>A text message, a message over {@link WebSocketOptions#maxMessageSize()} or a protocol error
- *       closes the connection (status 1003, 1009, 1002) and receive then fails with a {@link
+ *       is not writable later sends wait (their futures pending) in order.
+ *   <li>The socket is read only as far as {@link #receive()} demand plus a small buffer (32
+ *       messages or 1 MiB), so a slow reader slows the sender down through TCP.
+ *   <li>A text message, a message over {@link WebSocketOptions#maxMessageSize()} or a protocol
+ *       error closes the connection (status 1003, 1009, 1002) and receive then fails with a {@link
  *       dev.opendesk.protocol.ConnectionClosedException} saying why; {@link #closeFuture()}
  *       completes exceptionally, as it does when the peer vanishes (TCP reset, missed keepalive) or
- *       closes with a status other than 1000/1001.</li>
+ *       closes with a status other than 1000/1001.
  *   <li>{@link #close()} sends close status 1000 and waits up to {@link
- *       WebSocketOptions#closeTimeout()} for the peer's close before dropping the TCP connection.</li>
+ *       WebSocketOptions#closeTimeout()} for the peer's close before dropping the TCP connection.
  * </ul>
  *
  * <p>Thread-safe. Futures complete on the connection's event loop (or the caller's thread when
@@ -92,7 +93,12 @@ public final class WebSocketConnection implements Connection {
 
   @Override
   public String toString() {
-    return "WebSocketConnection[" + (secure ? "wss " : "ws ") + remoteHost() + ":" + remotePort()
-        + (isOpen() ? ", open" : ", closed") + "]";
+    return "WebSocketConnection["
+        + (secure ? "wss " : "ws ")
+        + remoteHost()
+        + ":"
+        + remotePort()
+        + (isOpen() ? ", open" : ", closed")
+        + "]";
   }
 }

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * Settings shared by {@link WebSocketServer} and {@link WebSocketClient}. Immutable and thread-safe;
- * build with {@link #builder()}:
+ * Settings shared by {@link WebSocketServer} and {@link WebSocketClient}. Immutable and
+ * thread-safe; build with {@link #builder()}:
  *
  * <pre>{@code
  * WebSocketOptions options = WebSocketOptions.builder()
@@ -19,11 +19,11 @@ import java.util.concurrent.Executor;
  * }</pre>
  *
  * <p>Defaults: maximum message size 16 MiB; connect timeout 10 s; upgrade (opening handshake)
- * timeout 10 s; a WebSocket ping every 20 s and a close when its pong has not arrived 20 s after the
- * ping was written; a local close waits up to 5 s for the peer's close frame; no TLS; the upgrade path
- * {@code /}; at most {@value #DEFAULT_MAX_PENDING_UPGRADES} server connections waiting for their
- * upgrade; no event loop group (the server creates and owns one, clients share a process-wide
- * group); no handler executor (the server owns one).
+ * timeout 10 s; a WebSocket ping every 20 s and a close when its pong has not arrived 20 s after
+ * the ping was written; a local close waits up to 5 s for the peer's close frame; no TLS; the
+ * upgrade path {@code /}; at most {@value #DEFAULT_MAX_PENDING_UPGRADES} server connections waiting
+ * for their upgrade; no event loop group (the server creates and owns one, clients share a
+ * process-wide group); no handler executor (the server owns one).
  */
 public final class WebSocketOptions {
 
@@ -76,7 +76,10 @@ public final class WebSocketOptions {
     return new Builder(this);
   }
 
-  /** Largest inbound message accepted, in bytes; a larger one closes the connection with status 1009. */
+  /**
+   * Largest inbound message accepted, in bytes; a larger one closes the connection with status
+   * 1009.
+   */
   public int maxMessageSize() {
     return maxMessageSize;
   }
@@ -92,10 +95,10 @@ public final class WebSocketOptions {
   }
 
   /**
-   * Server only: how many accepted TCP connections may be waiting for their WebSocket upgrade at once.
-   * When a new connection arrives at the cap, the oldest waiting one is closed: a flood of idle
-   * sockets cannot exhaust file descriptors, and strangers who connected first cannot lock out a
-   * client who connects after them (each waits at most {@link #upgradeTimeout()} anyway).
+   * Server only: how many accepted TCP connections may be waiting for their WebSocket upgrade at
+   * once. When a new connection arrives at the cap, the oldest waiting one is closed: a flood of
+   * idle sockets cannot exhaust file descriptors, and strangers who connected first cannot lock out
+   * a client who connects after them (each waits at most {@link #upgradeTimeout()} anyway).
    */
   public int maxPendingUpgrades() {
     return maxPendingUpgrades;
@@ -106,7 +109,9 @@ public final class WebSocketOptions {
     return pingInterval;
   }
 
-  /** How long after a ping was written its pong may take before the connection is closed as dead. */
+  /**
+   * How long after a ping was written its pong may take before the connection is closed as dead.
+   */
   public Duration pongTimeout() {
     return pongTimeout;
   }
@@ -117,25 +122,25 @@ public final class WebSocketOptions {
   }
 
   /**
-   * The TLS context: for a server, its {@code wss} server context; for a client, the context used for
-   * {@code wss://} URIs (when absent, a JDK-provider context trusting the JVM's default CAs).
+   * The TLS context: for a server, its {@code wss} server context; for a client, the context used
+   * for {@code wss://} URIs (when absent, a JDK-provider context trusting the JVM's default CAs).
    */
   public Optional<SslContext> sslContext() {
     return Optional.ofNullable(sslContext);
   }
 
   /**
-   * A caller-owned event loop group to run on (never shut down by this module); when absent a server
-   * owns its own group and clients share a process-wide one (native epoll where available, NIO
-   * otherwise).
+   * A caller-owned event loop group to run on (never shut down by this module); when absent a
+   * server owns its own group and clients share a process-wide one (native epoll where available,
+   * NIO otherwise).
    */
   public Optional<EventLoopGroup> eventLoopGroup() {
     return Optional.ofNullable(eventLoopGroup);
   }
 
   /**
-   * Server only: where the per-connection handler runs; when absent the server owns a cached pool of
-   * daemon threads, so a handler that blocks never stalls the event loop or other accepts.
+   * Server only: where the per-connection handler runs; when absent the server owns a cached pool
+   * of daemon threads, so a handler that blocks never stalls the event loop or other accepts.
    */
   public Optional<Executor> handlerExecutor() {
     return Optional.ofNullable(handlerExecutor);
@@ -148,16 +153,27 @@ public final class WebSocketOptions {
 
   @Override
   public String toString() {
-    return "WebSocketOptions[maxMessageSize=" + maxMessageSize
-        + ", connectTimeout=" + connectTimeout
-        + ", upgradeTimeout=" + upgradeTimeout
-        + ", maxPendingUpgrades=" + maxPendingUpgrades
-        + ", pingInterval=" + pingInterval
-        + ", pongTimeout=" + pongTimeout
-        + ", closeTimeout=" + closeTimeout
-        + ", tls=" + (sslContext != null)
-        + ", sharedEventLoopGroup=" + (eventLoopGroup != null)
-        + ", path=" + path + "]";
+    return "WebSocketOptions[maxMessageSize="
+        + maxMessageSize
+        + ", connectTimeout="
+        + connectTimeout
+        + ", upgradeTimeout="
+        + upgradeTimeout
+        + ", maxPendingUpgrades="
+        + maxPendingUpgrades
+        + ", pingInterval="
+        + pingInterval
+        + ", pongTimeout="
+        + pongTimeout
+        + ", closeTimeout="
+        + closeTimeout
+        + ", tls="
+        + (sslContext != null)
+        + ", sharedEventLoopGroup="
+        + (eventLoopGroup != null)
+        + ", path="
+        + path
+        + "]";
   }
 
   /** Builds {@link WebSocketOptions}; not thread-safe. Each setter checks its argument. */
@@ -248,7 +264,9 @@ public final class WebSocketOptions {
       return this;
     }
 
-    /** See {@link WebSocketOptions#eventLoopGroup()}; {@code null} for an owned or default group. */
+    /**
+     * See {@link WebSocketOptions#eventLoopGroup()}; {@code null} for an owned or default group.
+     */
     public Builder eventLoopGroup(EventLoopGroup group) {
       this.eventLoopGroup = group;
       return this;
@@ -264,7 +282,8 @@ public final class WebSocketOptions {
     public Builder path(String path) {
       Objects.requireNonNull(path, "path");
       if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
-        throw new IllegalArgumentException("path must start with '/' and have no query or fragment: " + path);
+        throw new IllegalArgumentException(
+            "path must start with '/' and have no query or fragment: " + path);
       }
       this.path = path;
       return this;

@@ -49,13 +49,14 @@ import org.slf4j.LoggerFactory;
  * server.closeFuture().join();
  * }</pre>
  *
- * <p>The handler runs on {@link WebSocketOptions#handlerExecutor()} (by default a server-owned pool),
- * never on an event loop, so a handler that throws (the connection is then closed) or blocks does not
- * stop the server from accepting others. The connection belongs to the handler: it must close it.
+ * <p>The handler runs on {@link WebSocketOptions#handlerExecutor()} (by default a server-owned
+ * pool), never on an event loop, so a handler that throws (the connection is then closed) or blocks
+ * does not stop the server from accepting others. The connection belongs to the handler: it must
+ * close it.
  *
- * <p>At most {@link WebSocketOptions#maxPendingUpgrades()} accepted connections wait for their upgrade
- * at once; a new one arriving at the cap closes the oldest waiting one, so idle sockets can neither
- * exhaust file descriptors nor lock out a client that connects after them.
+ * <p>At most {@link WebSocketOptions#maxPendingUpgrades()} accepted connections wait for their
+ * upgrade at once; a new one arriving at the cap closes the oldest waiting one, so idle sockets can
+ * neither exhaust file descriptors nor lock out a client that connects after them.
  *
  * <p>Thread-safe.
  */
@@ -75,8 +76,10 @@ public final class WebSocketServer implements AutoCloseable {
   private final SslContext sslContext;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private final Set<WebSocketConnection> connections = ConcurrentHashMap.newKeySet();
-  // Accepted channels still waiting for their upgrade, oldest first. Children live on different event
-  // loops, so this is a lock-free deque; pendingCount mirrors its size (ConcurrentLinkedDeque.size()
+  // Accepted channels still waiting for their upgrade, oldest first. Children live on different
+  // event
+  // loops, so this is a lock-free deque; pendingCount mirrors its size
+  // (ConcurrentLinkedDeque.size()
   // is O(n)) and is changed only by whoever actually removed a channel from the deque.
   private final ConcurrentLinkedDeque<Channel> pending = new ConcurrentLinkedDeque<>();
   private final AtomicInteger pendingCount = new AtomicInteger();
@@ -90,22 +93,33 @@ public final class WebSocketServer implements AutoCloseable {
     this.handler = handler;
     this.sslContext = options.sslContext().orElse(null);
     if (sslContext != null && !sslContext.isServer()) {
-      throw new IllegalArgumentException("sslContext must be a server context (SslContextBuilder.forServer)");
+      throw new IllegalArgumentException(
+          "sslContext must be a server context (SslContextBuilder.forServer)");
     }
     this.ownsGroup = options.eventLoopGroup().isEmpty();
     this.group =
-        options.eventLoopGroup().orElseGet(() -> EventLoops.newGroup("opendesk-ws-server", Runtime.getRuntime().availableProcessors(), false));
+        options
+            .eventLoopGroup()
+            .orElseGet(
+                () ->
+                    EventLoops.newGroup(
+                        "opendesk-ws-server", Runtime.getRuntime().availableProcessors(), false));
     if (options.handlerExecutor().isPresent()) {
       this.ownedExecutor = null;
       this.handlerExecutor = options.handlerExecutor().get();
     } else {
-      this.ownedExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("opendesk-ws-handler", true));
+      this.ownedExecutor =
+          Executors.newCachedThreadPool(new DefaultThreadFactory("opendesk-ws-handler", true));
       this.handlerExecutor = ownedExecutor;
     }
   }
 
-  /** Starts a server with {@link WebSocketOptions#defaults()}; see {@link #start(String, int, WebSocketOptions, Consumer)}. */
-  public static WebSocketServer start(String host, int port, Consumer<? super WebSocketConnection> handler) throws IOException {
+  /**
+   * Starts a server with {@link WebSocketOptions#defaults()}; see {@link #start(String, int,
+   * WebSocketOptions, Consumer)}.
+   */
+  public static WebSocketServer start(
+      String host, int port, Consumer<? super WebSocketConnection> handler) throws IOException {
     return start(host, port, WebSocketOptions.defaults(), handler);
   }
 
@@ -117,7 +131,11 @@ public final class WebSocketServer implements AutoCloseable {
    * @throws IllegalArgumentException for a bad port or a client {@code SslContext}
    */
   public static WebSocketServer start(
-      String host, int port, WebSocketOptions options, Consumer<? super WebSocketConnection> handler) throws IOException {
+      String host,
+      int port,
+      WebSocketOptions options,
+      Consumer<? super WebSocketConnection> handler)
+      throws IOException {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(handler, "handler");
@@ -160,7 +178,8 @@ public final class WebSocketServer implements AutoCloseable {
       throw new IOException("cannot bind " + host + ":" + port + ": " + cause, cause);
     }
     serverChannel = bound.channel();
-    log.info("WebSocket server listening on {}{}", localAddress(), sslContext != null ? " (TLS)" : "");
+    log.info(
+        "WebSocket server listening on {}{}", localAddress(), sslContext != null ? " (TLS)" : "");
   }
 
   private void initChild(SocketChannel ch) {
@@ -169,10 +188,12 @@ public final class WebSocketServer implements AutoCloseable {
       return;
     }
     channels.add(ch);
-    ch.closeFuture().addListener(f -> {
-      channels.remove(ch);
-      upgradeSettled(ch);
-    });
+    ch.closeFuture()
+        .addListener(
+            f -> {
+              channels.remove(ch);
+              upgradeSettled(ch);
+            });
     admitPending(ch);
     ChannelPipeline p = ch.pipeline();
     if (sslContext != null) {
@@ -181,7 +202,8 @@ public final class WebSocketServer implements AutoCloseable {
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(8192));
     MessageBridge bridge = new MessageBridge(options);
-    KeepaliveHandler keepalive = new KeepaliveHandler(options.pingInterval(), options.pongTimeout(), bridge::readPaused);
+    KeepaliveHandler keepalive =
+        new KeepaliveHandler(options.pingInterval(), options.pongTimeout(), bridge::readPaused);
     p.addLast(
         "upgrade",
         new ServerUpgradeHandler(
@@ -200,10 +222,11 @@ public final class WebSocketServer implements AutoCloseable {
   }
 
   /**
-   * On the child's event loop, before its pipeline exists: counts {@code ch} as waiting for its upgrade
-   * and, over the cap, closes the oldest waiting channels. Evicting the oldest (not refusing the
-   * newest) means strangers that connected first cannot keep a later client out. Closing is
-   * asynchronous, so this never blocks; an evicted channel's close listener finds it already gone.
+   * On the child's event loop, before its pipeline exists: counts {@code ch} as waiting for its
+   * upgrade and, over the cap, closes the oldest waiting channels. Evicting the oldest (not
+   * refusing the newest) means strangers that connected first cannot keep a later client out.
+   * Closing is asynchronous, so this never blocks; an evicted channel's close listener finds it
+   * already gone.
    */
   private void admitPending(Channel ch) {
     pending.addLast(ch);
@@ -215,7 +238,10 @@ public final class WebSocketServer implements AutoCloseable {
       }
       pendingCount.decrementAndGet();
       evictedUpgrades.incrementAndGet();
-      log.debug("{}: {} connections waiting for their upgrade, closing the oldest", oldest.remoteAddress(), options.maxPendingUpgrades());
+      log.debug(
+          "{}: {} connections waiting for their upgrade, closing the oldest",
+          oldest.remoteAddress(),
+          options.maxPendingUpgrades());
       oldest.close();
     }
   }
@@ -232,7 +258,9 @@ public final class WebSocketServer implements AutoCloseable {
     return pendingCount.get();
   }
 
-  /** How many waiting connections have been closed to stay within the cap; for tests and monitoring. */
+  /**
+   * How many waiting connections have been closed to stay within the cap; for tests and monitoring.
+   */
   long evictedUpgrades() {
     return evictedUpgrades.get();
   }
@@ -347,6 +375,11 @@ public final class WebSocketServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "WebSocketServer[" + (sslContext != null ? "wss" : "ws") + "://" + localAddress() + options.path() + "]";
+    return "WebSocketServer["
+        + (sslContext != null ? "wss" : "ws")
+        + "://"
+        + localAddress()
+        + options.path()
+        + "]";
   }
 }

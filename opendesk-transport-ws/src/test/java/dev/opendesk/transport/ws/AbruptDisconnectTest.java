@@ -31,7 +31,9 @@ class AbruptDisconnectTest {
     WebSocketConnection accepted = server.accepted();
     CompletableFuture<byte[]> pending = accepted.receive();
     client.reset();
-    assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ConnectionClosedException.class);
+    assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(ConnectionClosedException.class);
     assertThatThrownBy(() -> accepted.closeFuture().get(5, TimeUnit.SECONDS))
         .cause()
         .isInstanceOf(ConnectionClosedException.class)
@@ -57,7 +59,9 @@ class AbruptDisconnectTest {
     client.sendFrame(0x2, new byte[] {7, 7}, true);
     assertThat(accepted.receive().get(5, TimeUnit.SECONDS)).containsExactly(7, 7);
     client.reset();
-    assertThatThrownBy(() -> accepted.receive().get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ConnectionClosedException.class);
+    assertThatThrownBy(() -> accepted.receive().get(5, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(ConnectionClosedException.class);
   }
 
   @Test
@@ -66,8 +70,12 @@ class AbruptDisconnectTest {
       WebSocketConnection client = WebSocketClient.connect(raw.uri()).get(10, TimeUnit.SECONDS);
       CompletableFuture<byte[]> pending = client.receive();
       raw.accepted.get(10, TimeUnit.SECONDS).reset();
-      assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ConnectionClosedException.class);
-      assertThatThrownBy(() -> client.closeFuture().get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ConnectionClosedException.class);
+      assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(ConnectionClosedException.class);
+      assertThatThrownBy(() -> client.closeFuture().get(5, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(ConnectionClosedException.class);
     }
   }
 }

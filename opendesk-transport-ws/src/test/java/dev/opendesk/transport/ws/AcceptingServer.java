@@ -6,7 +6,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** Test fixture: a server on 127.0.0.1 that queues every accepted connection for the test to take. */
+/**
+ * Test fixture: a server on 127.0.0.1 that queues every accepted connection for the test to take.
+ */
 final class AcceptingServer implements AutoCloseable {
 
   final WebSocketServer server;
@@ -21,7 +23,8 @@ final class AcceptingServer implements AutoCloseable {
   }
 
   URI uri() {
-    return URI.create((server.isSecure() ? "wss" : "ws") + "://127.0.0.1:" + server.port() + server.path());
+    return URI.create(
+        (server.isSecure() ? "wss" : "ws") + "://127.0.0.1:" + server.port() + server.path());
   }
 
   /** The next accepted connection; fails after 10 s. */

@@ -3,7 +3,9 @@ package dev.opendesk.transport.ws;
 import dev.opendesk.protocol.Connection;
 import java.util.concurrent.CompletableFuture;
 
-/** Test fixture: echoes every message back until the connection closes; iterates, never recurses. */
+/**
+ * Test fixture: echoes every message back until the connection closes; iterates, never recurses.
+ */
 final class Echo {
 
   private Echo() {}
@@ -16,13 +18,14 @@ final class Echo {
     while (true) {
       CompletableFuture<byte[]> next = connection.receive();
       if (!next.isDone()) {
-        next.whenComplete((m, t) -> {
-          if (t == null) {
-            connection.send(m).whenComplete((v, e) -> loop(connection));
-          } else {
-            connection.close();
-          }
-        });
+        next.whenComplete(
+            (m, t) -> {
+              if (t == null) {
+                connection.send(m).whenComplete((v, e) -> loop(connection));
+              } else {
+                connection.close();
+              }
+            });
         return;
       }
       byte[] message;

@@ -36,7 +36,10 @@ class JdkClientInteropTest {
   static void start() throws Exception {
     server =
         new AcceptingServer(
-            WebSocketOptions.builder().maxMessageSize(LIMIT).closeTimeout(Duration.ofSeconds(2)).build());
+            WebSocketOptions.builder()
+                .maxMessageSize(LIMIT)
+                .closeTimeout(Duration.ofSeconds(2))
+                .build());
     http = HttpClient.newHttpClient();
   }
 
@@ -93,7 +96,8 @@ class JdkClientInteropTest {
 
   private Recorder connect() throws Exception {
     Recorder recorder = new Recorder();
-    webSocket = http.newWebSocketBuilder().buildAsync(server.uri(), recorder).get(10, TimeUnit.SECONDS);
+    webSocket =
+        http.newWebSocketBuilder().buildAsync(server.uri(), recorder).get(10, TimeUnit.SECONDS);
     return recorder;
   }
 
@@ -128,7 +132,9 @@ class JdkClientInteropTest {
     webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
     accepted.closeFuture().get(10, TimeUnit.SECONDS);
     assertThat(accepted.closeFuture()).isCompleted().isNotCompletedExceptionally();
-    assertThatThrownBy(() -> pending.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(ConnectionClosedException.class);
+    assertThatThrownBy(() -> pending.get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(ConnectionClosedException.class);
   }
 
   @Test
@@ -143,7 +149,9 @@ class JdkClientInteropTest {
         .hasMessageContaining("text message")
         .hasMessageContaining("1003");
     assertThat(recorder.closeStatus.get(10, TimeUnit.SECONDS)).isEqualTo(1003);
-    assertThatThrownBy(() -> accepted.closeFuture().get(10, TimeUnit.SECONDS)).cause().isInstanceOf(ConnectionClosedException.class);
+    assertThatThrownBy(() -> accepted.closeFuture().get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(ConnectionClosedException.class);
   }
 
   @Test
@@ -154,7 +162,9 @@ class JdkClientInteropTest {
     webSocket.sendText("not allowed", true).get(10, TimeUnit.SECONDS);
     accepted.closeFuture().handle((v, t) -> null).get(10, TimeUnit.SECONDS);
     assertThat(accepted.receive().get(10, TimeUnit.SECONDS)).isEqualTo(bytes(10, 3));
-    assertThatThrownBy(() -> accepted.receive().get(10, TimeUnit.SECONDS)).cause().hasMessageContaining("text message");
+    assertThatThrownBy(() -> accepted.receive().get(10, TimeUnit.SECONDS))
+        .cause()
+        .hasMessageContaining("text message");
   }
 
   @Test

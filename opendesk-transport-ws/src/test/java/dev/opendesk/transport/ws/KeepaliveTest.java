@@ -21,7 +21,10 @@ class KeepaliveTest {
   // A pong window of a second, not less: on a loaded 2-core machine a healthy peer can take a few
   // hundred milliseconds to answer, and these tests must not mistake that for a dead one.
   private static final WebSocketOptions FAST =
-      WebSocketOptions.builder().pingInterval(Duration.ofMillis(100)).pongTimeout(Duration.ofSeconds(1)).build();
+      WebSocketOptions.builder()
+          .pingInterval(Duration.ofMillis(100))
+          .pongTimeout(Duration.ofSeconds(1))
+          .build();
 
   @Test
   void serverDropsClientThatStopsAnsweringPings() throws Exception {
@@ -40,7 +43,8 @@ class KeepaliveTest {
   @Test
   void clientDropsServerThatStopsAnsweringPings() throws Exception {
     try (RawPeer.Server raw = new RawPeer.Server(true)) {
-      WebSocketConnection client = WebSocketClient.connect(raw.uri(), FAST).get(10, TimeUnit.SECONDS);
+      WebSocketConnection client =
+          WebSocketClient.connect(raw.uri(), FAST).get(10, TimeUnit.SECONDS);
       assertThatThrownBy(() -> client.closeFuture().get(5, TimeUnit.SECONDS))
           .cause()
           .isInstanceOf(ConnectionClosedException.class)
@@ -61,7 +65,11 @@ class KeepaliveTest {
           }
         };
     try (AcceptingServer server = new AcceptingServer(FAST)) {
-      WebSocket jdk = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(server.uri(), countPings).get(10, TimeUnit.SECONDS);
+      WebSocket jdk =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .buildAsync(server.uri(), countPings)
+              .get(10, TimeUnit.SECONDS);
       WebSocketConnection accepted = server.accepted();
       try {
         // Thirty-five pings span more than three pong windows.
@@ -78,11 +86,15 @@ class KeepaliveTest {
   @Test
   void ourClientAndServerKeepEachOtherAliveWhileIdle() throws Exception {
     try (AcceptingServer server = new AcceptingServer(FAST)) {
-      WebSocketConnection client = WebSocketClient.connect(server.uri(), FAST).get(10, TimeUnit.SECONDS);
+      WebSocketConnection client =
+          WebSocketClient.connect(server.uri(), FAST).get(10, TimeUnit.SECONDS);
       WebSocketConnection accepted = server.accepted();
       try {
         // Idle for well over the pong window, and both ends stay open throughout.
-        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(6)).until(() -> client.isOpen() && accepted.isOpen());
+        await()
+            .during(Duration.ofMillis(2500))
+            .atMost(Duration.ofSeconds(6))
+            .until(() -> client.isOpen() && accepted.isOpen());
         client.send(new byte[] {1}).get(5, TimeUnit.SECONDS);
         assertThat(accepted.receive().get(5, TimeUnit.SECONDS)).containsExactly(1);
       } finally {
@@ -95,7 +107,8 @@ class KeepaliveTest {
   @Test
   void receiverPausedByBackpressureIsNotDroppedByEitherSide() throws Exception {
     try (AcceptingServer server = new AcceptingServer(FAST)) {
-      WebSocketConnection client = WebSocketClient.connect(server.uri(), FAST).get(10, TimeUnit.SECONDS);
+      WebSocketConnection client =
+          WebSocketClient.connect(server.uri(), FAST).get(10, TimeUnit.SECONDS);
       WebSocketConnection accepted = server.accepted();
       try {
         // Fill the server's bounded buffer and the sockets while it does not receive: sends stall.
@@ -112,7 +125,10 @@ class KeepaliveTest {
         }
         assertThat(stalled).isTrue();
         // Neither side can read the other's pong now, yet both stay open over several pong windows.
-        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(6)).until(() -> client.isOpen() && accepted.isOpen());
+        await()
+            .during(Duration.ofMillis(2500))
+            .atMost(Duration.ofSeconds(6))
+            .until(() -> client.isOpen() && accepted.isOpen());
       } finally {
         client.close();
         accepted.close();

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Fails a test when Netty's leak detector (PARANOID in this module's surefire configuration) reports
- * a buffer that was garbage-collected without being released. Registered for every test through
- * JUnit's extension auto-detection, so its static initializer installs the recording detector before
- * any buffer class is loaded.
+ * Fails a test when Netty's leak detector (PARANOID in this module's surefire configuration)
+ * reports a buffer that was garbage-collected without being released. Registered for every test
+ * through JUnit's extension auto-detection, so its static initializer installs the recording
+ * detector before any buffer class is loaded.
  */
 public final class LeakCheckExtension implements AfterEachCallback {
 
@@ -28,16 +28,24 @@ public final class LeakCheckExtension implements AfterEachCallback {
   public void afterEach(ExtensionContext context) {
     String leaks = collectLeaks();
     if (!leaks.isEmpty()) {
-      throw new AssertionError("Netty reported leaked buffers during or before " + context.getDisplayName() + ":\n" + leaks);
+      throw new AssertionError(
+          "Netty reported leaked buffers during or before "
+              + context.getDisplayName()
+              + ":\n"
+              + leaks);
     }
   }
 
-  /** Nudges the GC, lets the detectors poll their queues, and returns (and forgets) what they reported. */
+  /**
+   * Nudges the GC, lets the detectors poll their queues, and returns (and forgets) what they
+   * reported.
+   */
   static String collectLeaks() {
     for (int i = 0; i < 3; i++) {
       System.gc();
       // The detector checks for collected, unreleased buffers whenever it tracks a new one.
-      for (ByteBufAllocator allocator : List.of(PooledByteBufAllocator.DEFAULT, UnpooledByteBufAllocator.DEFAULT)) {
+      for (ByteBufAllocator allocator :
+          List.of(PooledByteBufAllocator.DEFAULT, UnpooledByteBufAllocator.DEFAULT)) {
         allocator.heapBuffer(1).release();
         allocator.directBuffer(1).release();
       }
@@ -52,7 +60,8 @@ public final class LeakCheckExtension implements AfterEachCallback {
   private static final class RecordingFactory extends ResourceLeakDetectorFactory {
     @Override
     @SuppressWarnings("deprecation")
-    public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval, long maxActive) {
+    public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+        Class<T> resource, int samplingInterval, long maxActive) {
       return new ResourceLeakDetector<T>(resource, samplingInterval) {
         @Override
         protected void reportTracedLeak(String resourceType, String records) {

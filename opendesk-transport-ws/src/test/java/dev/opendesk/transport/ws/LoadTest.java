@@ -45,7 +45,8 @@ class LoadTest {
   private static void cycle(int n) throws Exception {
     WebSocketConnection connection = WebSocketClient.connect(uri()).get(10, TimeUnit.SECONDS);
     connection.send(numbered(n));
-    assertThat(ByteBuffer.wrap(connection.receive().get(10, TimeUnit.SECONDS)).getInt()).isEqualTo(n);
+    assertThat(ByteBuffer.wrap(connection.receive().get(10, TimeUnit.SECONDS)).getInt())
+        .isEqualTo(n);
     connection.close();
     connection.closeFuture().get(10, TimeUnit.SECONDS);
   }

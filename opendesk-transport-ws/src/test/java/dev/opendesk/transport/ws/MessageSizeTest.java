@@ -36,7 +36,8 @@ class MessageSizeTest {
 
   // 125/126 and 65535/65536 are where the frame header switches to 16- and 64-bit lengths.
   @ParameterizedTest(name = "{0} bytes")
-  @ValueSource(ints = {0, 1, 125, 126, 127, 65535, 65536, 65537, WebSocketOptions.DEFAULT_MAX_MESSAGE_SIZE})
+  @ValueSource(
+      ints = {0, 1, 125, 126, 127, 65535, 65536, 65537, WebSocketOptions.DEFAULT_MAX_MESSAGE_SIZE})
   void messageOfSizeRoundTripsIntactBothWays(int size) throws Exception {
     WebSocketConnection client = WebSocketClient.connect(server.uri()).get(10, TimeUnit.SECONDS);
     WebSocketConnection accepted = server.accepted();
@@ -56,7 +57,8 @@ class MessageSizeTest {
   @Test
   void messageOverClientLimitClosesWith1009AndFailsReceive() throws Exception {
     WebSocketOptions small = WebSocketOptions.builder().maxMessageSize(1024).build();
-    WebSocketConnection client = WebSocketClient.connect(server.uri(), small).get(10, TimeUnit.SECONDS);
+    WebSocketConnection client =
+        WebSocketClient.connect(server.uri(), small).get(10, TimeUnit.SECONDS);
     WebSocketConnection accepted = server.accepted();
     try {
       accepted.send(new byte[1025]);
@@ -80,7 +82,8 @@ class MessageSizeTest {
   @Test
   void messageAtClientLimitIsAccepted() throws Exception {
     WebSocketOptions small = WebSocketOptions.builder().maxMessageSize(1024).build();
-    WebSocketConnection client = WebSocketClient.connect(server.uri(), small).get(10, TimeUnit.SECONDS);
+    WebSocketConnection client =
+        WebSocketClient.connect(server.uri(), small).get(10, TimeUnit.SECONDS);
     WebSocketConnection accepted = server.accepted();
     try {
       accepted.send(new byte[1024]);

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cap on accepted-but-not-upgraded connections: idle raw sockets beyond it evict the oldest, and a
- * real client arriving after a flood still gets in.
+ * The cap on accepted-but-not-upgraded connections: idle raw sockets beyond it evict the oldest,
+ * and a real client arriving after a flood still gets in.
  */
 class PendingUpgradeCapTest {
 
@@ -26,7 +26,10 @@ class PendingUpgradeCapTest {
 
   // A long upgrade timeout, so only the cap (never the timeout) can free a slot during the test.
   private static final WebSocketOptions OPTIONS =
-      WebSocketOptions.builder().maxPendingUpgrades(CAP).upgradeTimeout(Duration.ofSeconds(60)).build();
+      WebSocketOptions.builder()
+          .maxPendingUpgrades(CAP)
+          .upgradeTimeout(Duration.ofSeconds(60))
+          .build();
 
   private final List<Socket> raw = new ArrayList<>();
 
@@ -38,9 +41,9 @@ class PendingUpgradeCapTest {
   }
 
   /**
-   * Opens {@code count} TCP connections that never send a byte, one at a time, each counted (and any
-   * eviction it causes finished) by the server before the next, so the server sees them in the order
-   * of {@link #raw}. Expects no other connections to the server.
+   * Opens {@code count} TCP connections that never send a byte, one at a time, each counted (and
+   * any eviction it causes finished) by the server before the next, so the server sees them in the
+   * order of {@link #raw}. Expects no other connections to the server.
    */
   private void flood(WebSocketServer server, int count) throws IOException {
     for (int i = 0; i < count; i++) {
@@ -53,8 +56,9 @@ class PendingUpgradeCapTest {
           .pollDelay(Duration.ZERO)
           .pollInterval(Duration.ofMillis(1))
           .until(
-              () -> server.pendingUpgrades() == Math.min(seen, CAP)
-                  && server.evictedUpgrades() == Math.max(0, seen - CAP));
+              () ->
+                  server.pendingUpgrades() == Math.min(seen, CAP)
+                      && server.evictedUpgrades() == Math.max(0, seen - CAP));
     }
   }
 
@@ -86,7 +90,9 @@ class PendingUpgradeCapTest {
       assertThat(server.server.evictedUpgrades()).isEqualTo(FLOOD - CAP);
       assertThat(server.server.pendingUpgrades()).isEqualTo(CAP);
       for (Socket evicted : raw.subList(0, FLOOD - CAP)) {
-        assertThat(readUntilClosed(evicted)).as("evicted socket sees its connection closed").isTrue();
+        assertThat(readUntilClosed(evicted))
+            .as("evicted socket sees its connection closed")
+            .isTrue();
       }
     }
   }

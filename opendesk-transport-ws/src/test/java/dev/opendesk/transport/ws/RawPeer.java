@@ -33,8 +33,12 @@ final class RawPeer implements AutoCloseable {
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), uri.getPort());
     socket.setSoTimeout(10_000);
     String request =
-        "GET " + uri.getPath() + " HTTP/1.1\r\n"
-            + "Host: 127.0.0.1:" + uri.getPort() + "\r\n"
+        "GET "
+            + uri.getPath()
+            + " HTTP/1.1\r\n"
+            + "Host: 127.0.0.1:"
+            + uri.getPort()
+            + "\r\n"
             + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
             + "Sec-WebSocket-Version: 13\r\n\r\n";
@@ -48,7 +52,10 @@ final class RawPeer implements AutoCloseable {
     return new RawPeer(socket);
   }
 
-  /** A one-connection server on 127.0.0.1: accepts, answers the upgrade, then does whatever the test says. */
+  /**
+   * A one-connection server on 127.0.0.1: accepts, answers the upgrade, then does whatever the test
+   * says.
+   */
   static final class Server implements AutoCloseable {
     final ServerSocket serverSocket;
     final CompletableFuture<RawPeer> accepted = new CompletableFuture<>();
@@ -66,7 +73,9 @@ final class RawPeer implements AutoCloseable {
                     String key = header(head, "sec-websocket-key");
                     String response =
                         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                            + "Sec-WebSocket-Accept: " + accept(key) + "\r\n\r\n";
+                            + "Sec-WebSocket-Accept: "
+                            + accept(key)
+                            + "\r\n\r\n";
                     socket.getOutputStream().write(response.getBytes(StandardCharsets.US_ASCII));
                     socket.getOutputStream().flush();
                   }
@@ -168,7 +177,9 @@ final class RawPeer implements AutoCloseable {
 
   private static String accept(String key) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-1")
+              .digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
       return Base64.getEncoder().encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

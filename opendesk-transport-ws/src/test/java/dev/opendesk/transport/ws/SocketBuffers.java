@@ -10,8 +10,8 @@ final class SocketBuffers {
   private SocketBuffers() {}
 
   /**
-   * Kernel send and receive buffers at their autotuning maximum, plus the receiver's bounded message
-   * buffer and Netty's outbound high-water mark (both small), doubled for slack.
+   * Kernel send and receive buffers at their autotuning maximum, plus the receiver's bounded
+   * message buffer and Netty's outbound high-water mark (both small), doubled for slack.
    */
   static long maxBytesInFlight() {
     long kernel = maxOf("/proc/sys/net/ipv4/tcp_rmem") + maxOf("/proc/sys/net/ipv4/tcp_wmem");

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** wss: a server with a self-signed certificate generated for the test (JDK keytool, JDK TLS provider). */
+/**
+ * wss: a server with a self-signed certificate generated for the test (JDK keytool, JDK TLS
+ * provider).
+ */
 class TlsTest {
 
   private static final char[] PASSWORD = "test-only".toCharArray();
@@ -36,10 +39,27 @@ class TlsTest {
         new ProcessBuilder(
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                    "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                    "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                    "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)))
+                    "-genkeypair",
+                    "-alias",
+                    "server",
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-dname",
+                    "CN=localhost",
+                    "-ext",
+                    "SAN=ip:127.0.0.1,dns:localhost",
+                    "-validity",
+                    "2",
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    keystore.toString(),
+                    "-storepass",
+                    new String(PASSWORD),
+                    "-keypass",
+                    new String(PASSWORD)))
             .redirectErrorStream(true)
             .start();
     String output = new String(keytool.getInputStream().readAllBytes());
@@ -66,10 +86,16 @@ class TlsTest {
 
   @Test
   void messagesRoundTripOverTlsWithTrustedSelfSignedCertificate() throws Exception {
-    SslContext clientTls = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(certificate).build();
+    SslContext clientTls =
+        SslContextBuilder.forClient()
+            .sslProvider(SslProvider.JDK)
+            .trustManager(certificate)
+            .build();
     assertThat(server.uri().getScheme()).isEqualTo("wss");
     WebSocketConnection client =
-        WebSocketClient.connect(server.uri(), WebSocketOptions.builder().sslContext(clientTls).build()).get(10, TimeUnit.SECONDS);
+        WebSocketClient.connect(
+                server.uri(), WebSocketOptions.builder().sslContext(clientTls).build())
+            .get(10, TimeUnit.SECONDS);
     WebSocketConnection accepted = server.accepted();
     try {
       assertThat(client.isSecure()).isTrue();

@@ -22,7 +22,10 @@ class WebSocketClientTest {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    assertThatThrownBy(() -> WebSocketClient.connect(URI.create("ws://127.0.0.1:" + port + "/")).get(10, TimeUnit.SECONDS))
+    assertThatThrownBy(
+            () ->
+                WebSocketClient.connect(URI.create("ws://127.0.0.1:" + port + "/"))
+                    .get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOf(ConnectException.class);
@@ -41,8 +44,10 @@ class WebSocketClientTest {
   @Test
   void serverThatNeverAnswersTheUpgradeFailsTheConnectAfterTheTimeout() throws Exception {
     try (RawPeer.Server mute = new RawPeer.Server(false)) {
-      WebSocketOptions options = WebSocketOptions.builder().upgradeTimeout(Duration.ofMillis(300)).build();
-      assertThatThrownBy(() -> WebSocketClient.connect(mute.uri(), options).get(10, TimeUnit.SECONDS))
+      WebSocketOptions options =
+          WebSocketOptions.builder().upgradeTimeout(Duration.ofMillis(300)).build();
+      assertThatThrownBy(
+              () -> WebSocketClient.connect(mute.uri(), options).get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .cause()
           .isInstanceOf(TimeoutException.class)
@@ -56,7 +61,8 @@ class WebSocketClientTest {
     try {
       WebSocketOptions options = WebSocketOptions.builder().eventLoopGroup(group).build();
       try (AcceptingServer server = new AcceptingServer(options)) {
-        WebSocketConnection client = WebSocketClient.connect(server.uri(), options).get(10, TimeUnit.SECONDS);
+        WebSocketConnection client =
+            WebSocketClient.connect(server.uri(), options).get(10, TimeUnit.SECONDS);
         WebSocketConnection accepted = server.accepted();
         client.send(new byte[] {4});
         assertThat(accepted.receive().get(10, TimeUnit.SECONDS)).containsExactly(4);

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The Connection contract over real localhost sockets; subclasses choose which end comes first
- * (the first end sends in the one-way tests).
+ * The Connection contract over real localhost sockets; subclasses choose which end comes first (the
+ * first end sends in the one-way tests).
  */
 abstract class WebSocketConnectionContract extends ConnectionContract {
 

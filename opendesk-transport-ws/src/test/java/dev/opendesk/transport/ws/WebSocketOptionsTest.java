@@ -14,7 +14,9 @@ class WebSocketOptionsTest {
     assertThat(o.maxMessageSize()).isEqualTo(16 * 1024 * 1024);
     assertThat(o.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(o.upgradeTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(o.maxPendingUpgrades()).isEqualTo(256).isEqualTo(WebSocketOptions.DEFAULT_MAX_PENDING_UPGRADES);
+    assertThat(o.maxPendingUpgrades())
+        .isEqualTo(256)
+        .isEqualTo(WebSocketOptions.DEFAULT_MAX_PENDING_UPGRADES);
     assertThat(o.pingInterval()).isEqualTo(Duration.ofSeconds(20));
     assertThat(o.pongTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(o.closeTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -26,7 +28,13 @@ class WebSocketOptionsTest {
 
   @Test
   void toBuilderKeepsEverySetting() {
-    WebSocketOptions o = WebSocketOptions.builder().maxMessageSize(10).path("/x").pingInterval(Duration.ZERO).maxPendingUpgrades(3).build();
+    WebSocketOptions o =
+        WebSocketOptions.builder()
+            .maxMessageSize(10)
+            .path("/x")
+            .pingInterval(Duration.ZERO)
+            .maxPendingUpgrades(3)
+            .build();
     WebSocketOptions copy = o.toBuilder().build();
     assertThat(copy.maxMessageSize()).isEqualTo(10);
     assertThat(copy.path()).isEqualTo("/x");
@@ -37,13 +45,22 @@ class WebSocketOptionsTest {
   @Test
   void invalidValuesAreRejectedNamingTheField() {
     WebSocketOptions.Builder b = WebSocketOptions.builder();
-    assertThatThrownBy(() -> b.maxMessageSize(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxMessageSize");
-    assertThatThrownBy(() -> b.connectTimeout(Duration.ZERO)).hasMessageContaining("connectTimeout");
-    assertThatThrownBy(() -> b.upgradeTimeout(Duration.ofSeconds(-1))).hasMessageContaining("upgradeTimeout");
-    assertThatThrownBy(() -> b.maxPendingUpgrades(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPendingUpgrades");
+    assertThatThrownBy(() -> b.maxMessageSize(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxMessageSize");
+    assertThatThrownBy(() -> b.connectTimeout(Duration.ZERO))
+        .hasMessageContaining("connectTimeout");
+    assertThatThrownBy(() -> b.upgradeTimeout(Duration.ofSeconds(-1)))
+        .hasMessageContaining("upgradeTimeout");
+    assertThatThrownBy(() -> b.maxPendingUpgrades(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxPendingUpgrades");
     assertThatThrownBy(() -> b.maxPendingUpgrades(-1)).hasMessageContaining("maxPendingUpgrades");
-    assertThatThrownBy(() -> b.pingInterval(Duration.ofSeconds(-1))).hasMessageContaining("pingInterval");
-    assertThatThrownBy(() -> b.pongTimeout(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("pongTimeout");
+    assertThatThrownBy(() -> b.pingInterval(Duration.ofSeconds(-1)))
+        .hasMessageContaining("pingInterval");
+    assertThatThrownBy(() -> b.pongTimeout(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("pongTimeout");
     assertThatThrownBy(() -> b.closeTimeout(Duration.ZERO)).hasMessageContaining("closeTimeout");
     assertThatThrownBy(() -> b.path("no-slash")).hasMessageContaining("path");
     assertThatThrownBy(() -> b.path("/a?b")).hasMessageContaining("path");
@@ -51,11 +68,13 @@ class WebSocketOptionsTest {
 
   @Test
   void maxPendingUpgradesOfOneIsAccepted() {
-    assertThat(WebSocketOptions.builder().maxPendingUpgrades(1).build().maxPendingUpgrades()).isEqualTo(1);
+    assertThat(WebSocketOptions.builder().maxPendingUpgrades(1).build().maxPendingUpgrades())
+        .isEqualTo(1);
   }
 
   @Test
   void zeroPingIntervalDisablesKeepalive() {
-    assertThat(WebSocketOptions.builder().pingInterval(Duration.ZERO).build().pingInterval()).isZero();
+    assertThat(WebSocketOptions.builder().pingInterval(Duration.ZERO).build().pingInterval())
+        .isZero();
   }
 }

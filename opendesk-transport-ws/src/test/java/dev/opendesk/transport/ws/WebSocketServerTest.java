@@ -52,13 +52,18 @@ class WebSocketServerTest {
 
   @Test
   void requestForAnotherPathIsRefused() throws Exception {
-    try (AcceptingServer server = new AcceptingServer(WebSocketOptions.builder().path("/opendesk").build())) {
-      assertThatThrownBy(() -> WebSocketClient.connect(uri(server.server, "/elsewhere")).get(10, TimeUnit.SECONDS))
+    try (AcceptingServer server =
+        new AcceptingServer(WebSocketOptions.builder().path("/opendesk").build())) {
+      assertThatThrownBy(
+              () ->
+                  WebSocketClient.connect(uri(server.server, "/elsewhere"))
+                      .get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .cause()
           .isInstanceOf(WebSocketClientHandshakeException.class)
           .hasMessageContaining("404");
-      WebSocketConnection client = WebSocketClient.connect(uri(server.server, "/opendesk?x=1")).get(10, TimeUnit.SECONDS);
+      WebSocketConnection client =
+          WebSocketClient.connect(uri(server.server, "/opendesk?x=1")).get(10, TimeUnit.SECONDS);
       client.close();
       server.accepted().close();
     }
@@ -79,9 +84,11 @@ class WebSocketServerTest {
               handled.add(connection);
             });
     try {
-      WebSocketConnection first = WebSocketClient.connect(uri(server, "/")).get(10, TimeUnit.SECONDS);
+      WebSocketConnection first =
+          WebSocketClient.connect(uri(server, "/")).get(10, TimeUnit.SECONDS);
       first.closeFuture().get(10, TimeUnit.SECONDS);
-      WebSocketConnection second = WebSocketClient.connect(uri(server, "/")).get(10, TimeUnit.SECONDS);
+      WebSocketConnection second =
+          WebSocketClient.connect(uri(server, "/")).get(10, TimeUnit.SECONDS);
       WebSocketConnection accepted = handled.poll(10, TimeUnit.SECONDS);
       assertThat(accepted).isNotNull();
       second.send(new byte[] {5});
@@ -114,8 +121,10 @@ class WebSocketServerTest {
               }
             });
     try {
-      WebSocketConnection first = WebSocketClient.connect(uri(server, "/")).get(10, TimeUnit.SECONDS);
-      WebSocketConnection second = WebSocketClient.connect(uri(server, "/")).get(10, TimeUnit.SECONDS);
+      WebSocketConnection first =
+          WebSocketClient.connect(uri(server, "/")).get(10, TimeUnit.SECONDS);
+      WebSocketConnection second =
+          WebSocketClient.connect(uri(server, "/")).get(10, TimeUnit.SECONDS);
       WebSocketConnection firstAccepted = handled.poll(10, TimeUnit.SECONDS);
       WebSocketConnection secondAccepted = handled.poll(10, TimeUnit.SECONDS);
       assertThat(secondAccepted).isNotNull();
@@ -143,7 +152,8 @@ class WebSocketServerTest {
     client.closeFuture().get(10, TimeUnit.SECONDS);
     assertThat(accepted.isOpen()).isFalse();
     assertThat(server.server.closeFuture()).isCompleted();
-    assertThatThrownBy(() -> WebSocketClient.connect(uri).get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    assertThatThrownBy(() -> WebSocketClient.connect(uri).get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
   }
 
   @Test
@@ -156,7 +166,8 @@ class WebSocketServerTest {
 
   @Test
   void clientThatNeverUpgradesIsDroppedAfterTheUpgradeTimeout() throws Exception {
-    WebSocketOptions options = WebSocketOptions.builder().upgradeTimeout(Duration.ofMillis(200)).build();
+    WebSocketOptions options =
+        WebSocketOptions.builder().upgradeTimeout(Duration.ofMillis(200)).build();
     try (AcceptingServer server = new AcceptingServer(options);
         Socket silent = new Socket(InetAddress.getLoopbackAddress(), server.server.port())) {
       silent.setSoTimeout(10_000);
@@ -169,6 +180,8 @@ class WebSocketServerTest {
     assertThatThrownBy(() -> WebSocketServer.start("127.0.0.1", 70000, c -> {}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("port");
-    assertThatThrownBy(() -> WebSocketServer.start("127.0.0.1", 0, null)).isInstanceOf(NullPointerException.class).hasMessageContaining("handler");
+    assertThatThrownBy(() -> WebSocketServer.start("127.0.0.1", 0, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("handler");
   }
 }
