@@ -26,8 +26,10 @@ import org.msgpack.core.buffer.MessageBufferOutput;
  * then every field in the order of the spec's table, defaults and nils included, except HELLO's
  * {@code error} which is left out when {@code null}. Decoding is strict about types (see the spec)
  * and throws {@link CodecException} naming the offending field for anything that is not a valid
- * frame. Limits guard the decoder: a maximum message size, a maximum nesting depth, and no
- * allocation driven by a length header larger than the bytes actually present.
+ * frame. Limits guard the decoder: a maximum message size, a maximum nesting depth, no allocation
+ * driven by a length header larger than the bytes actually present, and a budget of maps and arrays
+ * relative to the message's size, checked before anything is built (at most 256 plus one per 4
+ * bytes, so that a message of empty maps cannot cost a hundred times its size in heap).
  *
  * <p>Thread-safe and reusable; packers and unpackers are reused per thread.
  */
@@ -392,6 +394,7 @@ public final class FrameCodec {
       throw new CodecException(
           "message of " + message.length + " bytes exceeds the limit of " + maxMessageSize);
     }
+    AllocationBudget.check(message);
     Reader reader = READERS.get();
     boolean read = false;
     try {
