@@ -12,10 +12,11 @@ package dev.opendesk.protocol;
  * byte) and is not scanned.
  *
  * <p>{@link #check} walks the msgpack headers iteratively, skipping str and bin payloads, with no
- * recursion and no allocation, and stops as soon as the budget is exceeded, so a hostile message is
- * refused after reading a fraction of it. Anything else wrong with the message (truncation, a
- * reserved byte, a length header beyond the message, nesting) ends the walk silently: the decoder
- * reports it, with its own error. Stateless and thread-safe.
+ * recursion and no allocation (the caller lends the stack of open containers), and stops as soon as
+ * the budget is exceeded, so a hostile message is refused after reading a fraction of it. Anything
+ * else wrong with the message (truncation, a reserved byte, a length header beyond the message,
+ * nesting beyond the limit) ends the walk silently: the decoder reports it, with its own error.
+ * Stateless and thread-safe.
  */
 final class AllocationBudget {
 
@@ -34,20 +35,30 @@ final class AllocationBudget {
 
   /**
    * Throws if the message holds more maps and arrays than {@link #containersAllowed} its size.
+   * Nesting beyond {@code maxDepth} ends the walk (the decoder reports it).
    *
+   * @param levels scratch space of at least {@code maxDepth + 1} entries, reused by the caller
    * @throws CodecException naming the message size and the budget
    */
-  static void check(byte[] message) {
+  static void check(byte[] message, int maxDepth, long[] levels) {
     int length = message.length;
     if (length <= ALLOWANCE) {
       return;
     }
     long allowed = containersAllowed(length);
     long containers = 0;
-    long pending = 1; // values still to read: each container adds its elements (maps: 2 per entry)
+    // levels[d]: values still to read in the innermost open container at nesting d (0: the message)
+    int level = 0;
+    levels[0] = 1;
     int pos = 0;
-    while (pending > 0 && pos < length) {
-      pending--;
+    while (pos < length) {
+      while (levels[level] == 0) {
+        if (level == 0) {
+          return;
+        }
+        level--;
+      }
+      levels[level]--;
       int b = message[pos++] & 0xff;
       long elements;
       if (b <= 0x7f || b >= 0xe0) { // positive and negative fixint
@@ -78,10 +89,15 @@ final class AllocationBudget {
         }
         continue;
       }
+      if (level + 1 > maxDepth || elements > length - pos) {
+        return; // too deep, or claims more than the message holds: the decoder says which
+      }
       if (++containers > allowed) {
         throw overBudget(length, allowed);
       }
-      pending += elements;
+      if (elements > 0) {
+        levels[++level] = elements;
+      }
     }
   }
 
