@@ -2,6 +2,7 @@ package dev.opendesk.auth;
 
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
+import dev.opendesk.protocol.Failures;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,7 +55,7 @@ final class HandshakeIo {
         (ignored, error) -> {
           if (error != null) {
             throw HandshakeMessages.protocol(
-                "connection closed before " + what + " was sent", unwrap(error));
+                "connection closed before " + what + " was sent", Failures.unwrap(error));
           }
           return null;
         });
@@ -88,7 +89,7 @@ final class HandshakeIo {
         .handleAsync(
             (bytes, error) -> {
               if (error != null) {
-                Throwable cause = unwrap(error);
+                Throwable cause = Failures.unwrap(error);
                 if (cause instanceof TimeoutException) {
                   throw new AuthFailureException(
                       AuthFailureException.Reason.TIMEOUT,
@@ -121,7 +122,7 @@ final class HandshakeIo {
           if (error == null) {
             return value;
           }
-          Throwable cause = unwrap(error);
+          Throwable cause = Failures.unwrap(error);
           connection.close();
           if (cause instanceof AuthFailureException failure) {
             log.debug("{} failed: {}", description, failure.getMessage());
@@ -130,13 +131,5 @@ final class HandshakeIo {
           }
           throw new CompletionException(cause);
         });
-  }
-
-  static Throwable unwrap(Throwable error) {
-    Throwable e = error;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.opendesk.protocol.Connection;
+import dev.opendesk.protocol.Failures;
 import dev.opendesk.protocol.LoopbackConnection;
 import dev.opendesk.protocol.testing.FuzzBudget;
 import dev.opendesk.protocol.testing.RobustnessFigures;
@@ -337,7 +338,7 @@ class HandshakeFuzzTest {
       try {
         session = result.get(limit, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
-        Throwable cause = HandshakeIo.unwrap(e.getCause());
+        Throwable cause = Failures.unwrap(e.getCause());
         if (cause instanceof AuthFailureException a
             && a.reason() == AuthFailureException.Reason.TIMEOUT) {
           fail(role + ": a step timed out although the replay never stalls: " + a.getMessage());
