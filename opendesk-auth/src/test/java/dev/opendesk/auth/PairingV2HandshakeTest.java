@@ -136,7 +136,9 @@ class PairingV2HandshakeTest {
     RecordingConnection serverEnd = new RecordingConnection(link.second());
 
     CompletableFuture<Session> served =
-        vectorServer().pairServer(serverEnd, vectorIdentity("server"), CODE);
+        vectorServer()
+            .pairServer(
+                serverEnd, vectorIdentity("server"), null, TestKeys.armed(CODE, PairingMode.V2));
     Session client =
         Await.result(vectorClient().pairClient(clientEnd, vectorIdentity("client"), CODE));
     Session server = Await.result(served);
@@ -162,7 +164,9 @@ class PairingV2HandshakeTest {
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     RecordingConnection serverEnd = new RecordingConnection(link.second());
     CompletableFuture<Session> served =
-        vectorServer().pairServer(serverEnd, vectorIdentity("server"), CODE);
+        vectorServer()
+            .pairServer(
+                serverEnd, vectorIdentity("server"), null, TestKeys.armed(CODE, PairingMode.V2));
     Session client =
         Await.result(vectorClient().pairClient(clientEnd, vectorIdentity("client"), CODE));
     Session server = Await.result(served);
@@ -217,7 +221,12 @@ class PairingV2HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
 
     CompletableFuture<Session> served =
-        vectorServer().pairServer(serverEnd, vectorIdentity("server"), CODE, serverTrust);
+        vectorServer()
+            .pairServer(
+                serverEnd,
+                vectorIdentity("server"),
+                serverTrust,
+                TestKeys.armed(CODE, PairingMode.V2));
     CompletableFuture<Session> client =
         vectorClient().pairClient(clientEnd, vectorIdentity("client"), WRONG, clientTrust);
 
@@ -239,7 +248,12 @@ class PairingV2HandshakeTest {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     CompletableFuture<Session> served =
-        vectorServer().pairServer(link.second(), vectorIdentity("server"), CODE, serverTrust);
+        vectorServer()
+            .pairServer(
+                link.second(),
+                vectorIdentity("server"),
+                serverTrust,
+                TestKeys.armed(CODE, PairingMode.V2));
 
     Await.result(link.first().send(Vectors.hex(message("/wrong_code/messages/0"))));
     assertThat(Vectors.hex(Await.result(link.first().receive())))
@@ -603,7 +617,8 @@ class PairingV2HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+        handshake.pairServer(
+            link.second(), serverIdentity, serverTrust, TestKeys.armed(CODE, PairingMode.V2));
     Await.result(link.first().send(hello2()));
     Await.result(link.first().receive());
 
@@ -617,7 +632,9 @@ class PairingV2HandshakeTest {
   @Test
   void theServerRefusesItsOwnOfferReflectedAsTheFinish() throws IOException {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE);
+    CompletableFuture<Session> served =
+        handshake.pairServer(
+            link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.V2));
     Await.result(link.first().send(hello2()));
     byte[] offer = Await.result(link.first().receive());
 
@@ -632,7 +649,9 @@ class PairingV2HandshakeTest {
   void aServerWithAnotherCodeMakesTheClientFailWrongCode() throws IOException {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     RecordingConnection clientEnd = new RecordingConnection(link.first());
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, WRONG);
+    CompletableFuture<Session> served =
+        handshake.pairServer(
+            link.second(), serverIdentity, null, TestKeys.armed(WRONG, PairingMode.V2));
     CompletableFuture<Session> client = handshake.pairClient(clientEnd, clientIdentity, CODE);
 
     assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.WRONG_CODE);
@@ -663,7 +682,8 @@ class PairingV2HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+        handshake.pairServer(
+            link.second(), serverIdentity, serverTrust, TestKeys.armed(CODE, PairingMode.V2));
     Spake2 spake =
         Spake2.client(Spake2.passwordScalar(CODE.digits()), new java.security.SecureRandom());
     Await.result(
@@ -750,7 +770,8 @@ class PairingV2HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+        handshake.pairServer(
+            link.second(), serverIdentity, serverTrust, TestKeys.armed(CODE, PairingMode.V2));
     CompletableFuture.runAsync(
         () ->
             PairingV2Driver.client(
@@ -769,7 +790,8 @@ class PairingV2HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+        handshake.pairServer(
+            link.second(), serverIdentity, serverTrust, TestKeys.armed(CODE, PairingMode.V2));
     KeySchedule.SessionKeys keys =
         PairingV2Driver.client(
             link.first(),
@@ -793,7 +815,8 @@ class PairingV2HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+        handshake.pairServer(
+            link.second(), serverIdentity, serverTrust, TestKeys.armed(CODE, PairingMode.V2));
     KeySchedule.SessionKeys keys =
         PairingV2Driver.client(
             link.first(),
@@ -847,7 +870,8 @@ class PairingV2HandshakeTest {
   void theServerTimesOutWaitingForPair2Finish() throws IOException {
     Handshake quick = TestKeys.fast().stepTimeout(Duration.ofMillis(300)).build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = quick.pairServer(link.second(), serverIdentity, CODE);
+    CompletableFuture<Session> served =
+        quick.pairServer(link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.V2));
 
     Await.result(link.first().send(hello2()));
     Await.result(link.first().receive());
@@ -891,7 +915,9 @@ class PairingV2HandshakeTest {
                   })
               .build();
       LoopbackConnection.Pair link = LoopbackConnection.pair();
-      CompletableFuture<Session> served = onPool.pairServer(link.second(), serverIdentity, CODE);
+      CompletableFuture<Session> served =
+          onPool.pairServer(
+              link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.V2));
       Await.result(onPool.pairClient(link.first(), clientIdentity, CODE));
       Await.result(served);
 
