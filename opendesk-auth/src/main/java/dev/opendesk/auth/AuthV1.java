@@ -34,7 +34,12 @@ final class AuthV1 {
   static CompletableFuture<Session> client(
       HandshakeIo io, Identity identity, byte[] expectedServerKey) {
     CompletableFuture<X25519KeyPair> ephemeral =
-        CompletableFuture.supplyAsync(() -> io.settings().keySource().next(), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfOverloaded("auth_hello");
+              return io.settings().keySource().next();
+            },
+            io.executor());
     CompletableFuture<Session> session =
         ephemeral.thenCompose(
             e ->
@@ -45,6 +50,7 @@ final class AuthV1 {
                     .thenCompose(sent -> io.receive(AUTH_OFFER))
                     .thenApplyAsync(
                         offer -> {
+                          io.skipIfOverloaded("reading auth_offer");
                           KeySchedule.SessionKeys keys =
                               clientKeys(identity, e, expectedServerKey, offer);
                           try {
@@ -129,10 +135,20 @@ final class AuthV1 {
   static CompletableFuture<Session> server(
       HandshakeIo io, Identity identity, Map<String, Object> hello, TrustedPeers trustedPeers) {
     CompletableFuture<X25519KeyPair> ephemeral =
-        CompletableFuture.supplyAsync(() -> io.settings().keySource().next(), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfClosed(AUTH_OFFER);
+              return io.settings().keySource().next();
+            },
+            io.executor());
     CompletableFuture<Session> session =
         ephemeral
-            .thenApplyAsync(e -> serverOffer(identity, e, hello, trustedPeers), io.executor())
+            .thenApplyAsync(
+                e -> {
+                  io.skipIfClosed(AUTH_OFFER);
+                  return serverOffer(identity, e, hello, trustedPeers);
+                },
+                io.executor())
             .thenCompose(
                 offer ->
                     io.send(offer.message, AUTH_OFFER)
@@ -152,12 +168,13 @@ final class AuthV1 {
                                         + " is not a trusted client");
                               }
                               try {
-                                return new Session(
+                                EncryptedConnection encrypted =
                                     new EncryptedConnection(
-                                        io.connection(), offer.keys.s2c(), offer.keys.c2s(), null),
-                                    offer.clientKey,
-                                    false,
-                                    CompletableFuture.completedFuture(null));
+                                        io.connection(), offer.keys.s2c(), offer.keys.c2s(), null);
+                                // The auth_hello proved nothing (Sc travels in clear): only the
+                                // client's first frame opening shows it holds Sc's private key.
+                                return new Session(
+                                    encrypted, offer.clientKey, false, io.firstFrame(encrypted));
                               } finally {
                                 offer.keys.wipe();
                               }

@@ -178,7 +178,11 @@ public final class Handshake {
         "authentication (client)",
         () ->
             CompletableFuture.runAsync(
-                    () -> AuthV1.requireTrustedServer(trustedPeers, key), executor)
+                    () -> {
+                      io.skipIfOverloaded("the trust check");
+                      AuthV1.requireTrustedServer(trustedPeers, key);
+                    },
+                    io.executor())
                 .thenCompose(trusted -> AuthV1.client(io, identity, key)));
   }
 
@@ -200,7 +204,7 @@ public final class Handshake {
   public CompletableFuture<Session> pairServer(
       Connection connection, Identity identity, TrustedPeers trustedPeers, PairingGate pairing) {
     Objects.requireNonNull(pairing, "pairing");
-    return dispatch(connection, identity, trustedPeers, pairing, false);
+    return dispatch(connection, identity, trustedPeers, pairing, false, null);
   }
 
   /**
@@ -210,7 +214,7 @@ public final class Handshake {
   public CompletableFuture<Session> authServer(
       Connection connection, Identity identity, TrustedPeers trustedPeers) {
     Objects.requireNonNull(trustedPeers, "trustedPeers");
-    return dispatch(connection, identity, trustedPeers, null, true);
+    return dispatch(connection, identity, trustedPeers, null, true, null);
   }
 
   /**
@@ -227,8 +231,22 @@ public final class Handshake {
    */
   public CompletableFuture<Session> serve(
       Connection connection, Identity identity, TrustedPeers trustedPeers, PairingGate pairing) {
+    return serve(connection, identity, trustedPeers, pairing, null);
+  }
+
+  /**
+   * As {@link #serve(Connection, Identity, TrustedPeers, PairingGate)}, telling {@code
+   * onWellFormedHello} (if not null) as soon as the first message has proved to be a handshake
+   * hello this server understands ({@link HandshakeAdmission} keeps such connections longest).
+   */
+  CompletableFuture<Session> serve(
+      Connection connection,
+      Identity identity,
+      TrustedPeers trustedPeers,
+      PairingGate pairing,
+      Runnable onWellFormedHello) {
     Objects.requireNonNull(trustedPeers, "trustedPeers");
-    return dispatch(connection, identity, trustedPeers, pairing, true);
+    return dispatch(connection, identity, trustedPeers, pairing, true, onWellFormedHello);
   }
 
   private CompletableFuture<Session> dispatch(
@@ -236,7 +254,8 @@ public final class Handshake {
       Identity identity,
       TrustedPeers trustedPeers,
       PairingGate pairing,
-      boolean allowAuth) {
+      boolean allowAuth,
+      Runnable onWellFormedHello) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(identity, "identity");
     HandshakeIo io = new HandshakeIo(connection, this);
@@ -245,7 +264,16 @@ public final class Handshake {
         () ->
             io.receive("the first handshake message")
                 .thenCompose(
-                    hello -> respond(io, identity, trustedPeers, pairing, allowAuth, hello)));
+                    hello -> {
+                      if (onWellFormedHello != null && isHello(HandshakeMessages.kind(hello))) {
+                        onWellFormedHello.run();
+                      }
+                      return respond(io, identity, trustedPeers, pairing, allowAuth, hello);
+                    }));
+  }
+
+  private static boolean isHello(String kind) {
+    return HandshakeMessages.AUTH_HELLO.equals(kind) || PairingFlavor.forHelloKind(kind) != null;
   }
 
   private static CompletableFuture<Session> respond(

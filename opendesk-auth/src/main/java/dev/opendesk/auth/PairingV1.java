@@ -36,9 +36,19 @@ final class PairingV1 {
     Handshake settings = io.settings();
     // PBKDF2 takes tens of milliseconds: start it at once, beside the first round trip.
     CompletableFuture<byte[]> psk =
-        CompletableFuture.supplyAsync(() -> settings.psk(code), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfOverloaded("the PSK");
+              return settings.psk(code);
+            },
+            io.executor());
     CompletableFuture<X25519KeyPair> ephemeral =
-        CompletableFuture.supplyAsync(() -> settings.keySource().next(), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfOverloaded(PAIR_HELLO);
+              return settings.keySource().next();
+            },
+            io.executor());
     CompletableFuture<Session> session =
         ephemeral.thenCompose(
             e ->
@@ -46,7 +56,10 @@ final class PairingV1 {
                     .thenCompose(sent -> io.receive(PAIR_OFFER))
                     .thenCombineAsync(
                         psk,
-                        (offer, pskBytes) -> clientFinish(identity, e, offer, pskBytes),
+                        (offer, pskBytes) -> {
+                          io.skipIfOverloaded(PAIR_FINISH);
+                          return clientFinish(identity, e, offer, pskBytes);
+                        },
                         io.executor())
                     .thenCompose(
                         finish ->
@@ -121,14 +134,27 @@ final class PairingV1 {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<byte[]> psk =
-        CompletableFuture.supplyAsync(() -> settings.psk(code), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfClosed(PAIR_OFFER);
+              return settings.psk(code);
+            },
+            io.executor());
     CompletableFuture<X25519KeyPair> ephemeral =
-        CompletableFuture.supplyAsync(() -> settings.keySource().next(), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfClosed(PAIR_OFFER);
+              return settings.keySource().next();
+            },
+            io.executor());
     CompletableFuture<Session> session =
         ephemeral
             .thenCombineAsync(
                 psk,
-                (e, pskBytes) -> serverOffer(identity, e, clientEphemeral, pskBytes),
+                (e, pskBytes) -> {
+                  io.skipIfClosed(PAIR_OFFER);
+                  return serverOffer(identity, e, clientEphemeral, pskBytes);
+                },
                 io.executor())
             .thenCompose(
                 offer ->
@@ -136,9 +162,11 @@ final class PairingV1 {
                         .thenCompose(sent -> io.receive(PAIR_FINISH))
                         .thenCombineAsync(
                             ephemeral,
-                            (finish, e) ->
-                                serverFinish(
-                                    identity, e, clientEphemeral, offer, finish, psk.join()),
+                            (finish, e) -> {
+                              io.skipIfOverloaded("reading " + PAIR_FINISH);
+                              return serverFinish(
+                                  identity, e, clientEphemeral, offer, finish, psk.join());
+                            },
                             io.executor())
                         .whenComplete((ignored, error) -> offer.wipe()))
             .thenApply(

@@ -42,7 +42,12 @@ final class PairingV2 {
       HandshakeIo io, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
     Handshake settings = io.settings();
     CompletableFuture<ClientHello> start =
-        CompletableFuture.supplyAsync(() -> ClientHello.create(settings, code), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfOverloaded(HELLO);
+              return ClientHello.create(settings, code);
+            },
+            io.executor());
     CompletableFuture<Session> session =
         start.thenCompose(
             hello ->
@@ -50,7 +55,11 @@ final class PairingV2 {
                     // A v1-only server closes or answers pair_offer: unsupported, never a fallback.
                     .thenCompose(sent -> io.receive(OFFER, AuthFailureException.Reason.UNSUPPORTED))
                     .thenApplyAsync(
-                        offer -> mapped(() -> clientFinish(identity, hello, offer)), io.executor())
+                        offer -> {
+                          io.skipIfOverloaded(FINISH);
+                          return mapped(() -> clientFinish(identity, hello, offer));
+                        },
+                        io.executor())
                     .thenCompose(
                         finish ->
                             io.send(finish.message, FINISH)
@@ -143,7 +152,11 @@ final class PairingV2 {
     Handshake settings = io.settings();
     CompletableFuture<ServerOffer> offer =
         CompletableFuture.supplyAsync(
-            () -> mapped(() -> ServerOffer.create(settings, identity, hello, code)), io.executor());
+            () -> {
+              io.skipIfClosed(OFFER);
+              return mapped(() -> ServerOffer.create(settings, identity, hello, code));
+            },
+            io.executor());
     CompletableFuture<Session> session =
         offer
             .thenCompose(
@@ -151,7 +164,10 @@ final class PairingV2 {
                     io.send(o.message, OFFER)
                         .thenCompose(sent -> io.receive(FINISH))
                         .thenApplyAsync(
-                            finish -> mapped(() -> serverFinish(identity, o, finish)),
+                            finish -> {
+                              io.skipIfOverloaded("reading " + FINISH);
+                              return mapped(() -> serverFinish(identity, o, finish));
+                            },
                             io.executor()))
             .thenApply(
                 finish ->
