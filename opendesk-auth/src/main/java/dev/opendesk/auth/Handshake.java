@@ -292,7 +292,10 @@ public final class Handshake {
     }
     PairingFlavor flavor = PairingFlavor.forHelloKind(kind);
     if (flavor == null) {
-      throw HandshakeMessages.protocol("unexpected first handshake message kind \"" + kind + "\"");
+      throw HandshakeMessages.protocol(
+          "unexpected first handshake message kind \""
+              + PeerText.printable(kind, PeerText.MAX_KIND)
+              + "\"");
     }
     PairingGate.ArmedCode armed = pairing == null ? null : pairing.take();
     if (armed == null) {

@@ -191,7 +191,9 @@ final class PairingV2Messages {
           "kind: expected "
               + expected
               + ", got "
-              + (kind instanceof String s ? sanitize(s) : "a non-str"));
+              + (kind instanceof String s
+                  ? PeerText.printable(s, PeerText.MAX_KIND)
+                  : "a non-str"));
     }
   }
 
@@ -214,15 +216,5 @@ final class PairingV2Messages {
     byte[] bytes = bin(message, field, Spake2.POINT_LENGTH);
     Spake2.decodePoint(bytes, field);
     return bytes;
-  }
-
-  // A peer-chosen kind goes into an exception message: keep it short and printable.
-  private static String sanitize(String s) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 32; i++) {
-      char c = s.charAt(i);
-      out.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    return s.length() > 32 ? out + "..." : out.toString();
   }
 }
