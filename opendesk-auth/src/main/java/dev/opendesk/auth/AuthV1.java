@@ -104,13 +104,15 @@ final class AuthV1 {
     byte[] es = null;
     byte[] ss = null;
     byte[] k = null;
+    byte[] kIkm = null;
     byte[] ikm = null;
     try {
       ee = e.agree(serverEphemeral, "DH(ec, Es)");
       se = e.agree(serverKey, "DH(ec, Ss)");
       byte[] transcript =
           KeySchedule.sha256(serverEphemeral, e.publicKeyBytes(), identity.publicKeyBytes());
-      k = KeySchedule.hkdf(transcript, KeySchedule.concat(ee, se), K_INFO, KeySchedule.KEY_SIZE);
+      kIkm = KeySchedule.concat(ee, se);
+      k = KeySchedule.hkdf(transcript, kIkm, K_INFO, KeySchedule.KEY_SIZE);
       byte[] payload = KeySchedule.open(k, ct);
       if (payload == null) {
         throw new AuthFailureException(
@@ -125,7 +127,7 @@ final class AuthV1 {
       ikm = KeySchedule.concat(ee, se, es, ss);
       return KeySchedule.sessionKeys(transcript, ikm);
     } finally {
-      KeySchedule.wipe(ee, se, es, ss, k, ikm);
+      KeySchedule.wipe(ee, se, es, ss, k, kIkm, ikm);
     }
   }
 
@@ -195,6 +197,7 @@ final class AuthV1 {
     byte[] es = null;
     byte[] ss = null;
     byte[] k = null;
+    byte[] kIkm = null;
     byte[] ikm = null;
     try {
       ee = e.agree(clientEphemeral, "DH(es, Ec)");
@@ -215,7 +218,8 @@ final class AuthV1 {
       es = e.agree(clientKey, "DH(es, Sc)");
       ss = identity.keyPair().agree(clientKey, "DH(ss, Sc)");
       byte[] transcript = KeySchedule.sha256(e.publicKeyBytes(), clientEphemeral, clientKey);
-      k = KeySchedule.hkdf(transcript, KeySchedule.concat(ee, se), K_INFO, KeySchedule.KEY_SIZE);
+      kIkm = KeySchedule.concat(ee, se);
+      k = KeySchedule.hkdf(transcript, kIkm, K_INFO, KeySchedule.KEY_SIZE);
       byte[] ct = KeySchedule.seal(k, OK);
       ikm = KeySchedule.concat(ee, se, es, ss);
       return new ServerOffer(
@@ -223,7 +227,7 @@ final class AuthV1 {
           KeySchedule.sessionKeys(transcript, ikm),
           clientKey);
     } finally {
-      KeySchedule.wipe(ee, se, es, ss, k, ikm);
+      KeySchedule.wipe(ee, se, es, ss, k, kIkm, ikm);
     }
   }
 }

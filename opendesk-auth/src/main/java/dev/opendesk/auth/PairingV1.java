@@ -90,6 +90,7 @@ final class PairingV1 {
     byte[] ct1 = HandshakeMessages.bin(offer, "ct", SEALED_KEY_SIZE);
     byte[] ee = null;
     byte[] k1 = null;
+    byte[] k2Salt = null;
     byte[] k2 = null;
     byte[] se = null;
     byte[] es = null;
@@ -103,7 +104,8 @@ final class PairingV1 {
             AuthFailureException.Reason.WRONG_CODE,
             "cannot open pair_offer.ct: the server holds another code");
       }
-      k2 = KeySchedule.hkdf(KeySchedule.concat(psk, ct1), ee, K2_INFO, KeySchedule.KEY_SIZE);
+      k2Salt = KeySchedule.concat(psk, ct1); // holds the PSK
+      k2 = KeySchedule.hkdf(k2Salt, ee, K2_INFO, KeySchedule.KEY_SIZE);
       byte[] ct2 = KeySchedule.seal(k2, identity.publicKeyBytes());
       se = e.agree(serverKey, "DH(ec, Ss)");
       es = identity.keyPair().agree(serverEphemeral, "DH(sc, Es)");
@@ -112,7 +114,7 @@ final class PairingV1 {
       KeySchedule.SessionKeys keys = KeySchedule.sessionKeys(transcript, ikm);
       return new ClientFinish(HandshakeMessages.encode(PAIR_FINISH, "ct", ct2), keys, serverKey);
     } finally {
-      KeySchedule.wipe(ee, k1, k2, se, es, ikm);
+      KeySchedule.wipe(ee, k1, k2Salt, k2, se, es, ikm);
     }
   }
 
@@ -222,14 +224,14 @@ final class PairingV1 {
       byte[] psk) {
     HandshakeMessages.expectKind(finish, PAIR_FINISH);
     byte[] ct2 = HandshakeMessages.bin(finish, "ct", SEALED_KEY_SIZE);
+    byte[] k2Salt = null;
     byte[] k2 = null;
     byte[] se = null;
     byte[] es = null;
     byte[] ikm = null;
     try {
-      k2 =
-          KeySchedule.hkdf(
-              KeySchedule.concat(psk, offer.ct1), offer.ee, K2_INFO, KeySchedule.KEY_SIZE);
+      k2Salt = KeySchedule.concat(psk, offer.ct1); // holds the PSK
+      k2 = KeySchedule.hkdf(k2Salt, offer.ee, K2_INFO, KeySchedule.KEY_SIZE);
       byte[] clientKey = KeySchedule.open(k2, ct2);
       if (clientKey == null) {
         throw new AuthFailureException(
@@ -242,7 +244,7 @@ final class PairingV1 {
       byte[] transcript = KeySchedule.sha256(e.publicKeyBytes(), clientEphemeral, offer.ct1, ct2);
       return new ServerFinish(KeySchedule.sessionKeys(transcript, ikm), clientKey);
     } finally {
-      KeySchedule.wipe(k2, se, es, ikm);
+      KeySchedule.wipe(k2Salt, k2, se, es, ikm);
     }
   }
 }

@@ -203,20 +203,27 @@ final class PairingV2 {
       PairingV2Messages.Hello hello = PairingV2Messages.parseHello(message);
       X25519KeyPair ephemeral = settings.keySource().next();
       byte[] ee = null;
+      Spake2.Keys keys = null;
+      PairingV2KeySchedule schedule = null;
       try {
         byte[] es = ephemeral.publicKeyBytes();
         ee = PairingV2KeySchedule.dh(ephemeral.privateKeyBytes(), hello.e(), "ee");
         Spake2 spake = Spake2.server(Spake2.passwordScalar(code.digits()), settings.spakeScalar());
         byte[] pB = spake.share();
-        Spake2.Keys keys = spake.finish(hello.pa(), PairingV2KeySchedule.aad(hello.e(), es));
-        PairingV2KeySchedule schedule =
-            new PairingV2KeySchedule(hello.e(), hello.pa(), es, pB, ee, keys.ke());
+        keys = spake.finish(hello.pa(), PairingV2KeySchedule.aad(hello.e(), es));
+        schedule = new PairingV2KeySchedule(hello.e(), hello.pa(), es, pB, ee, keys.ke());
         byte[] ct1 = schedule.sealCt1(identity.publicKeyBytes());
         schedule.absorbOffer(keys.cB(), ct1);
         byte[] offer = PairingV2Messages.encodeOffer(es, pB, keys.cB(), ct1);
         return new ServerOffer(hello.e().clone(), ephemeral, keys, schedule, offer);
       } catch (RuntimeException e) {
         ephemeral.destroy();
+        if (keys != null) {
+          keys.wipe();
+        }
+        if (schedule != null) {
+          schedule.wipe();
+        }
         throw e;
       } finally {
         KeySchedule.wipe(ee);

@@ -62,7 +62,12 @@ final class PairingV2KeySchedule {
     this.ke = ke.clone();
     byte[] h1Input = KeySchedule.concat(LBL, ec, pA, es, pB);
     this.h1 = KeySchedule.sha256(h1Input);
-    this.k1 = KeySchedule.hkdf(h1, KeySchedule.concat(ee, ke), K1_INFO, KEY_LENGTH);
+    byte[] ikm = KeySchedule.concat(ee, ke);
+    try {
+      this.k1 = KeySchedule.hkdf(h1, ikm, K1_INFO, KEY_LENGTH);
+    } finally {
+      KeySchedule.wipe(ikm);
+    }
     this.h2Input = h1Input;
   }
 
@@ -128,7 +133,12 @@ final class PairingV2KeySchedule {
     KeySchedule.requireLength(ct1, SEALED_KEY_LENGTH, "ct1");
     h2Input = KeySchedule.concat(h2Input, cB, ct1);
     h2 = KeySchedule.sha256(h2Input);
-    k2 = KeySchedule.hkdf(h2, KeySchedule.concat(ee, ke), K2_INFO, KEY_LENGTH);
+    byte[] ikm = KeySchedule.concat(ee, ke);
+    try {
+      k2 = KeySchedule.hkdf(h2, ikm, K2_INFO, KEY_LENGTH);
+    } finally {
+      KeySchedule.wipe(ikm);
+    }
   }
 
   /** h2 = SHA-256(H1‖cB‖ct1). */

@@ -177,10 +177,13 @@ final class Spake2 {
     if (!valid) {
       throw new IllegalArgumentException("a pairing code must be exactly six ASCII digits");
     }
-    byte[] okm = KeySchedule.hkdf(W_SALT, ascii(code), W_INFO, W_OKM_LENGTH);
+    byte[] digits = ascii(code);
+    byte[] okm = KeySchedule.hkdf(W_SALT, digits, W_INFO, W_OKM_LENGTH);
     try {
+      // w itself is a BigInteger, which cannot be wiped; the byte arrays can.
       return new BigInteger(1, okm).mod(ORDER);
     } finally {
+      Arrays.fill(digits, (byte) 0);
       Arrays.fill(okm, (byte) 0);
     }
   }
