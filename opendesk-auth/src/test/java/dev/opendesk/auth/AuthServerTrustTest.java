@@ -47,16 +47,7 @@ class AuthServerTrustTest {
     // The public key is all the impostor has: it was sent in clear on an earlier connection.
     Await.result(
         link.first()
-            .send(
-                Messages.map(
-                    "v",
-                    1,
-                    "kind",
-                    "auth_hello",
-                    "e",
-                    Identity.generate().publicKey(),
-                    "s",
-                    clientIdentity.publicKey())));
+            .send(Messages.authHello(Identity.generate().publicKey(), clientIdentity.publicKey())));
     Await.result(link.first().receive()); // auth_offer
     Session server = Await.result(served);
     Await.result(link.first().send(new byte[32])); // a "frame" that cannot open

@@ -20,6 +20,24 @@ class HandshakeAdmissionTest {
   private final Handshake handshake = TestKeys.fast().build();
   private final TrustedPeers trust = TrustedPeers.inMemory();
 
+  /** Both ends of a trusted client's session, authenticated through {@code admission}. */
+  private record Authenticated(Session client, Session server) {
+    /** The client's first frame, opened on the server. */
+    void firstFrame() {
+      Await.result(client.connection().send(new byte[] {1}));
+      Await.result(server.connection().receive());
+    }
+  }
+
+  private Authenticated authenticate(HandshakeAdmission admission) {
+    LoopbackConnection.Pair link = LoopbackConnection.pair();
+    CompletableFuture<Session> served = admission.serve(link.second(), serverIdentity, trust, null);
+    Session client =
+        Await.result(
+            handshake.authClient(link.first(), clientIdentity, serverIdentity.publicKey()));
+    return new Authenticated(client, Await.result(served));
+  }
+
   @Test
   void theCapMustBePositive() {
     assertThatThrownBy(() -> HandshakeAdmission.create(handshake, 0))
@@ -61,17 +79,10 @@ class HandshakeAdmissionTest {
       admission.serve(link.second(), serverIdentity, trust, null);
     }
 
-    LoopbackConnection.Pair owner = LoopbackConnection.pair();
-    CompletableFuture<Session> served =
-        admission.serve(owner.second(), serverIdentity, trust, null);
-    Session client =
-        Await.result(
-            handshake.authClient(owner.first(), clientIdentity, serverIdentity.publicKey()));
-    Session server = Await.result(served);
-    assertThat(server.remotePublicKey()).isEqualTo(clientIdentity.publicKey());
-    assertThat(client.connection().isOpen()).isTrue();
-    Await.result(client.connection().send(new byte[] {1}));
-    Await.result(server.connection().receive());
+    Authenticated owner = authenticate(admission);
+    assertThat(owner.server().remotePublicKey()).isEqualTo(clientIdentity.publicKey());
+    assertThat(owner.client().connection().isOpen()).isTrue();
+    owner.firstFrame();
     Await.until(() -> admission.pending() == 7);
     idle.forEach(link -> link.first().close());
     Await.until(() -> admission.pending() == 0);
@@ -95,13 +106,7 @@ class HandshakeAdmissionTest {
   void aClientThatSentItsHelloIsNotEvictedBySilentNewcomers() throws Exception {
     trust.add(clientIdentity.publicKey(), "owner", "");
     HandshakeAdmission admission = HandshakeAdmission.create(handshake, 4);
-    LoopbackConnection.Pair owner = LoopbackConnection.pair();
-    CompletableFuture<Session> served =
-        admission.serve(owner.second(), serverIdentity, trust, null);
-    Session client =
-        Await.result(
-            handshake.authClient(owner.first(), clientIdentity, serverIdentity.publicKey()));
-    Session server = Await.result(served);
+    Authenticated owner = authenticate(admission);
     List<LoopbackConnection.Pair> strangers = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       LoopbackConnection.Pair link = LoopbackConnection.pair();
@@ -110,10 +115,9 @@ class HandshakeAdmissionTest {
     }
 
     assertThat(admission.evictedCount()).isEqualTo(7);
-    assertThat(owner.second().isOpen()).isTrue();
-    Await.result(client.connection().send(new byte[] {1}));
-    Await.result(server.connection().receive());
-    Await.result(server.trusted());
+    assertThat(owner.server().connection().isOpen()).isTrue();
+    owner.firstFrame();
+    Await.result(owner.server().trusted());
     Await.until(() -> admission.pending() == 3);
     strangers.forEach(link -> link.first().close());
   }
@@ -122,16 +126,10 @@ class HandshakeAdmissionTest {
   void anAuthenticatedConnectionStaysPendingUntilTheClientsFirstFrameOpens() throws Exception {
     trust.add(clientIdentity.publicKey(), "owner", "");
     HandshakeAdmission admission = HandshakeAdmission.create(handshake, 4);
-    LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = admission.serve(link.second(), serverIdentity, trust, null);
-    Session client =
-        Await.result(
-            handshake.authClient(link.first(), clientIdentity, serverIdentity.publicKey()));
-    Session server = Await.result(served);
+    Authenticated owner = authenticate(admission);
 
     assertThat(admission.pending()).isEqualTo(1);
-    Await.result(client.connection().send(new byte[] {1}));
-    Await.result(server.connection().receive());
+    owner.firstFrame();
     Await.until(() -> admission.pending() == 0);
   }
 
