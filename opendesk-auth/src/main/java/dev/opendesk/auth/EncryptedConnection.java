@@ -320,6 +320,12 @@ public final class EncryptedConnection implements Connection {
     inner.close();
   }
 
+  /** Closes the underlying connection with {@code status} and {@code reason}. */
+  @Override
+  public void close(int status, String reason) {
+    inner.close(status, reason);
+  }
+
   @Override
   public CompletableFuture<Void> closeFuture() {
     return closeFuture;

@@ -103,7 +103,12 @@ final class HandshakeMessages {
   static void expectKind(Map<String, Object> message, String expected) {
     String kind = kind(message);
     if (!expected.equals(kind)) {
-      throw protocol("expected " + expected + ", got kind \"" + kind + "\"");
+      throw protocol(
+          "expected "
+              + expected
+              + ", got kind \""
+              + PeerText.printable(kind, PeerText.MAX_KIND)
+              + "\"");
     }
   }
 

@@ -37,16 +37,14 @@ final class PairingTrust {
       TrustedPeers trustedPeers) {
     CompletableFuture<Void> trusted = new CompletableFuture<>();
     byte[] peerKey = remoteKey.clone();
-    Handshake settings = io.settings();
     EncryptedConnection.FirstMessageGate gate =
-        first -> admit(settings, peerKey, first, trustedPeers, trusted);
+        first -> admit(io, peerKey, PeerRole.ofPeerWhenLocal(client), first, trustedPeers, trusted);
     EncryptedConnection connection =
         client
             ? new EncryptedConnection(io.connection(), keys.c2s(), keys.s2c(), gate)
             : new EncryptedConnection(io.connection(), keys.s2c(), keys.c2s(), gate);
     keys.wipe();
-    connection
-        .firstMessageOpened()
+    io.firstFrame(connection)
         .whenComplete(
             (ignored, error) -> {
               if (error != null) {
@@ -57,15 +55,21 @@ final class PairingTrust {
   }
 
   private static CompletionStage<Void> admit(
-      Handshake settings,
+      HandshakeIo io,
       byte[] peerKey,
+      PeerRole peerRole,
       byte[] first,
       TrustedPeers trustedPeers,
       CompletableFuture<Void> trusted) {
+    Handshake settings = io.settings();
     String fingerprint = Identity.fingerprint(peerKey);
     CompletableFuture<Void> done =
         CompletableFuture.supplyAsync(
-                () -> request(peerKey, fingerprint, first), settings.executor())
+                () -> {
+                  io.skipIfOverloaded("the approval of " + fingerprint);
+                  return request(peerKey, fingerprint, first);
+                },
+                io.executor())
             .thenCompose(
                 request -> {
                   CompletionStage<Boolean> answer;
@@ -88,7 +92,7 @@ final class PairingTrust {
                 request -> {
                   if (trustedPeers != null) {
                     try {
-                      trustedPeers.add(peerKey, request.name(), request.description());
+                      trustedPeers.add(peerKey, peerRole, request.name(), request.description());
                     } catch (IOException e) {
                       throw new UncheckedIOException(
                           "cannot store the newly paired peer " + fingerprint, e);
@@ -96,7 +100,7 @@ final class PairingTrust {
                   }
                   log.info("paired with {} ({})", fingerprint, request.name());
                 },
-                settings.executor());
+                io.executor());
     // The returned stage completes only after trusted() has, so by the time the first message is
     // delivered the session already reports the peer as trusted.
     return done.whenComplete(

@@ -1,40 +1,26 @@
 package dev.opendesk.auth;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
  * The trust store (PROTOCOL.md §5): the peers this peer has paired with, as a JSON array in {@code
  * ~/.opendesk/trusted-peers.json} by default (file mode 0600, directory 0700).
  *
- * <p>Every query reads the file afresh, so a pairing made by another process takes effect at once.
- * Every change is a read-modify-write under two locks, an in-JVM lock and an OS file lock on the
- * sidecar {@code trusted-peers.json.lock}, so concurrent writers in one JVM or in several processes
- * lose nothing; the new content is written to a 0600 temporary file and renamed over the store
- * atomically, so a crash leaves the old or the new file, never a torn one. Entry keys this version
- * does not know are preserved. A file that is not a valid store fails every operation with {@link
+ * <p>Every query sees the file as it is now, so a pairing made by another process takes effect at
+ * once; while the file is unchanged (one {@code stat} tells), queries are served from the last
+ * parse, so strangers' {@code auth_hello}s cost no read and no parse. Every change is a
+ * read-modify-write under two locks, an in-JVM lock and an OS file lock on the sidecar {@code
+ * trusted-peers.json.lock}, so concurrent writers in one JVM or in several processes lose nothing;
+ * the new content is written to a 0600 temporary file and renamed over the store atomically, so a
+ * crash leaves the old or the new file, never a torn one. Entry keys this version does not know are
+ * preserved. A file that is not a valid store fails every operation with {@link
  * CorruptTrustStoreException} and is never overwritten.
  *
  * <pre>{@code
@@ -44,45 +30,26 @@ import java.util.function.UnaryOperator;
  * }
  * }</pre>
  *
+ * <p><b>Roles.</b> Each entry records the roles its peer paired in ({@link PeerRole}, the extra
+ * field {@code "roles": ["client"]}, which other implementations keep as an unknown key): {@link
+ * Handshake#serve} admits only {@link PeerRole#CLIENT} entries, and a client authenticates only
+ * {@link PeerRole#SERVER} entries, so pairing to someone's server never lets that server into this
+ * side's server. The pairing handshakes record the role themselves. An entry without the field
+ * (written by an implementation that does not know roles, or by {@link #add(byte[], String,
+ * String)}) is trusted in both roles, as it is by that implementation; pairing with the peer again
+ * here records the role and ends that.
+ *
  * <p>Thread-safe. {@link #inMemory()} gives a store that lives only in this object (tests,
- * ephemeral servers).
+ * ephemeral servers): no file, no lock file. {@link #close()} ends a store of either kind: every
+ * later operation fails with {@link IllegalStateException}.
  */
-public final class TrustedPeers {
+public final class TrustedPeers implements Closeable {
 
-  /**
-   * Monitors shared by every instance on the same file in this JVM (file locks are per process).
-   */
-  private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+  private final TrustStorage storage;
+  private volatile boolean closed;
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  private static final List<String> KNOWN_KEYS =
-      List.of(
-          "public_key",
-          "name",
-          "paired_at",
-          "description",
-          "description_override",
-          "last_host",
-          "last_port");
-
-  private final Path file;
-  private final Path lockFile;
-  private final ReentrantLock lock;
-  private List<TrustedPeer> memory; // only for in-memory stores, guarded by lock
-  private volatile PrivateFiles.BeforeRename beforeRename = PrivateFiles.NO_HOOK;
-
-  private TrustedPeers(Path file) {
-    this.file = file;
-    if (file == null) {
-      this.lockFile = null;
-      this.lock = new ReentrantLock();
-      this.memory = new ArrayList<>();
-    } else {
-      this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
-      this.lock = LOCKS.computeIfAbsent(file, p -> new ReentrantLock());
-    }
+  private TrustedPeers(TrustStorage storage) {
+    this.storage = storage;
   }
 
   /** {@code ~/.opendesk/trusted-peers.json}. */
@@ -101,30 +68,27 @@ public final class TrustedPeers {
    */
   public static TrustedPeers open(Path file) {
     Objects.requireNonNull(file, "file");
-    return new TrustedPeers(file.toAbsolutePath().normalize());
+    return new TrustedPeers(new TrustStoreFile(file.toAbsolutePath().normalize()));
   }
 
   /** A store held in memory only, starting empty. */
   public static TrustedPeers inMemory() {
-    return new TrustedPeers(null);
+    return new TrustedPeers(new TrustStoreMemory());
   }
 
   /** The file, or empty for an in-memory store. */
   public Optional<Path> path() {
-    return Optional.ofNullable(file);
+    return storage instanceof TrustStoreFile f ? Optional.of(f.file()) : Optional.empty();
   }
 
-  /** All entries, in file order. */
+  /**
+   * All entries, in file order.
+   *
+   * @throws IllegalStateException if the store is closed
+   */
   public List<TrustedPeer> list() throws IOException {
-    if (file == null) {
-      lock.lock();
-      try {
-        return List.copyOf(memory);
-      } finally {
-        lock.unlock();
-      }
-    }
-    return List.copyOf(read());
+    checkOpen();
+    return storage.read();
   }
 
   /** The entry for {@code publicKey}, if any (keys compare case-insensitively on read). */
@@ -133,9 +97,28 @@ public final class TrustedPeers {
     return list().stream().filter(p -> p.publicKeyHex().equals(hex)).findFirst();
   }
 
-  /** Whether {@code publicKey} is trusted. */
+  /**
+   * The entries trusted in {@code role} ({@link TrustedPeer#trustedAs(PeerRole)}), in file order.
+   */
+  public List<TrustedPeer> list(PeerRole role) throws IOException {
+    Objects.requireNonNull(role, "role");
+    return list().stream().filter(p -> p.trustedAs(role)).toList();
+  }
+
+  /** The entry for {@code publicKey} if it is trusted in {@code role}. */
+  public Optional<TrustedPeer> find(byte[] publicKey, PeerRole role) throws IOException {
+    Objects.requireNonNull(role, "role");
+    return find(publicKey).filter(p -> p.trustedAs(role));
+  }
+
+  /** Whether {@code publicKey} is trusted in any role. */
   public boolean isTrusted(byte[] publicKey) throws IOException {
     return find(publicKey).isPresent();
+  }
+
+  /** Whether {@code publicKey} is trusted in {@code role} ({@link TrustedPeer#trustedAs}). */
+  public boolean isTrusted(byte[] publicKey, PeerRole role) throws IOException {
+    return find(publicKey, role).isPresent();
   }
 
   /**
@@ -160,24 +143,67 @@ public final class TrustedPeers {
   }
 
   /**
-   * Records a pairing with {@code publicKey}: a new entry paired now, or, if the key is already
-   * trusted, the same entry with the new name, description and pairing time (the override, the last
-   * address and unknown keys are kept).
+   * Records a pairing with {@code publicKey} without recording its role: a new entry paired now,
+   * or, if the key is already trusted, the same entry with the new name, description and pairing
+   * time (the override, the last address, the roles and unknown keys are kept). A new entry is
+   * trusted in both roles, like an entry written by an implementation that does not know roles;
+   * prefer {@link #add(byte[], PeerRole, String, String)}.
    *
    * @return the stored entry
    */
   public TrustedPeer add(byte[] publicKey, String name, String description) throws IOException {
     TrustedPeer fresh = TrustedPeer.of(publicKey, name).withDescription(description);
+    return record(
+        fresh,
+        old ->
+            old.withName(fresh.name())
+                .withDescription(fresh.description())
+                .withPairedAt(fresh.pairedAt()));
+  }
+
+  /**
+   * Records that {@code publicKey} paired in {@code role}, with no name or description; the same as
+   * {@link #add(byte[], PeerRole, String, String)} with {@code ""} for both.
+   *
+   * @return the stored entry
+   */
+  public TrustedPeer add(byte[] publicKey, PeerRole role) throws IOException {
+    return add(publicKey, role, "", "");
+  }
+
+  /**
+   * Records that {@code publicKey} paired in {@code role}: a new entry paired now, or, if the key
+   * is already trusted, the same entry with {@code role} added to its roles (see {@link
+   * TrustedPeer#withRole(PeerRole)}), the new pairing time, and the new name and description where
+   * they are not empty (the override, the last address and unknown keys are kept).
+   *
+   * @param name a local name for the peer, {@code ""} or {@code null} if none
+   * @param description the peer's self-description, {@code ""} or {@code null} if none
+   * @return the stored entry
+   */
+  public TrustedPeer add(byte[] publicKey, PeerRole role, String name, String description)
+      throws IOException {
+    Objects.requireNonNull(role, "role");
+    TrustedPeer fresh = TrustedPeer.of(publicKey, role, name).withDescription(description);
+    return record(
+        fresh,
+        old -> {
+          TrustedPeer next = old.withRole(role).withPairedAt(fresh.pairedAt());
+          next = fresh.name().isEmpty() ? next : next.withName(fresh.name());
+          return fresh.description().isEmpty() ? next : next.withDescription(fresh.description());
+        });
+  }
+
+  /** Adds {@code fresh}, or replaces the entry with its key by {@code merge} applied to it. */
+  private TrustedPeer record(TrustedPeer fresh, UnaryOperator<TrustedPeer> merge)
+      throws IOException {
     TrustedPeer[] stored = {fresh};
     modify(
         peers -> {
           for (int i = 0; i < peers.size(); i++) {
             TrustedPeer old = peers.get(i);
             if (old.publicKeyHex().equals(fresh.publicKeyHex())) {
-              stored[0] =
-                  old.withName(fresh.name())
-                      .withDescription(fresh.description())
-                      .withPairedAt(fresh.pairedAt());
+              stored[0] = merge.apply(old);
               peers.set(i, stored[0]);
               return true;
             }
@@ -255,198 +281,41 @@ public final class TrustedPeers {
     return find(publicKey).map(TrustedPeer::effectiveDescription);
   }
 
+  /**
+   * Closes the store: every later operation fails with {@link IllegalStateException}, and an
+   * in-memory store forgets its entries. A file store holds no file open between operations, so
+   * nothing is left behind but the store and its {@code .lock} sidecar. Idempotent; an operation
+   * already running completes.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    storage.close();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException(this + " is closed");
+    }
+  }
+
   /** Test hook: runs between writing the temporary file and renaming it over the store. */
   void beforeRename(PrivateFiles.BeforeRename hook) {
-    this.beforeRename = hook;
+    ((TrustStoreFile) storage).beforeRename(hook);
+  }
+
+  /** Test hook: how many times the file has been parsed (0 for an in-memory store). */
+  long parses() {
+    return storage instanceof TrustStoreFile f ? f.parses() : 0;
   }
 
   @Override
   public String toString() {
-    return "TrustedPeers[" + (file == null ? "in memory" : file) + "]";
+    return "TrustedPeers[" + storage + "]";
   }
 
-  // ---------------------------------------------------------------- storage
-
-  @FunctionalInterface
-  private interface Change {
-    /** Modifies the list in place; returns whether anything changed (and must be written). */
-    boolean apply(List<TrustedPeer> peers);
-  }
-
-  private boolean modify(Change change) throws IOException {
-    lock.lock();
-    try {
-      if (file == null) {
-        List<TrustedPeer> copy = new ArrayList<>(memory);
-        boolean changed = change.apply(copy);
-        if (changed) {
-          memory = copy;
-        }
-        return changed;
-      }
-      PrivateFiles.createPrivateDirectories(file.getParent());
-      try (FileChannel channel = openLockFile();
-          FileLock ignored = channel.lock()) {
-        List<TrustedPeer> peers = read();
-        boolean changed = change.apply(peers);
-        if (changed) {
-          PrivateFiles.replace(file, serialize(peers), beforeRename);
-        }
-        return changed;
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private FileChannel openLockFile() throws IOException {
-    if (!Files.exists(lockFile)) {
-      try {
-        if (PrivateFiles.posix(lockFile)) {
-          Files.createFile(
-              lockFile,
-              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PrivateFiles.FILE_MODE));
-        } else {
-          Files.createFile(lockFile);
-        }
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        // Another writer created it first: fine.
-      }
-    }
-    return FileChannel.open(lockFile, StandardOpenOption.WRITE);
-  }
-
-  private List<TrustedPeer> read() throws IOException {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      return new ArrayList<>();
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw new CorruptTrustStoreException(file, "not valid JSON: " + e.getOriginalMessage(), e);
-    }
-    if (root == null || root.isMissingNode()) {
-      throw new CorruptTrustStoreException(file, "empty file (expected a JSON array)", null);
-    }
-    if (!root.isArray()) {
-      throw new CorruptTrustStoreException(
-          file, "expected a JSON array, got " + root.getNodeType(), null);
-    }
-    List<TrustedPeer> peers = new ArrayList<>(root.size());
-    for (int i = 0; i < root.size(); i++) {
-      peers.add(parseEntry(root.get(i), i));
-    }
-    return peers;
-  }
-
-  private TrustedPeer parseEntry(JsonNode node, int index) throws CorruptTrustStoreException {
-    String where = "entry " + index;
-    if (!node.isObject()) {
-      throw new CorruptTrustStoreException(
-          file, where + ": expected an object, got " + node.getNodeType(), null);
-    }
-    JsonNode key = node.get("public_key");
-    if (key == null || !key.isTextual()) {
-      throw new CorruptTrustStoreException(
-          file, where + ".public_key: expected 64 hex characters", null);
-    }
-    String hex = key.asText();
-    Map<String, Object> extra = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
-      if (!KNOWN_KEYS.contains(field.getKey())) {
-        extra.put(field.getKey(), JSON.convertValue(field.getValue(), Object.class));
-      }
-    }
-    try {
-      return new TrustedPeer(
-          hex,
-          text(node, "name", where, false),
-          number(node, "paired_at", where),
-          text(node, "description", where, false),
-          text(node, "description_override", where, false),
-          text(node, "last_host", where, true),
-          port(node, where),
-          extra);
-    } catch (IllegalArgumentException e) {
-      throw new CorruptTrustStoreException(file, where + ": " + e.getMessage(), e);
-    }
-  }
-
-  private String text(JsonNode node, String field, String where, boolean nullable)
-      throws CorruptTrustStoreException {
-    JsonNode value = node.get(field);
-    if (value == null || (value.isNull() && nullable)) {
-      return nullable ? null : "";
-    }
-    if (value.isNull()) {
-      return "";
-    }
-    if (!value.isTextual()) {
-      throw new CorruptTrustStoreException(
-          file, where + "." + field + ": expected a string, got " + value.getNodeType(), null);
-    }
-    return value.asText();
-  }
-
-  private double number(JsonNode node, String field, String where)
-      throws CorruptTrustStoreException {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return 0.0;
-    }
-    if (!value.isNumber()) {
-      throw new CorruptTrustStoreException(
-          file, where + "." + field + ": expected a number, got " + value.getNodeType(), null);
-    }
-    return value.asDouble();
-  }
-
-  private Integer port(JsonNode node, String where) throws CorruptTrustStoreException {
-    JsonNode value = node.get("last_port");
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw new CorruptTrustStoreException(
-          file, where + ".last_port: expected an integer or null, got " + value, null);
-    }
-    return value.asInt();
-  }
-
-  private static byte[] serialize(List<TrustedPeer> peers) throws IOException {
-    ArrayNode array = JSON.createArrayNode();
-    for (TrustedPeer p : peers) {
-      ObjectNode o = array.addObject();
-      o.put("public_key", p.publicKeyHex());
-      o.put("name", p.name());
-      o.put("paired_at", p.pairedAt());
-      o.put("description", p.description());
-      o.put("description_override", p.descriptionOverride());
-      if (p.lastHost() == null) {
-        o.putNull("last_host");
-      } else {
-        o.put("last_host", p.lastHost());
-      }
-      if (p.lastPort() == null) {
-        o.putNull("last_port");
-      } else {
-        o.put("last_port", p.lastPort());
-      }
-      for (Map.Entry<String, Object> e : p.extra().entrySet()) {
-        if (!KNOWN_KEYS.contains(e.getKey())) {
-          o.set(e.getKey(), JSON.valueToTree(e.getValue()));
-        }
-      }
-    }
-    byte[] json = JSON.writeValueAsBytes(array);
-    byte[] withNewline = new byte[json.length + 1];
-    System.arraycopy(json, 0, withNewline, 0, json.length);
-    withNewline[json.length] = '\n';
-    return withNewline;
+  private boolean modify(TrustStorage.Change change) throws IOException {
+    checkOpen();
+    return storage.modify(change);
   }
 }

@@ -76,11 +76,11 @@ class HandshakeMessageBoundsTest {
   @Test
   void theLargestMessageAHandshakeSendsIsUnderAQuarterOfTheBound() {
     byte[] offer =
-        Pair2Messages.encodeOffer(
-            bytes(Pair2KeySchedule.KEY_LENGTH, 1),
+        PairingV2Messages.encodeOffer(
+            bytes(PairingV2KeySchedule.KEY_LENGTH, 1),
             bytes(Spake2.POINT_LENGTH, 2),
             bytes(Spake2.MAC_LENGTH, 3),
-            bytes(Pair2KeySchedule.SEALED_KEY_LENGTH, 4));
+            bytes(PairingV2KeySchedule.SEALED_KEY_LENGTH, 4));
 
     assertThat(offer.length).isLessThan(HandshakeMessages.MAX_MESSAGE_BYTES / 4);
   }

@@ -90,17 +90,7 @@ class LowOrderPointTest {
         handshake.authServer(link.second(), serverIdentity, trusted);
 
     Await.result(
-        link.first()
-            .send(
-                map(
-                    "v",
-                    1,
-                    "kind",
-                    "auth_hello",
-                    "e",
-                    Identity.generate().publicKey(),
-                    "s",
-                    point(hex))));
+        link.first().send(Messages.authHello(Identity.generate().publicKey(), point(hex))));
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
     assertThat(Await.failure(link.first().receive())).isInstanceOf(ConnectionClosedException.class);
@@ -111,7 +101,8 @@ class LowOrderPointTest {
   void pairingServerRefusesItWithoutSendingAnOffer(String hex) {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
+        handshake.pairServer(
+            link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.LEGACY_V1));
 
     Await.result(link.first().send(map("v", 1, "kind", "pair_hello", "e", point(hex))));
 

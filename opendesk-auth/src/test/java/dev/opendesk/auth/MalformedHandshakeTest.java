@@ -118,7 +118,8 @@ class MalformedHandshakeTest {
   void serverRefusesABrokenPairFinish(String name, byte[] message) {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
+        handshake.pairServer(
+            link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.LEGACY_V1));
     Await.result(link.first().send(map("v", 1, "kind", "pair_hello", "e", KEY)));
     Await.result(link.first().receive());
 
