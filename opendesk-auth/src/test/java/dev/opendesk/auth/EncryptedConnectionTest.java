@@ -335,4 +335,67 @@ class EncryptedConnectionTest {
       }
     }
   }
+
+  @Test
+  void aPlaintextWithin16BytesOfTheTransportLimitIsRefusedBeforeItReachesTheWire() {
+    LoopbackConnection.Pair link = LoopbackConnection.pair();
+    RecordingConnection wire = new RecordingConnection(link.first());
+    EncryptedConnection sender = new EncryptedConnection(wire, C2S, S2C, null);
+    EncryptedConnection receiver = new EncryptedConnection(link.second(), S2C, C2S, null);
+
+    CompletableFuture<Void> tooLarge =
+        sender.send(new byte[dev.opendesk.protocol.FrameCodec.DEFAULT_MAX_MESSAGE_SIZE - 8]);
+
+    assertThat(Await.failure(tooLarge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(Integer.toString(EncryptedConnection.MAX_PLAINTEXT_SIZE))
+        .hasMessageContaining("nothing was sent");
+    assertThat(wire.sent()).isEmpty();
+    assertThat(sender.isOpen()).isTrue();
+    // The refused message used no counter: the next one opens at the receiver.
+    Await.result(sender.send(new byte[] {1, 2, 3}));
+    assertThat(Await.result(receiver.receive())).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void aPlaintextAtTheLimitSealsToExactlyTheTransportLimitAndOpens() {
+    LoopbackConnection.Pair link = LoopbackConnection.pair();
+    RecordingConnection wire = new RecordingConnection(link.first());
+    EncryptedConnection sender = new EncryptedConnection(wire, C2S, S2C, null);
+    EncryptedConnection receiver = new EncryptedConnection(link.second(), S2C, C2S, null);
+
+    Await.result(sender.send(new byte[EncryptedConnection.MAX_PLAINTEXT_SIZE]));
+
+    assertThat(wire.sent().get(0))
+        .hasSize(dev.opendesk.protocol.FrameCodec.DEFAULT_MAX_MESSAGE_SIZE);
+    assertThat(Await.result(receiver.receive())).hasSize(EncryptedConnection.MAX_PLAINTEXT_SIZE);
+  }
+
+  @Test
+  void closingTheConnectionDestroysBothSessionKeys() {
+    Tap tap = new Tap();
+    tap.seal(3);
+
+    tap.sender.close();
+    Await.result(tap.sender.closeFuture());
+
+    assertThat(tap.sender.keysDestroyed()).isTrue();
+    assertThat(Await.failure(tap.sender.send(new byte[1])))
+        .isInstanceOf(ConnectionClosedException.class);
+  }
+
+  @Test
+  void afterThePeerClosesTheReceiveKeyOpensWhatWasSentAndIsThenDestroyed() {
+    LoopbackConnection.Pair link = LoopbackConnection.pair();
+    EncryptedConnection local = new EncryptedConnection(link.first(), C2S, S2C, null);
+    EncryptedConnection remote = new EncryptedConnection(link.second(), S2C, C2S, null);
+    Await.result(remote.send(new byte[] {42}));
+
+    remote.close();
+    Await.result(local.closeFuture());
+
+    assertThat(Await.result(local.receive())).containsExactly(42);
+    assertThat(Await.failure(local.receive())).isInstanceOf(ConnectionClosedException.class);
+    assertThat(local.keysDestroyed()).isTrue();
+  }
 }
