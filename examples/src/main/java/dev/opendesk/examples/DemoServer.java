@@ -3,6 +3,7 @@ package dev.opendesk.examples;
 import dev.opendesk.auth.Handshake;
 import dev.opendesk.auth.HandshakeAdmission;
 import dev.opendesk.auth.Identity;
+import dev.opendesk.auth.PairingApprover;
 import dev.opendesk.auth.PairingGate;
 import dev.opendesk.auth.Session;
 import dev.opendesk.auth.TrustedPeers;
@@ -65,7 +66,13 @@ final class DemoServer implements AutoCloseable {
     // keep a trusted client out.
     this.handshakes =
         HandshakeAdmission.create(
-            Handshake.builder().stepTimeout(Duration.ofSeconds(10)).build(),
+            Handshake.builder()
+                .stepTimeout(Duration.ofSeconds(10))
+                // Keeps `serve --legacy-pairing` working as before until it asks the user to
+                // confirm the client's fingerprint (the library now refuses legacy v1 pairing
+                // on a server that has no approver).
+                .approver(PairingApprover.insecureApproveAllIncludingLegacyV1())
+                .build(),
             HandshakeAdmission.DEFAULT_MAX_PENDING);
   }
 

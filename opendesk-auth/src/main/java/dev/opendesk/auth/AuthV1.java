@@ -34,7 +34,12 @@ final class AuthV1 {
   static CompletableFuture<Session> client(
       HandshakeIo io, Identity identity, byte[] expectedServerKey) {
     CompletableFuture<X25519KeyPair> ephemeral =
-        CompletableFuture.supplyAsync(() -> io.settings().keySource().next(), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfOverloaded("auth_hello");
+              return io.settings().keySource().next();
+            },
+            io.executor());
     CompletableFuture<Session> session =
         ephemeral.thenCompose(
             e ->
@@ -45,6 +50,7 @@ final class AuthV1 {
                     .thenCompose(sent -> io.receive(AUTH_OFFER))
                     .thenApplyAsync(
                         offer -> {
+                          io.skipIfOverloaded("reading auth_offer");
                           KeySchedule.SessionKeys keys =
                               clientKeys(identity, e, expectedServerKey, offer);
                           try {
@@ -98,13 +104,15 @@ final class AuthV1 {
     byte[] es = null;
     byte[] ss = null;
     byte[] k = null;
+    byte[] kIkm = null;
     byte[] ikm = null;
     try {
       ee = e.agree(serverEphemeral, "DH(ec, Es)");
       se = e.agree(serverKey, "DH(ec, Ss)");
       byte[] transcript =
           KeySchedule.sha256(serverEphemeral, e.publicKeyBytes(), identity.publicKeyBytes());
-      k = KeySchedule.hkdf(transcript, KeySchedule.concat(ee, se), K_INFO, KeySchedule.KEY_SIZE);
+      kIkm = KeySchedule.concat(ee, se);
+      k = KeySchedule.hkdf(transcript, kIkm, K_INFO, KeySchedule.KEY_SIZE);
       byte[] payload = KeySchedule.open(k, ct);
       if (payload == null) {
         throw new AuthFailureException(
@@ -119,7 +127,7 @@ final class AuthV1 {
       ikm = KeySchedule.concat(ee, se, es, ss);
       return KeySchedule.sessionKeys(transcript, ikm);
     } finally {
-      KeySchedule.wipe(ee, se, es, ss, k, ikm);
+      KeySchedule.wipe(ee, se, es, ss, k, kIkm, ikm);
     }
   }
 
@@ -129,10 +137,20 @@ final class AuthV1 {
   static CompletableFuture<Session> server(
       HandshakeIo io, Identity identity, Map<String, Object> hello, TrustedPeers trustedPeers) {
     CompletableFuture<X25519KeyPair> ephemeral =
-        CompletableFuture.supplyAsync(() -> io.settings().keySource().next(), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfClosed(AUTH_OFFER);
+              return io.settings().keySource().next();
+            },
+            io.executor());
     CompletableFuture<Session> session =
         ephemeral
-            .thenApplyAsync(e -> serverOffer(identity, e, hello, trustedPeers), io.executor())
+            .thenApplyAsync(
+                e -> {
+                  io.skipIfClosed(AUTH_OFFER);
+                  return serverOffer(identity, e, hello, trustedPeers);
+                },
+                io.executor())
             .thenCompose(
                 offer ->
                     io.send(offer.message, AUTH_OFFER)
@@ -152,12 +170,13 @@ final class AuthV1 {
                                         + " is not a trusted client");
                               }
                               try {
-                                return new Session(
+                                EncryptedConnection encrypted =
                                     new EncryptedConnection(
-                                        io.connection(), offer.keys.s2c(), offer.keys.c2s(), null),
-                                    offer.clientKey,
-                                    false,
-                                    CompletableFuture.completedFuture(null));
+                                        io.connection(), offer.keys.s2c(), offer.keys.c2s(), null);
+                                // The auth_hello proved nothing (Sc travels in clear): only the
+                                // client's first frame opening shows it holds Sc's private key.
+                                return new Session(
+                                    encrypted, offer.clientKey, false, io.firstFrame(encrypted));
                               } finally {
                                 offer.keys.wipe();
                               }
@@ -178,6 +197,7 @@ final class AuthV1 {
     byte[] es = null;
     byte[] ss = null;
     byte[] k = null;
+    byte[] kIkm = null;
     byte[] ikm = null;
     try {
       ee = e.agree(clientEphemeral, "DH(es, Ec)");
@@ -198,7 +218,8 @@ final class AuthV1 {
       es = e.agree(clientKey, "DH(es, Sc)");
       ss = identity.keyPair().agree(clientKey, "DH(ss, Sc)");
       byte[] transcript = KeySchedule.sha256(e.publicKeyBytes(), clientEphemeral, clientKey);
-      k = KeySchedule.hkdf(transcript, KeySchedule.concat(ee, se), K_INFO, KeySchedule.KEY_SIZE);
+      kIkm = KeySchedule.concat(ee, se);
+      k = KeySchedule.hkdf(transcript, kIkm, K_INFO, KeySchedule.KEY_SIZE);
       byte[] ct = KeySchedule.seal(k, OK);
       ikm = KeySchedule.concat(ee, se, es, ss);
       return new ServerOffer(
@@ -206,7 +227,7 @@ final class AuthV1 {
           KeySchedule.sessionKeys(transcript, ikm),
           clientKey);
     } finally {
-      KeySchedule.wipe(ee, se, es, ss, k, ikm);
+      KeySchedule.wipe(ee, se, es, ss, k, kIkm, ikm);
     }
   }
 }

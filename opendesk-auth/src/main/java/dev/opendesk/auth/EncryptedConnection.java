@@ -447,6 +447,14 @@ public final class EncryptedConnection implements Connection {
     destroyReceiveKey();
   }
 
+  /** Closes the underlying connection with {@code status} and {@code reason}. */
+  @Override
+  public void close(int status, String reason) {
+    inner.close(status, reason);
+    destroySendKey();
+    destroyReceiveKey();
+  }
+
   @Override
   public CompletableFuture<Void> closeFuture() {
     return closeFuture;

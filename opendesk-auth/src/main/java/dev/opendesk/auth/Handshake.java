@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The opendesk handshakes: pairing with a 6-digit code on first contact, and authentication with
@@ -20,7 +22,9 @@ import java.util.function.Supplier;
  * Identity, PairingCode, TrustedPeers, PairingMode)} and on the server by arming the {@link
  * PairingGate} for it. Neither side ever switches mode by itself: a v2 client facing a v1-only
  * server fails with {@code unsupported}, and so does a server whose code is armed for the other
- * mode. Authentication is the same after either pairing.
+ * mode. A server pairs legacy v1 only with a {@link Builder#approver PairingApprover} other than
+ * the default, because legacy codes can be cracked offline. Authentication is the same after either
+ * pairing.
  *
  * <pre>{@code
  * Handshake handshake = Handshake.builder().stepTimeout(Duration.ofSeconds(5)).build();
@@ -47,6 +51,8 @@ import java.util.function.Supplier;
  */
 public final class Handshake {
 
+  private static final Logger log = LoggerFactory.getLogger(Handshake.class);
+
   /** Default time allowed for each handshake step. */
   public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -68,7 +74,10 @@ public final class Handshake {
     this.spakeScalars = builder.spakeScalars;
   }
 
-  /** Handshakes with every default: 10 s steps, the shared executor, every pairing approved. */
+  /**
+   * Handshakes with every default: 10 s steps, the shared executor, every v2 pairing approved and
+   * legacy v1 pairing refused on the server (see {@link PairingApprover}).
+   */
   public static Handshake defaults() {
     return DEFAULTS;
   }
@@ -169,53 +178,33 @@ public final class Handshake {
         "authentication (client)",
         () ->
             CompletableFuture.runAsync(
-                    () -> AuthV1.requireTrustedServer(trustedPeers, key), executor)
+                    () -> {
+                      io.skipIfOverloaded("the trust check");
+                      AuthV1.requireTrustedServer(trustedPeers, key);
+                    },
+                    io.executor())
                 .thenCompose(trusted -> AuthV1.client(io, identity, key)));
   }
 
   // ---------------------------------------------------------------- server side
 
   /**
-   * Serves one v2 pairing with {@code code} on this connection and nothing else; trust is not
-   * written (see {@link #pairServer(Connection, Identity, PairingCode, TrustedPeers,
-   * PairingMode)}).
-   */
-  public CompletableFuture<Session> pairServer(
-      Connection connection, Identity identity, PairingCode code) {
-    return pairServer(connection, identity, code, null);
-  }
-
-  /**
-   * Serves one v2 pairing with {@code code}; the same as {@link #pairServer(Connection, Identity,
-   * PairingCode, TrustedPeers, PairingMode)} with {@link PairingMode#V2}.
-   *
-   * @param trustedPeers where to record the client, or {@code null}
-   */
-  public CompletableFuture<Session> pairServer(
-      Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
-    return pairServer(connection, identity, code, trustedPeers, PairingMode.V2);
-  }
-
-  /**
-   * Serves one pairing with {@code code} in {@code mode} on this connection and nothing else: a
-   * pairing hello of the other mode fails with {@code unsupported}, any other first message with
+   * Serves one pairing on this connection and nothing else, with the code armed on {@code pairing}
+   * for the mode it was armed for. The code is taken from the gate by this connection's pairing
+   * hello, whatever its outcome, so calling this for every incoming connection with one gate gives
+   * an attacker one guess per armed code, not one per connection. A pairing hello of the other mode
+   * fails with {@code unsupported}, any other first message (or a gate with no code armed) with
    * {@code protocol}, and nothing is sent. The client's key is written to {@code trustedPeers} once
    * its first encrypted message has opened and the approver agreed. To accept both reconnects and
-   * pairings on a listening server, use {@link #serve} with a {@link PairingGate}.
+   * pairings on a listening server, use {@link #serve}.
    *
-   * @param trustedPeers where to record the client, or {@code null}
+   * @param trustedPeers where to record the client, or {@code null} to leave it to the caller
+   * @param pairing the gate holding the armed code
    */
   public CompletableFuture<Session> pairServer(
-      Connection connection,
-      Identity identity,
-      PairingCode code,
-      TrustedPeers trustedPeers,
-      PairingMode mode) {
-    Objects.requireNonNull(code, "code");
-    Objects.requireNonNull(mode, "mode");
-    PairingGate gate = new PairingGate();
-    gate.arm(code, mode, Duration.ofDays(365));
-    return dispatch(connection, identity, trustedPeers, gate, false);
+      Connection connection, Identity identity, TrustedPeers trustedPeers, PairingGate pairing) {
+    Objects.requireNonNull(pairing, "pairing");
+    return dispatch(connection, identity, trustedPeers, pairing, false, null);
   }
 
   /**
@@ -225,7 +214,7 @@ public final class Handshake {
   public CompletableFuture<Session> authServer(
       Connection connection, Identity identity, TrustedPeers trustedPeers) {
     Objects.requireNonNull(trustedPeers, "trustedPeers");
-    return dispatch(connection, identity, trustedPeers, null, true);
+    return dispatch(connection, identity, trustedPeers, null, true, null);
   }
 
   /**
@@ -242,8 +231,22 @@ public final class Handshake {
    */
   public CompletableFuture<Session> serve(
       Connection connection, Identity identity, TrustedPeers trustedPeers, PairingGate pairing) {
+    return serve(connection, identity, trustedPeers, pairing, null);
+  }
+
+  /**
+   * As {@link #serve(Connection, Identity, TrustedPeers, PairingGate)}, telling {@code
+   * onWellFormedHello} (if not null) as soon as the first message has proved to be a handshake
+   * hello this server understands ({@link HandshakeAdmission} keeps such connections longest).
+   */
+  CompletableFuture<Session> serve(
+      Connection connection,
+      Identity identity,
+      TrustedPeers trustedPeers,
+      PairingGate pairing,
+      Runnable onWellFormedHello) {
     Objects.requireNonNull(trustedPeers, "trustedPeers");
-    return dispatch(connection, identity, trustedPeers, pairing, true);
+    return dispatch(connection, identity, trustedPeers, pairing, true, onWellFormedHello);
   }
 
   private CompletableFuture<Session> dispatch(
@@ -251,7 +254,8 @@ public final class Handshake {
       Identity identity,
       TrustedPeers trustedPeers,
       PairingGate pairing,
-      boolean allowAuth) {
+      boolean allowAuth,
+      Runnable onWellFormedHello) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(identity, "identity");
     HandshakeIo io = new HandshakeIo(connection, this);
@@ -260,7 +264,16 @@ public final class Handshake {
         () ->
             io.receive("the first handshake message")
                 .thenCompose(
-                    hello -> respond(io, identity, trustedPeers, pairing, allowAuth, hello)));
+                    hello -> {
+                      if (onWellFormedHello != null && isHello(HandshakeMessages.kind(hello))) {
+                        onWellFormedHello.run();
+                      }
+                      return respond(io, identity, trustedPeers, pairing, allowAuth, hello);
+                    }));
+  }
+
+  private static boolean isHello(String kind) {
+    return HandshakeMessages.AUTH_HELLO.equals(kind) || PairingFlavor.forHelloKind(kind) != null;
   }
 
   private static CompletableFuture<Session> respond(
@@ -279,7 +292,10 @@ public final class Handshake {
     }
     PairingFlavor flavor = PairingFlavor.forHelloKind(kind);
     if (flavor == null) {
-      throw HandshakeMessages.protocol("unexpected first handshake message kind \"" + kind + "\"");
+      throw HandshakeMessages.protocol(
+          "unexpected first handshake message kind \""
+              + PeerText.printable(kind, PeerText.MAX_KIND)
+              + "\"");
     }
     PairingGate.ArmedCode armed = pairing == null ? null : pairing.take();
     if (armed == null) {
@@ -292,6 +308,18 @@ public final class Handshake {
               + armed.flavor().mode()
               + " pairing, the client sent "
               + kind);
+    }
+    if (flavor == PairingFlavor.V1
+        && !UnconfirmedApproval.confirmsLegacy(io.settings().approver())) {
+      // Whoever receives pair_offer can crack the code offline; with nobody comparing
+      // fingerprints the attacker would be trusted unseen. Refuse before sending anything.
+      log.error(
+          "legacy v1 pairing refused: a server needs a PairingApprover that has the user compare"
+              + " fingerprints (Handshake.builder().approver(...)), or the explicit"
+              + " PairingApprover.insecureApproveAllIncludingLegacyV1()");
+      throw new AuthFailureException(
+          AuthFailureException.Reason.UNSUPPORTED,
+          "legacy v1 pairing needs a PairingApprover on this server; the code is consumed");
     }
     return flavor.respond(io, identity, hello, armed.code(), trustedPeers);
   }
@@ -359,8 +387,10 @@ public final class Handshake {
     }
 
     /**
-     * Decides on each new pairing before the peer is trusted (see {@link PairingApprover});
-     * default: approve every pairing that completed the handshake.
+     * Decides on each new pairing before the peer is trusted (see {@link PairingApprover}); default
+     * {@link PairingApprover#approveAll()}: every v2 pairing that completed the handshake is
+     * approved, and a server refuses legacy v1 pairing. A server that arms legacy codes needs an
+     * approver that has the user compare fingerprints.
      */
     public Builder approver(PairingApprover approver) {
       this.approver = Objects.requireNonNull(approver, "approver");

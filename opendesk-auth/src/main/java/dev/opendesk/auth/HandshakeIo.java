@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -14,16 +15,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One handshake's view of its connection: sends and step-timed receives of handshake messages, with
- * CPU work continued on the handshake executor, and the failure policy (close the connection,
- * surface a typed {@link AuthFailureException}). Shared by every flavour. Used by one handshake at
- * a time.
+ * CPU work continued on the handshake executor, and the failure policy (close the connection with
+ * WebSocket status 1008, surface a typed {@link AuthFailureException}). Shared by every flavour.
+ * Used by one handshake at a time.
+ *
+ * <p>Work for a connection that has closed meanwhile (evicted, dropped by the peer) is skipped:
+ * each server step that prepares a reply starts with {@link #skipIfClosed}. When the executor
+ * refuses a step (its queue is full), the connection is closed as overloaded and the step runs
+ * where it was submitted, which costs nothing because every step starts with {@link
+ * #skipIfOverloaded}: every future still completes, and no work lands on a transport thread.
  */
 final class HandshakeIo {
+
+  /** WebSocket close status "policy violation": how a failed handshake closes (PROTOCOL.md). */
+  static final int POLICY_VIOLATION = 1008;
 
   private static final Logger log = LoggerFactory.getLogger(HandshakeIo.class);
 
   private final Connection connection;
   private final Handshake settings;
+  private final Executor executor = this::execute;
+  private volatile boolean overloaded;
 
   HandshakeIo(Connection connection, Handshake settings) {
     this.connection = connection;
@@ -38,8 +50,52 @@ final class HandshakeIo {
     return settings;
   }
 
+  /** The handshake executor, as seen by this handshake (see the class documentation). */
   Executor executor() {
-    return settings.executor();
+    return executor;
+  }
+
+  private void execute(Runnable step) {
+    try {
+      settings.executor().execute(step);
+    } catch (RejectedExecutionException e) {
+      overloaded = true;
+      fail();
+      step.run(); // fails at once in skipIfOverloaded
+    }
+  }
+
+  /**
+   * The first thing every CPU step does: fails at once, without doing the step's work, if the
+   * executor refused a step of this handshake (its connection is closed then).
+   *
+   * @throws AuthFailureException {@code timeout}
+   */
+  void skipIfOverloaded(String step) {
+    if (overloaded) {
+      throw new AuthFailureException(
+          AuthFailureException.Reason.TIMEOUT,
+          "the handshake executor is overloaded (its queue is full): " + step + " dropped");
+    }
+  }
+
+  /**
+   * The first thing a server step that prepares a reply does: as {@link #skipIfOverloaded}, and
+   * also fails at once if the connection has closed meanwhile (evicted by {@link
+   * HandshakeAdmission}, or dropped by the peer), since the reply could not be sent anyway.
+   *
+   * @throws AuthFailureException {@code timeout} if overloaded, {@code protocol} if closed
+   */
+  void skipIfClosed(String step) {
+    skipIfOverloaded(step);
+    if (!connection.isOpen()) {
+      throw HandshakeMessages.protocol("connection closed before " + step);
+    }
+  }
+
+  /** Closes the connection as a failed handshake does: WebSocket status 1008, no reason text. */
+  void fail() {
+    connection.close(POLICY_VIOLATION, "");
   }
 
   /** Sends a handshake message; a closed connection fails with {@code protocol}. */
@@ -87,7 +143,9 @@ final class HandshakeIo {
         .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .handleAsync(
             (bytes, error) -> {
-              if (error != null) {
+              if (error == null) {
+                skipIfOverloaded("decoding " + expected);
+              } else {
                 Throwable cause = unwrap(error);
                 if (cause instanceof TimeoutException) {
                   throw new AuthFailureException(
@@ -122,7 +180,7 @@ final class HandshakeIo {
             return value;
           }
           Throwable cause = unwrap(error);
-          connection.close();
+          fail();
           if (cause instanceof AuthFailureException failure) {
             log.debug("{} failed: {}", description, failure.getMessage());
           } else {
@@ -130,6 +188,37 @@ final class HandshakeIo {
           }
           throw new CompletionException(cause);
         });
+  }
+
+  /**
+   * The peer's first encrypted frame, with a deadline: completes when it has opened on {@code
+   * encrypted} (which proves the peer derived the session keys), fails when the connection closes
+   * first, and closes it (1008) with reason {@code timeout} if it has not opened within the step
+   * timeout. Nothing else bounds that wait: without it a peer that completed the handshake's
+   * messages but cannot produce a frame would hold its connection (and its admission slot) open.
+   */
+  CompletableFuture<Void> firstFrame(EncryptedConnection encrypted) {
+    long timeoutMillis = settings.stepTimeout().toMillis();
+    return encrypted
+        .firstMessageOpened()
+        .copy()
+        .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .handle(
+            (ignored, error) -> {
+              if (error == null) {
+                return null;
+              }
+              Throwable cause = unwrap(error);
+              if (cause instanceof TimeoutException) {
+                fail();
+                cause =
+                    new AuthFailureException(
+                        AuthFailureException.Reason.TIMEOUT,
+                        "the peer's first frame did not open within " + settings.stepTimeout());
+                log.debug("{}", cause.getMessage());
+              }
+              throw new CompletionException(cause);
+            });
   }
 
   static Throwable unwrap(Throwable error) {

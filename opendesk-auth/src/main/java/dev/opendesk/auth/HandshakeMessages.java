@@ -23,6 +23,21 @@ final class HandshakeMessages {
 
   private static final Long VERSION = 1L;
 
+  /**
+   * The largest handshake message read, in bytes. The largest legitimate one, {@code pair2_offer},
+   * is 217 bytes (PAIRING-V2.md); the bound leaves more than four times that for unknown keys, and
+   * keeps what an unauthenticated peer can make the server decode to a kilobyte.
+   */
+  static final int MAX_MESSAGE_BYTES = 1024;
+
+  /**
+   * Handshake messages are flat maps of scalars; one level of nesting is allowed for unknown keys
+   * (ignored) and nothing deeper.
+   */
+  static final int MAX_DEPTH = 2;
+
+  private static final FrameCodec DECODER = FrameCodec.withLimits(MAX_MESSAGE_BYTES, MAX_DEPTH);
+
   private HandshakeMessages() {}
 
   /**
@@ -41,14 +56,24 @@ final class HandshakeMessages {
   }
 
   /**
-   * Decodes one handshake message and checks {@code v}; {@code kind} is checked by the caller.
+   * Decodes one handshake message and checks {@code v}; {@code kind} is checked by the caller. A
+   * message over {@link #MAX_MESSAGE_BYTES} is refused before it is decoded, and nesting beyond
+   * {@link #MAX_DEPTH} while it is.
    *
    * @param expected what the caller is waiting for, for error messages (e.g. {@code "pair_offer"})
    */
   static Map<String, Object> decode(byte[] message, String expected) {
+    if (message.length > MAX_MESSAGE_BYTES) {
+      throw protocol(
+          expected
+              + ": a handshake message of "
+              + message.length
+              + " bytes exceeds the limit of "
+              + MAX_MESSAGE_BYTES);
+    }
     Map<String, Object> map;
     try {
-      map = FrameCodec.standard().decodeMap(message);
+      map = DECODER.decodeMap(message);
     } catch (CodecException e) {
       throw protocol(expected + ": " + e.getMessage(), e);
     }
@@ -78,7 +103,12 @@ final class HandshakeMessages {
   static void expectKind(Map<String, Object> message, String expected) {
     String kind = kind(message);
     if (!expected.equals(kind)) {
-      throw protocol("expected " + expected + ", got kind \"" + kind + "\"");
+      throw protocol(
+          "expected "
+              + expected
+              + ", got kind \""
+              + PeerText.printable(kind, PeerText.MAX_KIND)
+              + "\"");
     }
   }
 

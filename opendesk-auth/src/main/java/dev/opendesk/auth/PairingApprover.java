@@ -1,6 +1,5 @@
 package dev.opendesk.auth;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -14,11 +13,23 @@ import java.util.concurrent.CompletionStage;
  * user compares it with the fingerprint shown on the other device, and only a match approves. The
  * answer may take as long as the user needs; nothing else is delivered meanwhile.
  *
+ * <p>A server refuses legacy v1 pairing ({@link PairingMode#LEGACY_V1}) unless its handshake has an
+ * approver other than {@link #approveAll()}: a legacy code can be cracked offline by whoever
+ * connects while it is armed, so only a person comparing fingerprints keeps the attacker out. The
+ * pairing then fails with {@code unsupported} before anything is sent. {@link
+ * #insecureApproveAllIncludingLegacyV1()} is the explicit opt-out, for tests and unattended set-ups
+ * that accept the risk.
+ *
  * <pre>{@code
  * PairingApprover askUser = request ->
  *     CompletableFuture.supplyAsync(() -> dialog.confirm(
- *         "Pair with " + request.name() + "? Its fingerprint must read " + request.fingerprint()));
+ *         "Pair with " + request.fingerprint() + " (calls itself \"" + request.name()
+ *             + "\")? The other device must show the same fingerprint."));
  * }</pre>
+ *
+ * <p>Show the fingerprint before any text the peer chose ({@link PairingRequest#name()}, {@link
+ * PairingRequest#description()}): those are cleaned of control characters and capped in length, but
+ * a peer can still pick a name that looks like a fingerprint.
  *
  * <p>Implementations must be thread-safe; {@link #approve} is called on the handshake executor,
  * never on a transport event loop, and should not block for long (return a pending stage instead).
@@ -34,8 +45,20 @@ public interface PairingApprover {
    */
   CompletionStage<Boolean> approve(PairingRequest request);
 
-  /** Approves every pairing that completed the handshake (the v1 default). */
+  /**
+   * Approves every v2 pairing that completed the handshake, and every pairing this side started as
+   * the client (the default). A server with this approver refuses legacy v1 pairing (see above).
+   */
   static PairingApprover approveAll() {
-    return request -> CompletableFuture.completedFuture(Boolean.TRUE);
+    return UnconfirmedApproval.V2_ONLY;
+  }
+
+  /**
+   * Approves every pairing that completed the handshake, <b>legacy v1 included</b>: whoever
+   * connects while a legacy code is armed can crack it offline and is then trusted without anyone
+   * being asked. Only for tests and for set-ups where the network is trusted.
+   */
+  static PairingApprover insecureApproveAllIncludingLegacyV1() {
+    return UnconfirmedApproval.INCLUDING_LEGACY_V1;
   }
 }

@@ -63,7 +63,7 @@ public final class PairingCode {
           "code: expected "
               + LENGTH
               + " digits (e.g. 123456 or 123-456), got \""
-              + printable(input)
+              + PeerText.printable(input, 20)
               + "\"");
     }
     return new PairingCode(digits);
@@ -93,11 +93,6 @@ public final class PairingCode {
       }
     }
     return s;
-  }
-
-  private static String printable(String input) {
-    String shown = input.length() > 20 ? input.substring(0, 20) + "…" : input;
-    return shown.replaceAll("\\p{Cntrl}", "?");
   }
 
   /** The six digits, e.g. {@code "004217"}. */

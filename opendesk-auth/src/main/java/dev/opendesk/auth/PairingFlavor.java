@@ -31,7 +31,7 @@ enum PairingFlavor {
   },
 
   /** PAIRING-V2.md: SPAKE2 inside three messages; resists offline guessing (the default). */
-  V2(Pair2Messages.HELLO, PairingMode.V2) {
+  V2(PairingV2Messages.HELLO, PairingMode.V2) {
     @Override
     java.util.concurrent.CompletableFuture<Session> respond(
         HandshakeIo io,

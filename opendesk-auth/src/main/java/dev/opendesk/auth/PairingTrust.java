@@ -36,18 +36,14 @@ final class PairingTrust {
       TrustedPeers trustedPeers) {
     CompletableFuture<Void> trusted = new CompletableFuture<>();
     byte[] peerKey = remoteKey.clone();
-    Handshake settings = io.settings();
     EncryptedConnection.FirstMessageGate gate =
-        first ->
-            admit(
-                settings, peerKey, PeerRole.ofPeerWhenLocal(client), first, trustedPeers, trusted);
+        first -> admit(io, peerKey, PeerRole.ofPeerWhenLocal(client), first, trustedPeers, trusted);
     EncryptedConnection connection =
         client
             ? new EncryptedConnection(io.connection(), keys.c2s(), keys.s2c(), gate)
             : new EncryptedConnection(io.connection(), keys.s2c(), keys.c2s(), gate);
     keys.wipe();
-    connection
-        .firstMessageOpened()
+    io.firstFrame(connection)
         .whenComplete(
             (ignored, error) -> {
               if (error != null) {
@@ -58,16 +54,21 @@ final class PairingTrust {
   }
 
   private static CompletionStage<Void> admit(
-      Handshake settings,
+      HandshakeIo io,
       byte[] peerKey,
       PeerRole peerRole,
       byte[] first,
       TrustedPeers trustedPeers,
       CompletableFuture<Void> trusted) {
+    Handshake settings = io.settings();
     String fingerprint = Identity.fingerprint(peerKey);
     CompletableFuture<Void> done =
         CompletableFuture.supplyAsync(
-                () -> request(peerKey, fingerprint, first), settings.executor())
+                () -> {
+                  io.skipIfOverloaded("the approval of " + fingerprint);
+                  return request(peerKey, fingerprint, first);
+                },
+                io.executor())
             .thenCompose(
                 request -> {
                   CompletionStage<Boolean> answer;
@@ -98,7 +99,7 @@ final class PairingTrust {
                   }
                   log.info("paired with {} ({})", fingerprint, request.name());
                 },
-                settings.executor());
+                io.executor());
     // The returned stage completes only after trusted() has, so by the time the first message is
     // delivered the session already reports the peer as trusted.
     return done.whenComplete(

@@ -36,9 +36,19 @@ final class PairingV1 {
     Handshake settings = io.settings();
     // PBKDF2 takes tens of milliseconds: start it at once, beside the first round trip.
     CompletableFuture<byte[]> psk =
-        CompletableFuture.supplyAsync(() -> settings.psk(code), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfOverloaded("the PSK");
+              return settings.psk(code);
+            },
+            io.executor());
     CompletableFuture<X25519KeyPair> ephemeral =
-        CompletableFuture.supplyAsync(() -> settings.keySource().next(), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfOverloaded(PAIR_HELLO);
+              return settings.keySource().next();
+            },
+            io.executor());
     CompletableFuture<Session> session =
         ephemeral.thenCompose(
             e ->
@@ -46,7 +56,10 @@ final class PairingV1 {
                     .thenCompose(sent -> io.receive(PAIR_OFFER))
                     .thenCombineAsync(
                         psk,
-                        (offer, pskBytes) -> clientFinish(identity, e, offer, pskBytes),
+                        (offer, pskBytes) -> {
+                          io.skipIfOverloaded(PAIR_FINISH);
+                          return clientFinish(identity, e, offer, pskBytes);
+                        },
                         io.executor())
                     .thenCompose(
                         finish ->
@@ -77,6 +90,7 @@ final class PairingV1 {
     byte[] ct1 = HandshakeMessages.bin(offer, "ct", SEALED_KEY_SIZE);
     byte[] ee = null;
     byte[] k1 = null;
+    byte[] k2Salt = null;
     byte[] k2 = null;
     byte[] se = null;
     byte[] es = null;
@@ -90,7 +104,8 @@ final class PairingV1 {
             AuthFailureException.Reason.WRONG_CODE,
             "cannot open pair_offer.ct: the server holds another code");
       }
-      k2 = KeySchedule.hkdf(KeySchedule.concat(psk, ct1), ee, K2_INFO, KeySchedule.KEY_SIZE);
+      k2Salt = KeySchedule.concat(psk, ct1); // holds the PSK
+      k2 = KeySchedule.hkdf(k2Salt, ee, K2_INFO, KeySchedule.KEY_SIZE);
       byte[] ct2 = KeySchedule.seal(k2, identity.publicKeyBytes());
       se = e.agree(serverKey, "DH(ec, Ss)");
       es = identity.keyPair().agree(serverEphemeral, "DH(sc, Es)");
@@ -99,7 +114,7 @@ final class PairingV1 {
       KeySchedule.SessionKeys keys = KeySchedule.sessionKeys(transcript, ikm);
       return new ClientFinish(HandshakeMessages.encode(PAIR_FINISH, "ct", ct2), keys, serverKey);
     } finally {
-      KeySchedule.wipe(ee, k1, k2, se, es, ikm);
+      KeySchedule.wipe(ee, k1, k2Salt, k2, se, es, ikm);
     }
   }
 
@@ -121,14 +136,27 @@ final class PairingV1 {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<byte[]> psk =
-        CompletableFuture.supplyAsync(() -> settings.psk(code), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfClosed(PAIR_OFFER);
+              return settings.psk(code);
+            },
+            io.executor());
     CompletableFuture<X25519KeyPair> ephemeral =
-        CompletableFuture.supplyAsync(() -> settings.keySource().next(), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfClosed(PAIR_OFFER);
+              return settings.keySource().next();
+            },
+            io.executor());
     CompletableFuture<Session> session =
         ephemeral
             .thenCombineAsync(
                 psk,
-                (e, pskBytes) -> serverOffer(identity, e, clientEphemeral, pskBytes),
+                (e, pskBytes) -> {
+                  io.skipIfClosed(PAIR_OFFER);
+                  return serverOffer(identity, e, clientEphemeral, pskBytes);
+                },
                 io.executor())
             .thenCompose(
                 offer ->
@@ -136,9 +164,11 @@ final class PairingV1 {
                         .thenCompose(sent -> io.receive(PAIR_FINISH))
                         .thenCombineAsync(
                             ephemeral,
-                            (finish, e) ->
-                                serverFinish(
-                                    identity, e, clientEphemeral, offer, finish, psk.join()),
+                            (finish, e) -> {
+                              io.skipIfOverloaded("reading " + PAIR_FINISH);
+                              return serverFinish(
+                                  identity, e, clientEphemeral, offer, finish, psk.join());
+                            },
                             io.executor())
                         .whenComplete((ignored, error) -> offer.wipe()))
             .thenApply(
@@ -194,14 +224,14 @@ final class PairingV1 {
       byte[] psk) {
     HandshakeMessages.expectKind(finish, PAIR_FINISH);
     byte[] ct2 = HandshakeMessages.bin(finish, "ct", SEALED_KEY_SIZE);
+    byte[] k2Salt = null;
     byte[] k2 = null;
     byte[] se = null;
     byte[] es = null;
     byte[] ikm = null;
     try {
-      k2 =
-          KeySchedule.hkdf(
-              KeySchedule.concat(psk, offer.ct1), offer.ee, K2_INFO, KeySchedule.KEY_SIZE);
+      k2Salt = KeySchedule.concat(psk, offer.ct1); // holds the PSK
+      k2 = KeySchedule.hkdf(k2Salt, offer.ee, K2_INFO, KeySchedule.KEY_SIZE);
       byte[] clientKey = KeySchedule.open(k2, ct2);
       if (clientKey == null) {
         throw new AuthFailureException(
@@ -214,7 +244,7 @@ final class PairingV1 {
       byte[] transcript = KeySchedule.sha256(e.publicKeyBytes(), clientEphemeral, offer.ct1, ct2);
       return new ServerFinish(KeySchedule.sessionKeys(transcript, ikm), clientKey);
     } finally {
-      KeySchedule.wipe(k2, se, es, ikm);
+      KeySchedule.wipe(k2Salt, k2, se, es, ikm);
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.opendesk.auth;
 
-import static dev.opendesk.auth.Pair2Messages.FINISH;
-import static dev.opendesk.auth.Pair2Messages.HELLO;
-import static dev.opendesk.auth.Pair2Messages.OFFER;
+import static dev.opendesk.auth.PairingV2Messages.FINISH;
+import static dev.opendesk.auth.PairingV2Messages.HELLO;
+import static dev.opendesk.auth.PairingV2Messages.OFFER;
 
 import java.math.BigInteger;
 import java.util.Map;
@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * Pairing v2 (PAIRING-V2.md), both sides: SPAKE2 ({@link Spake2}) inside three messages, with the
- * key schedule of {@link Pair2KeySchedule} and the messages of {@link Pair2Messages}.
+ * key schedule of {@link PairingV2KeySchedule} and the messages of {@link PairingV2Messages}.
  *
  * <pre>
  * 1. C → S  {v:1, kind:"pair2_hello",  suite, e: Ec, pa: pA}
@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * before it opens {@code ct1} or sends anything that depends on the code, the server checks {@code
  * ca} before it opens {@code ct2}. A client never falls back to v1: a close or a {@code pair_offer}
  * in reply to its hello fails with {@code unsupported}. All EC and X25519 work runs on the
- * handshake executor; {@link Pair2Failure}s surface as {@link AuthFailureException}s with the same
- * reason. Trust is left to {@link PairingTrust}, as for v1. Ephemeral private keys and derived
+ * handshake executor; {@link PairingV2Failure}s surface as {@link AuthFailureException}s with the
+ * same reason. Trust is left to {@link PairingTrust}, as for v1. Ephemeral private keys and derived
  * secrets are wiped once used.
  *
  * <p>One deliberate strictness beyond the spec's step order: the client computes {@code se} and
@@ -42,7 +42,12 @@ final class PairingV2 {
       HandshakeIo io, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
     Handshake settings = io.settings();
     CompletableFuture<ClientHello> start =
-        CompletableFuture.supplyAsync(() -> ClientHello.create(settings, code), io.executor());
+        CompletableFuture.supplyAsync(
+            () -> {
+              io.skipIfOverloaded(HELLO);
+              return ClientHello.create(settings, code);
+            },
+            io.executor());
     CompletableFuture<Session> session =
         start.thenCompose(
             hello ->
@@ -50,7 +55,11 @@ final class PairingV2 {
                     // A v1-only server closes or answers pair_offer: unsupported, never a fallback.
                     .thenCompose(sent -> io.receive(OFFER, AuthFailureException.Reason.UNSUPPORTED))
                     .thenApplyAsync(
-                        offer -> mapped(() -> clientFinish(identity, hello, offer)), io.executor())
+                        offer -> {
+                          io.skipIfOverloaded(FINISH);
+                          return mapped(() -> clientFinish(identity, hello, offer));
+                        },
+                        io.executor())
                     .thenCompose(
                         finish ->
                             io.send(finish.message, FINISH)
@@ -77,7 +86,7 @@ final class PairingV2 {
       this.ephemeral = ephemeral;
       this.spake = spake;
       this.pA = spake.share();
-      this.message = Pair2Messages.encodeHello(ephemeral.publicKeyBytes(), pA);
+      this.message = PairingV2Messages.encodeHello(ephemeral.publicKeyBytes(), pA);
     }
 
     static ClientHello create(Handshake settings, PairingCode code) {
@@ -96,27 +105,27 @@ final class PairingV2 {
 
   private static ClientFinish clientFinish(
       Identity identity, ClientHello hello, Map<String, Object> message) {
-    Pair2Messages.Offer offer = Pair2Messages.parseOffer(message);
+    PairingV2Messages.Offer offer = PairingV2Messages.parseOffer(message);
     byte[] ec = hello.ephemeral.publicKeyBytes();
     byte[] ee = null;
     byte[] se = null;
     byte[] es = null;
     Spake2.Keys spake = null;
-    Pair2KeySchedule schedule = null;
+    PairingV2KeySchedule schedule = null;
     try {
-      ee = Pair2KeySchedule.dh(hello.ephemeral.privateKeyBytes(), offer.e(), "ee");
-      spake = hello.spake.finish(offer.pb(), Pair2KeySchedule.aad(ec, offer.e()));
+      ee = PairingV2KeySchedule.dh(hello.ephemeral.privateKeyBytes(), offer.e(), "ee");
+      spake = hello.spake.finish(offer.pb(), PairingV2KeySchedule.aad(ec, offer.e()));
       // Before anything that depends on the code is opened or sent.
       spake.verifyPeerConfirmation(offer.cb());
-      schedule = new Pair2KeySchedule(ec, hello.pA, offer.e(), offer.pb(), ee, spake.ke());
+      schedule = new PairingV2KeySchedule(ec, hello.pA, offer.e(), offer.pb(), ee, spake.ke());
       byte[] serverKey = schedule.openCt1(offer.ct());
       schedule.absorbOffer(offer.cb(), offer.ct());
       byte[] ct2 = schedule.sealCt2(identity.publicKeyBytes());
       schedule.absorbFinish(spake.cA(), ct2);
-      se = Pair2KeySchedule.dh(hello.ephemeral.privateKeyBytes(), serverKey, "se");
-      es = Pair2KeySchedule.dh(identity.keyPair().privateKeyBytes(), offer.e(), "es");
+      se = PairingV2KeySchedule.dh(hello.ephemeral.privateKeyBytes(), serverKey, "se");
+      es = PairingV2KeySchedule.dh(identity.keyPair().privateKeyBytes(), offer.e(), "es");
       KeySchedule.SessionKeys keys = schedule.sessionKeys(se, es);
-      return new ClientFinish(Pair2Messages.encodeFinish(spake.cA(), ct2), keys, serverKey);
+      return new ClientFinish(PairingV2Messages.encodeFinish(spake.cA(), ct2), keys, serverKey);
     } finally {
       KeySchedule.wipe(ee, se, es);
       if (spake != null) {
@@ -143,7 +152,11 @@ final class PairingV2 {
     Handshake settings = io.settings();
     CompletableFuture<ServerOffer> offer =
         CompletableFuture.supplyAsync(
-            () -> mapped(() -> ServerOffer.create(settings, identity, hello, code)), io.executor());
+            () -> {
+              io.skipIfClosed(OFFER);
+              return mapped(() -> ServerOffer.create(settings, identity, hello, code));
+            },
+            io.executor());
     CompletableFuture<Session> session =
         offer
             .thenCompose(
@@ -151,7 +164,10 @@ final class PairingV2 {
                     io.send(o.message, OFFER)
                         .thenCompose(sent -> io.receive(FINISH))
                         .thenApplyAsync(
-                            finish -> mapped(() -> serverFinish(identity, o, finish)),
+                            finish -> {
+                              io.skipIfOverloaded("reading " + FINISH);
+                              return mapped(() -> serverFinish(identity, o, finish));
+                            },
                             io.executor()))
             .thenApply(
                 finish ->
@@ -165,14 +181,14 @@ final class PairingV2 {
     final byte[] ec;
     final X25519KeyPair ephemeral;
     final Spake2.Keys spake;
-    final Pair2KeySchedule schedule;
+    final PairingV2KeySchedule schedule;
     final byte[] message;
 
     private ServerOffer(
         byte[] ec,
         X25519KeyPair ephemeral,
         Spake2.Keys spake,
-        Pair2KeySchedule schedule,
+        PairingV2KeySchedule schedule,
         byte[] message) {
       this.ec = ec;
       this.ephemeral = ephemeral;
@@ -184,23 +200,30 @@ final class PairingV2 {
     static ServerOffer create(
         Handshake settings, Identity identity, Map<String, Object> message, PairingCode code) {
       // Server steps 4-5: suite (unsupported if another), then e and pa (protocol).
-      Pair2Messages.Hello hello = Pair2Messages.parseHello(message);
+      PairingV2Messages.Hello hello = PairingV2Messages.parseHello(message);
       X25519KeyPair ephemeral = settings.keySource().next();
       byte[] ee = null;
+      Spake2.Keys keys = null;
+      PairingV2KeySchedule schedule = null;
       try {
         byte[] es = ephemeral.publicKeyBytes();
-        ee = Pair2KeySchedule.dh(ephemeral.privateKeyBytes(), hello.e(), "ee");
+        ee = PairingV2KeySchedule.dh(ephemeral.privateKeyBytes(), hello.e(), "ee");
         Spake2 spake = Spake2.server(Spake2.passwordScalar(code.digits()), settings.spakeScalar());
         byte[] pB = spake.share();
-        Spake2.Keys keys = spake.finish(hello.pa(), Pair2KeySchedule.aad(hello.e(), es));
-        Pair2KeySchedule schedule =
-            new Pair2KeySchedule(hello.e(), hello.pa(), es, pB, ee, keys.ke());
+        keys = spake.finish(hello.pa(), PairingV2KeySchedule.aad(hello.e(), es));
+        schedule = new PairingV2KeySchedule(hello.e(), hello.pa(), es, pB, ee, keys.ke());
         byte[] ct1 = schedule.sealCt1(identity.publicKeyBytes());
         schedule.absorbOffer(keys.cB(), ct1);
-        byte[] offer = Pair2Messages.encodeOffer(es, pB, keys.cB(), ct1);
+        byte[] offer = PairingV2Messages.encodeOffer(es, pB, keys.cB(), ct1);
         return new ServerOffer(hello.e().clone(), ephemeral, keys, schedule, offer);
       } catch (RuntimeException e) {
         ephemeral.destroy();
+        if (keys != null) {
+          keys.wipe();
+        }
+        if (schedule != null) {
+          schedule.wipe();
+        }
         throw e;
       } finally {
         KeySchedule.wipe(ee);
@@ -219,7 +242,7 @@ final class PairingV2 {
 
   private static ServerFinish serverFinish(
       Identity identity, ServerOffer offer, Map<String, Object> message) {
-    Pair2Messages.Finish finish = Pair2Messages.parseFinish(message);
+    PairingV2Messages.Finish finish = PairingV2Messages.parseFinish(message);
     // Before ct2 is opened.
     offer.spake.verifyPeerConfirmation(finish.ca());
     byte[] clientKey = offer.schedule.openCt2(finish.ct());
@@ -227,8 +250,8 @@ final class PairingV2 {
     byte[] se = null;
     byte[] es = null;
     try {
-      se = Pair2KeySchedule.dh(identity.keyPair().privateKeyBytes(), offer.ec, "se");
-      es = Pair2KeySchedule.dh(offer.ephemeral.privateKeyBytes(), clientKey, "es");
+      se = PairingV2KeySchedule.dh(identity.keyPair().privateKeyBytes(), offer.ec, "se");
+      es = PairingV2KeySchedule.dh(offer.ephemeral.privateKeyBytes(), clientKey, "es");
       return new ServerFinish(offer.schedule.sessionKeys(se, es), clientKey);
     } finally {
       KeySchedule.wipe(se, es);
@@ -237,11 +260,13 @@ final class PairingV2 {
 
   // ---------------------------------------------------------------- failures
 
-  /** Runs a step, turning a {@link Pair2Failure} into the public failure with the same reason. */
+  /**
+   * Runs a step, turning a {@link PairingV2Failure} into the public failure with the same reason.
+   */
   private static <T> T mapped(Supplier<T> step) {
     try {
       return step.get();
-    } catch (Pair2Failure failure) {
+    } catch (PairingV2Failure failure) {
       throw failure.toAuthFailure();
     }
   }

@@ -11,7 +11,14 @@ import java.util.concurrent.CompletableFuture;
  * opened under the new session keys (proving it holds the keys the handshake derived) and the
  * {@link PairingApprover} has agreed; only then is it written to the {@link TrustedPeers} store
  * given to the handshake, and only then is that first message delivered by {@code receive()}.
- * {@link #trusted()} completes at that point. After an authentication the peer is trusted already.
+ * {@link #trusted()} completes at that point. After an authentication, the client trusts the server
+ * at once (the server proved its key in {@code auth_offer}), while the server trusts the client
+ * only once the client's first frame has opened: {@code auth_hello} carries the client's public key
+ * in clear, and only its first frame proves it holds the private key.
+ *
+ * <p>Wherever trust waits for the peer's first frame, that frame must open within the handshake's
+ * step timeout, or the connection is closed (1008) and {@link #trusted()} fails with reason {@code
+ * timeout}: receive on {@link #connection()} promptly (as a Peer's HELLO exchange does).
  *
  * <p>Immutable and thread-safe.
  */
@@ -54,11 +61,13 @@ public final class Session {
   }
 
   /**
-   * Completes when the peer is trusted: at once after an authentication; after a pairing, once the
-   * peer's first message has opened, the approver agreed and the key was stored (when a store was
-   * given). Fails, and the connection closes, if the approver refuses ({@link AuthFailureException}
-   * with reason {@code untrusted_peer}), the store cannot be written, or the connection closes
-   * first. A returned copy: completing it has no effect.
+   * Completes when the peer is trusted: after an authentication, at once on the client and once the
+   * client's first frame has opened on the server; after a pairing, once the peer's first message
+   * has opened, the approver agreed and the key was stored (when a store was given). Fails, and the
+   * connection closes, if the approver refuses ({@link AuthFailureException} with reason {@code
+   * untrusted_peer}), the store cannot be written, the peer's first frame does not open within the
+   * step timeout (reason {@code timeout}), or the connection closes first. A returned copy:
+   * completing it has no effect.
    */
   public CompletableFuture<Void> trusted() {
     return trusted.copy();

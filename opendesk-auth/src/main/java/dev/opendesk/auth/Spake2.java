@@ -177,10 +177,13 @@ final class Spake2 {
     if (!valid) {
       throw new IllegalArgumentException("a pairing code must be exactly six ASCII digits");
     }
-    byte[] okm = KeySchedule.hkdf(W_SALT, ascii(code), W_INFO, W_OKM_LENGTH);
+    byte[] digits = ascii(code);
+    byte[] okm = KeySchedule.hkdf(W_SALT, digits, W_INFO, W_OKM_LENGTH);
     try {
+      // w itself is a BigInteger, which cannot be wiped; the byte arrays can.
       return new BigInteger(1, okm).mod(ORDER);
     } finally {
+      Arrays.fill(digits, (byte) 0);
       Arrays.fill(okm, (byte) 0);
     }
   }
@@ -201,7 +204,7 @@ final class Spake2 {
    * @param peerShare pB if this is A, pA if this is B: 65 bytes, validated here
    * @param aad the associated data bound into the confirmation keys (pairing v2: {@code LBL‖Ec‖Es};
    *     RFC 9382's vectors: empty)
-   * @throws Pair2Failure {@code protocol} if the peer's share is not a valid point or K is the
+   * @throws PairingV2Failure {@code protocol} if the peer's share is not a valid point or K is the
    *     identity
    */
   Keys finish(byte[] peerShare, byte[] aad) {
@@ -211,7 +214,7 @@ final class Spake2 {
     ECPoint unmasked = peer.subtract(COMB.multiply(peerMask, w));
     ECPoint k = COMB.multiply(unmasked, scalar);
     if (k.isInfinity()) {
-      throw Pair2Failure.protocol("SPAKE2 K is the identity");
+      throw PairingV2Failure.protocol("SPAKE2 K is the identity");
     }
     byte[] kBytes = k.getEncoded(false);
     byte[] pA = role == Role.A ? share : peerShare.clone();
@@ -260,11 +263,11 @@ final class Spake2 {
    * on P-256. The identity has no such encoding.
    *
    * @param field the message field, for the failure message
-   * @throws Pair2Failure {@code protocol} naming {@code field} for anything else
+   * @throws PairingV2Failure {@code protocol} naming {@code field} for anything else
    */
   static ECPoint decodePoint(byte[] encoded, String field) {
     if (encoded == null || encoded.length != POINT_LENGTH) {
-      throw Pair2Failure.protocol(
+      throw PairingV2Failure.protocol(
           field
               + ": a point must be "
               + POINT_LENGTH
@@ -272,18 +275,18 @@ final class Spake2 {
               + (encoded == null ? "null" : encoded.length));
     }
     if (encoded[0] != 0x04) {
-      throw Pair2Failure.protocol(field + ": a point must be uncompressed (prefix 04)");
+      throw PairingV2Failure.protocol(field + ": a point must be uncompressed (prefix 04)");
     }
     BigInteger x = BigIntegers.fromUnsignedByteArray(encoded, 1, SCALAR_LENGTH);
     BigInteger y = BigIntegers.fromUnsignedByteArray(encoded, 1 + SCALAR_LENGTH, SCALAR_LENGTH);
     if (x.compareTo(FIELD_PRIME) >= 0 || y.compareTo(FIELD_PRIME) >= 0) {
-      throw Pair2Failure.protocol(field + ": a point coordinate is not below p");
+      throw PairingV2Failure.protocol(field + ": a point coordinate is not below p");
     }
     try {
       // Bouncy Castle repeats the range checks and verifies the curve equation.
       return CURVE.decodePoint(encoded);
     } catch (IllegalArgumentException e) {
-      throw Pair2Failure.protocol(field + ": not a point on P-256");
+      throw PairingV2Failure.protocol(field + ": not a point on P-256");
     }
   }
 
@@ -386,13 +389,13 @@ final class Spake2 {
     /**
      * Checks the peer's MAC (cB if this is A, cA if this is B) in constant time.
      *
-     * @throws Pair2Failure {@code wrong_code} if it does not match
+     * @throws PairingV2Failure {@code wrong_code} if it does not match
      */
     void verifyPeerConfirmation(byte[] mac) {
       Objects.requireNonNull(mac, "mac");
       byte[] expected = role == Role.A ? cB : cA;
       if (!Arrays.constantTimeAreEqual(expected, mac)) {
-        throw Pair2Failure.wrongCode(
+        throw PairingV2Failure.wrongCode(
             role == Role.A
                 ? "cb does not verify: wrong pairing code (or not the server we asked)"
                 : "ca does not verify: the client does not hold the pairing code");

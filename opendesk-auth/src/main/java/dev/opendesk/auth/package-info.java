@@ -52,8 +52,10 @@
  *       dev.opendesk.auth.PairingMode, java.time.Duration)}'s time to live);
  *   <li>a {@link dev.opendesk.auth.PairingApprover} decides before a newly paired key is trusted:
  *       applications should show the peer's fingerprint on both devices and let the user confirm
- *       that they match (for legacy codes this is the real protection). Nothing the new peer sends
- *       is delivered before it agrees.
+ *       that they match (for legacy codes this is the real protection, so a server refuses legacy
+ *       pairing while its approver is the default {@link
+ *       dev.opendesk.auth.PairingApprover#approveAll()}). Nothing the new peer sends is delivered
+ *       before it agrees.
  * </ul>
  *
  * <p>In both modes a peer's key is written to the trust store only after the peer's first encrypted

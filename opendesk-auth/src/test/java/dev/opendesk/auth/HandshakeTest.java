@@ -86,7 +86,8 @@ class HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust, mode);
+        handshake.pairServer(
+            link.second(), serverIdentity, serverTrust, TestKeys.armed(CODE, mode));
     Session client =
         Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, null, mode));
     Session server = Await.result(served);
@@ -116,7 +117,7 @@ class HandshakeTest {
             .build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        approving.pairServer(link.second(), serverIdentity, CODE, null, mode);
+        approving.pairServer(link.second(), serverIdentity, null, TestKeys.armed(CODE, mode));
     Session client =
         Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, null, mode));
     Session server = Await.result(served);
@@ -142,7 +143,7 @@ class HandshakeTest {
         TestKeys.fast().approver(request -> CompletableFuture.completedFuture(false)).build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        refusing.pairServer(link.second(), serverIdentity, CODE, serverTrust, mode);
+        refusing.pairServer(link.second(), serverIdentity, serverTrust, TestKeys.armed(CODE, mode));
     Session client =
         Await.result(handshake.pairClient(link.first(), clientIdentity, CODE, null, mode));
     Session server = Await.result(served);
@@ -191,6 +192,72 @@ class HandshakeTest {
                 : AuthFailureException.Reason.PROTOCOL);
   }
 
+  @ParameterizedTest
+  @EnumSource(PairingMode.class)
+  void pairServerCallsSharingAGateGetOneGuessBetweenThem(PairingMode mode) {
+    PairingGate pairing = TestKeys.armed(CODE, mode);
+    LoopbackConnection.Pair first = LoopbackConnection.pair();
+    CompletableFuture<Session> served =
+        handshake.pairServer(first.second(), serverIdentity, null, pairing);
+    assertThat(
+            Await.reason(
+                handshake.pairClient(first.first(), clientIdentity, OTHER_CODE, null, mode)))
+        .isEqualTo(AuthFailureException.Reason.WRONG_CODE);
+    Await.failure(served);
+
+    LoopbackConnection.Pair second = LoopbackConnection.pair();
+    CompletableFuture<Session> servedAgain =
+        handshake.pairServer(second.second(), serverIdentity, null, pairing);
+    handshake.pairClient(second.first(), clientIdentity, CODE, null, mode);
+
+    assertThat(Await.failure(servedAgain)).hasMessageContaining("no pairing code is armed");
+  }
+
+  /** Handshakes whose approver was left at the default or set to approveAll(). */
+  static List<Handshake> unconfirmedServers() {
+    return List.of(
+        Handshake.builder().psk(TestKeys::cachedPsk).build(),
+        Handshake.builder()
+            .psk(TestKeys::cachedPsk)
+            .approver(PairingApprover.approveAll())
+            .build());
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("unconfirmedServers")
+  void aServerWithoutAnApproverRefusesLegacyPairingBeforeSendingAnOffer(Handshake server) {
+    PairingGate pairing = TestKeys.armed(CODE, PairingMode.LEGACY_V1);
+    LoopbackConnection.Pair link = LoopbackConnection.pair();
+    RecordingConnection serverEnd = new RecordingConnection(link.second());
+    CompletableFuture<Session> served =
+        server.serve(serverEnd, serverIdentity, TrustedPeers.inMemory(), pairing);
+    CompletableFuture<Session> client =
+        handshake.pairClient(link.first(), clientIdentity, CODE, null, PairingMode.LEGACY_V1);
+
+    assertThat(Await.failure(served))
+        .isInstanceOf(AuthFailureException.class)
+        .hasMessageContaining("needs a PairingApprover");
+    assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.UNSUPPORTED);
+    assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
+    assertThat(serverEnd.sent()).isEmpty();
+    assertThat(pairing.isArmed()).isFalse();
+  }
+
+  @Test
+  void aLegacyClientNeedsNoApprover() {
+    Handshake defaults = Handshake.builder().psk(TestKeys::cachedPsk).build();
+    LoopbackConnection.Pair link = LoopbackConnection.pair();
+    CompletableFuture<Session> served =
+        handshake.pairServer(
+            link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.LEGACY_V1));
+    Session client =
+        Await.result(
+            defaults.pairClient(link.first(), clientIdentity, CODE, null, PairingMode.LEGACY_V1));
+
+    assertThat(client.remotePublicKey()).isEqualTo(serverIdentity.publicKey());
+    Await.result(served);
+  }
+
   @Test
   void anExpiredCodeRefusesPairing() {
     PairingGate pairing = new PairingGate();
@@ -235,7 +302,9 @@ class HandshakeTest {
   @Test
   void pairServerRefusesAnAuthHello() {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE);
+    CompletableFuture<Session> served =
+        handshake.pairServer(
+            link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.V2));
     handshake.authClient(link.first(), clientIdentity, serverIdentity.publicKey());
 
     assertThat(Await.failure(served))
@@ -290,7 +359,8 @@ class HandshakeTest {
     Handshake quick = TestKeys.fast().stepTimeout(Duration.ofMillis(300)).build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        quick.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
+        quick.pairServer(
+            link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.LEGACY_V1));
 
     Await.result(
         link.first()
@@ -328,6 +398,7 @@ class HandshakeTest {
       Handshake onPool =
           Handshake.builder()
               .executor(pool)
+              .approver(PairingApprover.insecureApproveAllIncludingLegacyV1())
               .psk(
                   code -> {
                     pskThreads.add(Thread.currentThread().getName());
@@ -336,7 +407,8 @@ class HandshakeTest {
               .build();
       LoopbackConnection.Pair link = LoopbackConnection.pair();
       CompletableFuture<Session> served =
-          onPool.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
+          onPool.pairServer(
+              link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.LEGACY_V1));
       Await.result(
           onPool.pairClient(link.first(), clientIdentity, CODE, null, PairingMode.LEGACY_V1));
       Await.result(served);

@@ -111,7 +111,8 @@ class LowOrderPointTest {
   void pairingServerRefusesItWithoutSendingAnOffer(String hex) {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
+        handshake.pairServer(
+            link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.LEGACY_V1));
 
     Await.result(link.first().send(map("v", 1, "kind", "pair_hello", "e", point(hex))));
 

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.LoopbackConnection;
+import dev.opendesk.protocol.testing.DecodeBombs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -65,7 +67,16 @@ class MalformedHandshakeTest {
             "pair_hello e is 16 bytes", map("v", 1, "kind", "pair_hello", "e", bytes(16, 9))),
         Arguments.of(
             "pair_hello e is an array",
-            map("v", 1, "kind", "pair_hello", "e", java.util.List.of(1, 2))));
+            map("v", 1, "kind", "pair_hello", "e", java.util.List.of(1, 2))),
+        Arguments.of(
+            "15 MiB of empty maps",
+            DecodeBombs.handshakeWithEmptyMaps("auth_hello", 15 * 1024 * 1024)),
+        Arguments.of(
+            "over the size bound",
+            map("v", 1, "kind", "auth_hello", "e", KEY, "s", KEY, "pad", bytes(1024, 0))),
+        Arguments.of(
+            "nested two levels deep",
+            map("v", 1, "kind", "auth_hello", "e", KEY, "s", KEY, "x", List.of(List.of(1)))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -107,7 +118,8 @@ class MalformedHandshakeTest {
   void serverRefusesABrokenPairFinish(String name, byte[] message) {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, null, PairingMode.LEGACY_V1);
+        handshake.pairServer(
+            link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.LEGACY_V1));
     Await.result(link.first().send(map("v", 1, "kind", "pair_hello", "e", KEY)));
     Await.result(link.first().receive());
 

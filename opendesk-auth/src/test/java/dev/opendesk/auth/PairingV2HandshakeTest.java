@@ -33,13 +33,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * vectors/pair2.json byte for byte with injected scalars and ephemerals, negotiation and downgrade,
  * strict input checks, wrong codes, reflected messages, low-order keys, forwarded static keys and
  * timeouts. The SPAKE2 arithmetic itself is tested in {@link Spake2Test} and {@link
- * Pair2ExchangeTest}.
+ * PairingV2ExchangeTest}.
  */
 class PairingV2HandshakeTest {
 
-  private static final PairingCode CODE = PairingCode.parse(Pair2Vectors.text("/code"));
+  private static final PairingCode CODE = PairingCode.parse(PairingV2Vectors.text("/code"));
   private static final PairingCode WRONG =
-      PairingCode.parse(Pair2Vectors.text("/wrong_code/client_code"));
+      PairingCode.parse(PairingV2Vectors.text("/wrong_code/client_code"));
   private static final FrameCodec CODEC = FrameCodec.standard();
 
   /** A valid P-256 point that is nobody's share (the generator). */
@@ -52,13 +52,13 @@ class PairingV2HandshakeTest {
   // ---------------------------------------------------------------- helpers
 
   private static Identity vectorIdentity(String side) {
-    return Identity.fromPrivateKey(Pair2Vectors.hex("/keys/" + side + "_static/private_hex"));
+    return Identity.fromPrivateKey(PairingV2Vectors.hex("/keys/" + side + "_static/private_hex"));
   }
 
   private static Handshake vectorHandshake(String side, String scalar) {
-    BigInteger fixed = Pair2Vectors.scalar("/spake2_scalars/" + scalar + "/hex");
+    BigInteger fixed = PairingV2Vectors.scalar("/spake2_scalars/" + scalar + "/hex");
     return TestKeys.fast()
-        .keySource(TestKeys.fixed(Pair2Vectors.hex("/keys/" + side + "_ephemeral/private_hex")))
+        .keySource(TestKeys.fixed(PairingV2Vectors.hex("/keys/" + side + "_ephemeral/private_hex")))
         .spakeScalars(() -> fixed)
         .build();
   }
@@ -72,11 +72,11 @@ class PairingV2HandshakeTest {
   }
 
   private static String message(String pointer) {
-    return Pair2Vectors.text(pointer + "/msgpack_hex");
+    return PairingV2Vectors.text(pointer + "/msgpack_hex");
   }
 
   private static byte[] vectorHello(String direction) {
-    JsonNode value = Pair2Vectors.at("/first_frames/" + direction + "/plaintext_value");
+    JsonNode value = PairingV2Vectors.at("/first_frames/" + direction + "/plaintext_value");
     Hello hello =
         new Hello(
             "client".equals(value.get("role").asText()) ? Role.CLIENT : Role.SERVER,
@@ -136,7 +136,9 @@ class PairingV2HandshakeTest {
     RecordingConnection serverEnd = new RecordingConnection(link.second());
 
     CompletableFuture<Session> served =
-        vectorServer().pairServer(serverEnd, vectorIdentity("server"), CODE);
+        vectorServer()
+            .pairServer(
+                serverEnd, vectorIdentity("server"), null, TestKeys.armed(CODE, PairingMode.V2));
     Session client =
         Await.result(vectorClient().pairClient(clientEnd, vectorIdentity("client"), CODE));
     Session server = Await.result(served);
@@ -149,9 +151,9 @@ class PairingV2HandshakeTest {
     assertThat(serverEnd.sent().get(0)).hasSize(217);
     assertThat(clientEnd.sent().get(1)).hasSize(112);
     assertThat(client.remotePublicKey())
-        .isEqualTo(Pair2Vectors.hex("/client_outcome/peer_public_hex"));
+        .isEqualTo(PairingV2Vectors.hex("/client_outcome/peer_public_hex"));
     assertThat(server.remotePublicKey())
-        .isEqualTo(Pair2Vectors.hex("/server_outcome/peer_public_hex"));
+        .isEqualTo(PairingV2Vectors.hex("/server_outcome/peer_public_hex"));
     assertThat(client.isPairing()).isTrue();
     assertThat(server.isPairing()).isTrue();
   }
@@ -162,16 +164,18 @@ class PairingV2HandshakeTest {
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     RecordingConnection serverEnd = new RecordingConnection(link.second());
     CompletableFuture<Session> served =
-        vectorServer().pairServer(serverEnd, vectorIdentity("server"), CODE);
+        vectorServer()
+            .pairServer(
+                serverEnd, vectorIdentity("server"), null, TestKeys.armed(CODE, PairingMode.V2));
     Session client =
         Await.result(vectorClient().pairClient(clientEnd, vectorIdentity("client"), CODE));
     Session server = Await.result(served);
     byte[] clientHello = vectorHello("client_to_server");
     byte[] serverHello = vectorHello("server_to_client");
     assertThat(Vectors.hex(clientHello))
-        .isEqualTo(Pair2Vectors.text("/first_frames/client_to_server/plaintext_msgpack_hex"));
+        .isEqualTo(PairingV2Vectors.text("/first_frames/client_to_server/plaintext_msgpack_hex"));
     assertThat(Vectors.hex(serverHello))
-        .isEqualTo(Pair2Vectors.text("/first_frames/server_to_client/plaintext_msgpack_hex"));
+        .isEqualTo(PairingV2Vectors.text("/first_frames/server_to_client/plaintext_msgpack_hex"));
 
     Await.result(client.connection().send(clientHello));
     Await.result(server.connection().send(serverHello));
@@ -180,10 +184,10 @@ class PairingV2HandshakeTest {
     assertThat(Await.result(client.connection().receive())).isEqualTo(serverHello);
     assertThat(Vectors.hex(clientEnd.sent().get(2)))
         .isEqualTo(
-            Pair2Vectors.text("/first_frames/client_to_server/websocket_binary_message_hex"));
+            PairingV2Vectors.text("/first_frames/client_to_server/websocket_binary_message_hex"));
     assertThat(Vectors.hex(serverEnd.sent().get(1)))
         .isEqualTo(
-            Pair2Vectors.text("/first_frames/server_to_client/websocket_binary_message_hex"));
+            PairingV2Vectors.text("/first_frames/server_to_client/websocket_binary_message_hex"));
   }
 
   @Test
@@ -193,8 +197,8 @@ class PairingV2HandshakeTest {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     RecordingConnection serverEnd = new RecordingConnection(link.second());
-    byte[] c2s = Pair2Vectors.hex("/c2s_key_hex");
-    byte[] s2c = Pair2Vectors.hex("/s2c_key_hex");
+    byte[] c2s = PairingV2Vectors.hex("/c2s_key_hex");
+    byte[] s2c = PairingV2Vectors.hex("/s2c_key_hex");
     Await.result(
         new EncryptedConnection(clientEnd, c2s, s2c, null).send(vectorHello("client_to_server")));
     Await.result(
@@ -202,10 +206,10 @@ class PairingV2HandshakeTest {
 
     assertThat(Vectors.hex(clientEnd.sent().get(0)))
         .isEqualTo(
-            Pair2Vectors.text("/first_frames/client_to_server/websocket_binary_message_hex"));
+            PairingV2Vectors.text("/first_frames/client_to_server/websocket_binary_message_hex"));
     assertThat(Vectors.hex(serverEnd.sent().get(0)))
         .isEqualTo(
-            Pair2Vectors.text("/first_frames/server_to_client/websocket_binary_message_hex"));
+            PairingV2Vectors.text("/first_frames/server_to_client/websocket_binary_message_hex"));
   }
 
   @Test
@@ -217,7 +221,12 @@ class PairingV2HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
 
     CompletableFuture<Session> served =
-        vectorServer().pairServer(serverEnd, vectorIdentity("server"), CODE, serverTrust);
+        vectorServer()
+            .pairServer(
+                serverEnd,
+                vectorIdentity("server"),
+                serverTrust,
+                TestKeys.armed(CODE, PairingMode.V2));
     CompletableFuture<Session> client =
         vectorClient().pairClient(clientEnd, vectorIdentity("client"), WRONG, clientTrust);
 
@@ -239,12 +248,18 @@ class PairingV2HandshakeTest {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     CompletableFuture<Session> served =
-        vectorServer().pairServer(link.second(), vectorIdentity("server"), CODE, serverTrust);
+        vectorServer()
+            .pairServer(
+                link.second(),
+                vectorIdentity("server"),
+                serverTrust,
+                TestKeys.armed(CODE, PairingMode.V2));
 
     Await.result(link.first().send(Vectors.hex(message("/wrong_code/messages/0"))));
     assertThat(Vectors.hex(Await.result(link.first().receive())))
         .isEqualTo(message("/wrong_code/messages/1"));
-    Await.result(link.first().send(Pair2Vectors.hex("/wrong_code_server_side/finish_msgpack_hex")));
+    Await.result(
+        link.first().send(PairingV2Vectors.hex("/wrong_code_server_side/finish_msgpack_hex")));
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.WRONG_CODE);
     assertThat(Await.failure(served)).hasMessageContaining("ca does not verify");
@@ -602,7 +617,8 @@ class PairingV2HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+        handshake.pairServer(
+            link.second(), serverIdentity, serverTrust, TestKeys.armed(CODE, PairingMode.V2));
     Await.result(link.first().send(hello2()));
     Await.result(link.first().receive());
 
@@ -616,7 +632,9 @@ class PairingV2HandshakeTest {
   @Test
   void theServerRefusesItsOwnOfferReflectedAsTheFinish() throws IOException {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, CODE);
+    CompletableFuture<Session> served =
+        handshake.pairServer(
+            link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.V2));
     Await.result(link.first().send(hello2()));
     byte[] offer = Await.result(link.first().receive());
 
@@ -631,7 +649,9 @@ class PairingV2HandshakeTest {
   void aServerWithAnotherCodeMakesTheClientFailWrongCode() throws IOException {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     RecordingConnection clientEnd = new RecordingConnection(link.first());
-    CompletableFuture<Session> served = handshake.pairServer(link.second(), serverIdentity, WRONG);
+    CompletableFuture<Session> served =
+        handshake.pairServer(
+            link.second(), serverIdentity, null, TestKeys.armed(WRONG, PairingMode.V2));
     CompletableFuture<Session> client = handshake.pairClient(clientEnd, clientIdentity, CODE);
 
     assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.WRONG_CODE);
@@ -644,12 +664,13 @@ class PairingV2HandshakeTest {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     CompletableFuture<Session> client = handshake.pairClient(clientEnd, clientIdentity, CODE);
-    Pair2Messages.Hello hello = Pair2Messages.parseHello(Await.result(link.second().receive()));
+    PairingV2Messages.Hello hello =
+        PairingV2Messages.parseHello(Await.result(link.second().receive()));
 
     Await.result(
         link.second()
             .send(
-                Pair2Messages.encodeOffer(
+                PairingV2Messages.encodeOffer(
                     Identity.generate().publicKey(), hello.pa(), bytes(32, 1), bytes(48, 2))));
 
     assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.WRONG_CODE);
@@ -661,15 +682,17 @@ class PairingV2HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+        handshake.pairServer(
+            link.second(), serverIdentity, serverTrust, TestKeys.armed(CODE, PairingMode.V2));
     Spake2 spake =
         Spake2.client(Spake2.passwordScalar(CODE.digits()), new java.security.SecureRandom());
     Await.result(
         link.first()
-            .send(Pair2Messages.encodeHello(Identity.generate().publicKey(), spake.share())));
-    Pair2Messages.Offer offer = Pair2Messages.parseOffer(Await.result(link.first().receive()));
+            .send(PairingV2Messages.encodeHello(Identity.generate().publicKey(), spake.share())));
+    PairingV2Messages.Offer offer =
+        PairingV2Messages.parseOffer(Await.result(link.first().receive()));
 
-    Await.result(link.first().send(Pair2Messages.encodeFinish(offer.cb(), offer.ct())));
+    Await.result(link.first().send(PairingV2Messages.encodeFinish(offer.cb(), offer.ct())));
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.WRONG_CODE);
     assertThat(serverTrust.list()).isEmpty();
@@ -709,7 +732,8 @@ class PairingV2HandshakeTest {
 
     Await.result(
         link.second()
-            .send(Pair2Messages.encodeOffer(point(hex), SOME_POINT, bytes(32, 1), bytes(48, 2))));
+            .send(
+                PairingV2Messages.encodeOffer(point(hex), SOME_POINT, bytes(32, 1), bytes(48, 2))));
 
     assertThat(Await.reason(client)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
     assertThat(clientEnd.sent()).hasSize(1);
@@ -726,7 +750,7 @@ class PairingV2HandshakeTest {
     CompletableFuture<KeySchedule.SessionKeys> rogue =
         CompletableFuture.supplyAsync(
             () ->
-                Pair2Driver.server(
+                PairingV2Driver.server(
                     link.second(),
                     CODE.digits(),
                     lowOrder,
@@ -746,10 +770,11 @@ class PairingV2HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+        handshake.pairServer(
+            link.second(), serverIdentity, serverTrust, TestKeys.armed(CODE, PairingMode.V2));
     CompletableFuture.runAsync(
         () ->
-            Pair2Driver.client(
+            PairingV2Driver.client(
                 link.first(), CODE.digits(), lowOrder, clientIdentity.keyPair().privateKeyBytes()));
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
@@ -765,9 +790,10 @@ class PairingV2HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+        handshake.pairServer(
+            link.second(), serverIdentity, serverTrust, TestKeys.armed(CODE, PairingMode.V2));
     KeySchedule.SessionKeys keys =
-        Pair2Driver.client(
+        PairingV2Driver.client(
             link.first(),
             CODE.digits(),
             clientIdentity.publicKey(),
@@ -789,9 +815,10 @@ class PairingV2HandshakeTest {
     TrustedPeers serverTrust = TrustedPeers.inMemory();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> served =
-        handshake.pairServer(link.second(), serverIdentity, CODE, serverTrust);
+        handshake.pairServer(
+            link.second(), serverIdentity, serverTrust, TestKeys.armed(CODE, PairingMode.V2));
     KeySchedule.SessionKeys keys =
-        Pair2Driver.client(
+        PairingV2Driver.client(
             link.first(),
             CODE.digits(),
             victim.publicKey(),
@@ -817,7 +844,7 @@ class PairingV2HandshakeTest {
     CompletableFuture<KeySchedule.SessionKeys> rogue =
         CompletableFuture.supplyAsync(
             () ->
-                Pair2Driver.server(
+                PairingV2Driver.server(
                     link.second(),
                     CODE.digits(),
                     victim.publicKey(),
@@ -843,7 +870,8 @@ class PairingV2HandshakeTest {
   void theServerTimesOutWaitingForPair2Finish() throws IOException {
     Handshake quick = TestKeys.fast().stepTimeout(Duration.ofMillis(300)).build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    CompletableFuture<Session> served = quick.pairServer(link.second(), serverIdentity, CODE);
+    CompletableFuture<Session> served =
+        quick.pairServer(link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.V2));
 
     Await.result(link.first().send(hello2()));
     Await.result(link.first().receive());
@@ -887,7 +915,9 @@ class PairingV2HandshakeTest {
                   })
               .build();
       LoopbackConnection.Pair link = LoopbackConnection.pair();
-      CompletableFuture<Session> served = onPool.pairServer(link.second(), serverIdentity, CODE);
+      CompletableFuture<Session> served =
+          onPool.pairServer(
+              link.second(), serverIdentity, null, TestKeys.armed(CODE, PairingMode.V2));
       Await.result(onPool.pairClient(link.first(), clientIdentity, CODE));
       Await.result(served);
 

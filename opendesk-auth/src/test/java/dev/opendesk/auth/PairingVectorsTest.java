@@ -104,7 +104,8 @@ class PairingVectorsTest {
     RecordingConnection serverEnd = new RecordingConnection(link.second());
 
     CompletableFuture<Session> serverSession =
-        serverHandshake().pairServer(serverEnd, server(), CODE, null, PairingMode.LEGACY_V1);
+        serverHandshake()
+            .pairServer(serverEnd, server(), null, TestKeys.armed(CODE, PairingMode.LEGACY_V1));
     CompletableFuture<Session> clientSession =
         clientHandshake().pairClient(clientEnd, client(), CODE, null, PairingMode.LEGACY_V1);
     Session s = Await.result(serverSession);
@@ -129,7 +130,8 @@ class PairingVectorsTest {
     RecordingConnection clientEnd = new RecordingConnection(link.first());
     RecordingConnection serverEnd = new RecordingConnection(link.second());
     CompletableFuture<Session> serverSession =
-        serverHandshake().pairServer(serverEnd, server(), CODE, null, PairingMode.LEGACY_V1);
+        serverHandshake()
+            .pairServer(serverEnd, server(), null, TestKeys.armed(CODE, PairingMode.LEGACY_V1));
     Session c =
         Await.result(
             clientHandshake().pairClient(clientEnd, client(), CODE, null, PairingMode.LEGACY_V1));
@@ -164,7 +166,8 @@ class PairingVectorsTest {
     RecordingConnection serverEnd = new RecordingConnection(link.second());
 
     CompletableFuture<Session> serverSession =
-        serverHandshake().pairServer(serverEnd, server(), CODE, null, PairingMode.LEGACY_V1);
+        serverHandshake()
+            .pairServer(serverEnd, server(), null, TestKeys.armed(CODE, PairingMode.LEGACY_V1));
     CompletableFuture<Session> clientSession =
         clientHandshake()
             .pairClient(
@@ -190,7 +193,8 @@ class PairingVectorsTest {
     JsonNode messages = PAIR.at("/wrong_code_server_side/messages");
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     CompletableFuture<Session> serverSession =
-        serverHandshake().pairServer(link.second(), server(), CODE, null, PairingMode.LEGACY_V1);
+        serverHandshake()
+            .pairServer(link.second(), server(), null, TestKeys.armed(CODE, PairingMode.LEGACY_V1));
 
     Await.result(link.first().send(hex(messages.get(0).get("msgpack_hex"))));
     assertThat(hex(Await.result(link.first().receive()))).isEqualTo(message(messages, 1));

@@ -37,9 +37,10 @@ class ReadmeExampleTest {
                         () ->
                             confirm(
                                 "Pair with "
+                                    + request.fingerprint()
+                                    + " (calls itself \""
                                     + request.name()
-                                    + "? Fingerprint "
-                                    + request.fingerprint())))
+                                    + "\")?")))
             .build();
 
     PairingGate pairing = new PairingGate();

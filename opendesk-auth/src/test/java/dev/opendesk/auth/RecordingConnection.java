@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 final class RecordingConnection extends ForwardingConnection {
 
   private final List<byte[]> sent = new ArrayList<>();
+  private final List<Integer> closeStatuses = new ArrayList<>();
 
   RecordingConnection(Connection inner) {
     super(inner);
@@ -17,6 +18,19 @@ final class RecordingConnection extends ForwardingConnection {
 
   synchronized List<byte[]> sent() {
     return List.copyOf(sent);
+  }
+
+  /** The statuses of every {@link #close(int, String)} call, in order. */
+  synchronized List<Integer> closeStatuses() {
+    return List.copyOf(closeStatuses);
+  }
+
+  @Override
+  public void close(int status, String reason) {
+    synchronized (this) {
+      closeStatuses.add(status);
+    }
+    delegate.close(status, reason);
   }
 
   @Override

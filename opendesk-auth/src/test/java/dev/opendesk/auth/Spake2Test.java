@@ -1,8 +1,8 @@
 package dev.opendesk.auth;
 
-import static dev.opendesk.auth.Pair2Vectors.hex;
-import static dev.opendesk.auth.Pair2Vectors.scalar;
-import static dev.opendesk.auth.Pair2Vectors.toHex;
+import static dev.opendesk.auth.PairingV2Vectors.hex;
+import static dev.opendesk.auth.PairingV2Vectors.scalar;
+import static dev.opendesk.auth.PairingV2Vectors.toHex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,7 +39,7 @@ class Spake2Test {
   @ValueSource(strings = {"000000", "123456", "999999"})
   void passwordScalarMatchesTheVectorAnchors(String code) {
     assertThat(toHex(BigIntegers.asUnsignedByteArray(32, Spake2.passwordScalar(code))))
-        .isEqualTo(Pair2Vectors.text("/w/anchors/" + code));
+        .isEqualTo(PairingV2Vectors.text("/w/anchors/" + code));
   }
 
   @Test
@@ -75,8 +75,8 @@ class Spake2Test {
   void mAndNDecompressToTheUncompressedVectorValues() {
     assertThat(Spake2.M.getEncoded(false)).isEqualTo(hex("/p256/M_uncompressed_hex"));
     assertThat(Spake2.N.getEncoded(false)).isEqualTo(hex("/p256/N_uncompressed_hex"));
-    assertThat(Spake2.M_COMPRESSED_HEX).isEqualTo(Pair2Vectors.text("/p256/M_compressed_hex"));
-    assertThat(Spake2.N_COMPRESSED_HEX).isEqualTo(Pair2Vectors.text("/p256/N_compressed_hex"));
+    assertThat(Spake2.M_COMPRESSED_HEX).isEqualTo(PairingV2Vectors.text("/p256/M_compressed_hex"));
+    assertThat(Spake2.N_COMPRESSED_HEX).isEqualTo(PairingV2Vectors.text("/p256/N_compressed_hex"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -85,7 +85,7 @@ class Spake2Test {
     "N, 1.2.840.10045.3.1.7 point generation seed (N)"
   })
   void maskPointsRederiveFromTheRfcSeeds(String name, String seed) {
-    assertThat(seed).isEqualTo(Pair2Vectors.text("/p256/" + name + "_seed_ascii"));
+    assertThat(seed).isEqualTo(PairingV2Vectors.text("/p256/" + name + "_seed_ascii"));
     ECPoint expected = name.equals("M") ? Spake2.M : Spake2.N;
     assertThat(toHex(pointFromSeed(seed))).isEqualTo(toHex(expected.getEncoded(true)));
   }
@@ -130,7 +130,7 @@ class Spake2Test {
   @ParameterizedTest(name = "RFC 9382 P-256 vector {0}")
   @ValueSource(ints = {0, 1, 2, 3})
   void rfc9382VectorsReproduceOnBothSides(int index) {
-    JsonNode v = Pair2Vectors.at("/rfc9382_p256/" + index);
+    JsonNode v = PairingV2Vectors.at("/rfc9382_p256/" + index);
     byte[] a = ascii(v.get("A").asText());
     byte[] b = ascii(v.get("B").asText());
     BigInteger w = new BigInteger(v.get("w").asText(), 16);
@@ -198,7 +198,7 @@ class Spake2Test {
   void wrongCodeVectorGivesTheClientViewAndAMismatchingCb() {
     BigInteger wrongW = Spake2.passwordScalar("000000");
     assertThat(toHex(BigIntegers.asUnsignedByteArray(32, wrongW)))
-        .isEqualTo(Pair2Vectors.text("/wrong_code/client_w_hex"));
+        .isEqualTo(PairingV2Vectors.text("/wrong_code/client_w_hex"));
     Spake2 client = Spake2.client(wrongW, X);
     byte[] aad = hex("/AAD_hex");
     Spake2.Keys keys = client.finish(hex("/pB_hex"), aad);
@@ -215,7 +215,8 @@ class Spake2Test {
 
     assertThatThrownBy(() -> keys.verifyPeerConfirmation(server.cB()))
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.WRONG_CODE));
   }
 
   @Test
@@ -228,7 +229,8 @@ class Spake2Test {
     assertThat(server.cA()).isEqualTo(hex("/wrong_code_server_side/server_expected_cA_hex"));
     assertThatThrownBy(() -> server.verifyPeerConfirmation(rogueKeys.cA()))
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.WRONG_CODE));
   }
 
   // ------------------------------------------------------------------ production path
@@ -258,10 +260,12 @@ class Spake2Test {
     assertThat(c.ke()).isNotEqualTo(s.ke());
     assertThatThrownBy(() -> c.verifyPeerConfirmation(s.ownConfirmation()))
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.WRONG_CODE));
     assertThatThrownBy(() -> s.verifyPeerConfirmation(c.ownConfirmation()))
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.WRONG_CODE));
   }
 
   @Test
@@ -432,14 +436,16 @@ class Spake2Test {
       org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
     assertThatThrownBy(call)
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.PROTOCOL))
         .hasMessageContaining(message);
   }
 
   private static void assertWrongCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
     assertThatThrownBy(call)
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.WRONG_CODE));
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.WRONG_CODE));
   }
 
   private static SecureRandom seeded(long seed) throws Exception {

@@ -34,8 +34,20 @@ final class TestKeys {
     return PSKS.computeIfAbsent(code.digits(), d -> KeySchedule.psk(code)).clone();
   }
 
-  /** Handshakes with cached PSKs and the given step timeout in milliseconds. */
+  /**
+   * Handshakes with cached PSKs that approve every pairing, legacy v1 included (tests of the legacy
+   * refusal build their handshake without this).
+   */
   static Handshake.Builder fast() {
-    return Handshake.builder().psk(TestKeys::cachedPsk);
+    return Handshake.builder()
+        .psk(TestKeys::cachedPsk)
+        .approver(PairingApprover.insecureApproveAllIncludingLegacyV1());
+  }
+
+  /** A gate with {@code code} armed for {@code mode} for a minute. */
+  static PairingGate armed(PairingCode code, PairingMode mode) {
+    PairingGate gate = new PairingGate();
+    gate.arm(code, mode, java.time.Duration.ofMinutes(1));
+    return gate;
   }
 }

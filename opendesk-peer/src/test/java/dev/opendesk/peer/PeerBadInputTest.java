@@ -11,6 +11,7 @@ import dev.opendesk.protocol.LoopbackConnection;
 import dev.opendesk.protocol.Req;
 import dev.opendesk.protocol.Res;
 import dev.opendesk.protocol.Role;
+import dev.opendesk.protocol.testing.DecodeBombs;
 import java.io.ByteArrayOutputStream;
 import java.util.HexFormat;
 import java.util.Map;
@@ -214,6 +215,10 @@ class PeerBadInputTest {
             hex("82a17601a170c6ffffffff00"),
             "a length header claims 4294967295"),
         Arguments.of("huge str header", hex("82a17601a170da7fff61"), "claims at least"),
+        Arguments.of(
+            "15 MiB of empty maps in params",
+            DecodeBombs.reqWithEmptyMaps(15 * 1024 * 1024),
+            "maps and arrays"),
         Arguments.of("truncated", hex("84a17601a474797065a3726571a26964"), "malformed msgpack"),
         Arguments.of(
             "trailing bytes",

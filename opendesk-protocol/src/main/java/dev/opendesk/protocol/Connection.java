@@ -41,6 +41,20 @@ public interface Connection extends AutoCloseable {
   void close();
 
   /**
+   * Closes the connection as {@link #close()} does, telling the peer why where the transport can: a
+   * WebSocket sends {@code status} (RFC 6455 §7.4, e.g. 1008 "policy violation", which a failed
+   * handshake uses) and {@code reason} in its close frame. Transports without close statuses (this
+   * default) just {@link #close()}. Idempotent: only the first close tells the peer anything.
+   *
+   * @param status a close status a WebSocket endpoint may send: 1000–1003, 1007–1011 or 3000–4999
+   * @param reason a short explanation for the peer (at most 123 UTF-8 bytes), or {@code ""}
+   * @throws IllegalArgumentException if a transport with close statuses cannot send {@code status}
+   */
+  default void close(int status, String reason) {
+    close();
+  }
+
+  /**
    * Completes when the connection is closed: normally, or exceptionally with the error that closed
    * it.
    */

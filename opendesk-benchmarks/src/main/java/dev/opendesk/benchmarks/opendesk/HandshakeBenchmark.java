@@ -2,11 +2,14 @@ package dev.opendesk.benchmarks.opendesk;
 
 import dev.opendesk.auth.Handshake;
 import dev.opendesk.auth.Identity;
+import dev.opendesk.auth.PairingApprover;
 import dev.opendesk.auth.PairingCode;
+import dev.opendesk.auth.PairingGate;
 import dev.opendesk.auth.PairingMode;
 import dev.opendesk.auth.Session;
 import dev.opendesk.auth.TrustedPeers;
 import dev.opendesk.protocol.LoopbackConnection;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +46,9 @@ public class HandshakeBenchmark {
 
   private static final long TIMEOUT_SECONDS = 30;
 
-  private final Handshake handshake = Handshake.defaults();
+  // Legacy v1 pairing on a server needs an approver; nobody is there to confirm in a benchmark.
+  private final Handshake handshake =
+      Handshake.builder().approver(PairingApprover.insecureApproveAllIncludingLegacyV1()).build();
   private Identity server;
   private Identity client;
   private TrustedPeers serverTrust;
@@ -91,8 +96,9 @@ public class HandshakeBenchmark {
   public Session pairing(Pairing pairing) throws Exception {
     PairingCode code = PairingCode.random();
     LoopbackConnection.Pair pair = LoopbackConnection.pair();
-    CompletableFuture<Session> serverSide =
-        handshake.pairServer(pair.second(), server, code, null, pairing.mode);
+    PairingGate gate = new PairingGate();
+    gate.arm(code, pairing.mode, Duration.ofMinutes(1));
+    CompletableFuture<Session> serverSide = handshake.pairServer(pair.second(), server, null, gate);
     CompletableFuture<Session> clientSide =
         handshake.pairClient(pair.first(), client, code, null, pairing.mode);
     return finish(clientSide, serverSide);

@@ -33,6 +33,11 @@ public abstract class ForwardingConnection implements Connection {
   }
 
   @Override
+  public void close(int status, String reason) {
+    delegate.close(status, reason);
+  }
+
+  @Override
   public CompletableFuture<Void> closeFuture() {
     return delegate.closeFuture();
   }

@@ -20,8 +20,9 @@ import java.util.concurrent.CompletableFuture;
  *       dev.opendesk.protocol.ConnectionClosedException} saying why; {@link #closeFuture()}
  *       completes exceptionally, as it does when the peer vanishes (TCP reset, missed keepalive) or
  *       closes with a status other than 1000/1001.
- *   <li>{@link #close()} sends close status 1000 and waits up to {@link
- *       WebSocketOptions#closeTimeout()} for the peer's close before dropping the TCP connection.
+ *   <li>{@link #close()} sends close status 1000 ({@link #close(int, String)} the given one) and
+ *       waits up to {@link WebSocketOptions#closeTimeout()} for the peer's close before dropping
+ *       the TCP connection.
  * </ul>
  *
  * <p>Thread-safe. Futures complete on the connection's event loop (or the caller's thread when
@@ -52,6 +53,16 @@ public final class WebSocketConnection implements Connection {
   @Override
   public void close() {
     bridge.close();
+  }
+
+  /**
+   * Sends close status {@code status} with {@code reason}, then closes as {@link #close()} does.
+   *
+   * @throws IllegalArgumentException if {@code status} is not one an endpoint may send
+   */
+  @Override
+  public void close(int status, String reason) {
+    bridge.close(new WebSocketCloseStatus(status, reason == null ? "" : reason));
   }
 
   /** Closes with status 1001 (going away), as a server shutting down does. */

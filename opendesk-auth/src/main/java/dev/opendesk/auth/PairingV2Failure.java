@@ -11,7 +11,7 @@ package dev.opendesk.auth;
  * <p>Unchecked so that the handshake's asynchronous stages can throw it directly; the handshake
  * must translate it at its boundary. Immutable, thread-safe.
  */
-final class Pair2Failure extends RuntimeException {
+final class PairingV2Failure extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
@@ -27,25 +27,25 @@ final class Pair2Failure extends RuntimeException {
   private final String reason;
   private final String detail;
 
-  private Pair2Failure(String reason, String message) {
+  private PairingV2Failure(String reason, String message) {
     super(reason + ": " + message);
     this.reason = reason;
     this.detail = message;
   }
 
   /** A {@link #PROTOCOL} failure. */
-  static Pair2Failure protocol(String message) {
-    return new Pair2Failure(PROTOCOL, message);
+  static PairingV2Failure protocol(String message) {
+    return new PairingV2Failure(PROTOCOL, message);
   }
 
   /** An {@link #UNSUPPORTED} failure. */
-  static Pair2Failure unsupported(String message) {
-    return new Pair2Failure(UNSUPPORTED, message);
+  static PairingV2Failure unsupported(String message) {
+    return new PairingV2Failure(UNSUPPORTED, message);
   }
 
   /** A {@link #WRONG_CODE} failure. */
-  static Pair2Failure wrongCode(String message) {
-    return new Pair2Failure(WRONG_CODE, message);
+  static PairingV2Failure wrongCode(String message) {
+    return new PairingV2Failure(WRONG_CODE, message);
   }
 
   /** The local failure reason: {@code protocol}, {@code unsupported} or {@code wrong_code}. */

@@ -1,6 +1,6 @@
 package dev.opendesk.auth;
 
-import static dev.opendesk.auth.Pair2Vectors.hex;
+import static dev.opendesk.auth.PairingV2Vectors.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class Pair2KeyScheduleTest {
+class PairingV2KeyScheduleTest {
 
   private static final byte[] EC = hex("/keys/client_ephemeral/public_hex");
   private static final byte[] ES = hex("/keys/server_ephemeral/public_hex");
@@ -21,19 +21,19 @@ class Pair2KeyScheduleTest {
   private static final byte[] SC_PRIVATE = hex("/keys/client_static/private_hex");
   private static final byte[] SS_PRIVATE = hex("/keys/server_static/private_hex");
 
-  private static Pair2KeySchedule vectorSchedule() {
-    return new Pair2KeySchedule(
+  private static PairingV2KeySchedule vectorSchedule() {
+    return new PairingV2KeySchedule(
         EC, hex("/pA_hex"), ES, hex("/pB_hex"), hex("/dh/ee_hex"), hex("/Ke_hex"));
   }
 
-  private static Pair2KeySchedule afterOffer() {
-    Pair2KeySchedule schedule = vectorSchedule();
+  private static PairingV2KeySchedule afterOffer() {
+    PairingV2KeySchedule schedule = vectorSchedule();
     schedule.absorbOffer(hex("/cB_hex"), hex("/ct1_hex"));
     return schedule;
   }
 
-  private static Pair2KeySchedule afterFinish() {
-    Pair2KeySchedule schedule = afterOffer();
+  private static PairingV2KeySchedule afterFinish() {
+    PairingV2KeySchedule schedule = afterOffer();
     schedule.absorbFinish(hex("/cA_hex"), hex("/ct2_hex"));
     return schedule;
   }
@@ -48,20 +48,20 @@ class Pair2KeyScheduleTest {
 
   @Test
   void labelAndAadMatchTheVectors() {
-    assertThat(Pair2KeySchedule.label()).hasSize(43).isEqualTo(hex("/labels/LBL_hex"));
-    assertThat(new String(Pair2KeySchedule.label(), StandardCharsets.US_ASCII))
-        .isEqualTo(Pair2Vectors.text("/labels/LBL_ascii"));
-    assertThat(Pair2KeySchedule.aad(EC, ES)).hasSize(107).isEqualTo(hex("/AAD_hex"));
+    assertThat(PairingV2KeySchedule.label()).hasSize(43).isEqualTo(hex("/labels/LBL_hex"));
+    assertThat(new String(PairingV2KeySchedule.label(), StandardCharsets.US_ASCII))
+        .isEqualTo(PairingV2Vectors.text("/labels/LBL_ascii"));
+    assertThat(PairingV2KeySchedule.aad(EC, ES)).hasSize(107).isEqualTo(hex("/AAD_hex"));
   }
 
   @Test
   void eachDhAgreesOnBothSidesWithTheVectors() {
-    assertThat(Pair2KeySchedule.dh(ES_PRIVATE, EC, "ee")).isEqualTo(hex("/dh/ee_hex"));
-    assertThat(Pair2KeySchedule.dh(EC_PRIVATE, ES, "ee")).isEqualTo(hex("/dh/ee_hex"));
-    assertThat(Pair2KeySchedule.dh(SS_PRIVATE, EC, "se")).isEqualTo(hex("/dh/se_hex"));
-    assertThat(Pair2KeySchedule.dh(EC_PRIVATE, SS, "se")).isEqualTo(hex("/dh/se_hex"));
-    assertThat(Pair2KeySchedule.dh(ES_PRIVATE, SC, "es")).isEqualTo(hex("/dh/es_hex"));
-    assertThat(Pair2KeySchedule.dh(SC_PRIVATE, ES, "es")).isEqualTo(hex("/dh/es_hex"));
+    assertThat(PairingV2KeySchedule.dh(ES_PRIVATE, EC, "ee")).isEqualTo(hex("/dh/ee_hex"));
+    assertThat(PairingV2KeySchedule.dh(EC_PRIVATE, ES, "ee")).isEqualTo(hex("/dh/ee_hex"));
+    assertThat(PairingV2KeySchedule.dh(SS_PRIVATE, EC, "se")).isEqualTo(hex("/dh/se_hex"));
+    assertThat(PairingV2KeySchedule.dh(EC_PRIVATE, SS, "se")).isEqualTo(hex("/dh/se_hex"));
+    assertThat(PairingV2KeySchedule.dh(ES_PRIVATE, SC, "es")).isEqualTo(hex("/dh/es_hex"));
+    assertThat(PairingV2KeySchedule.dh(SC_PRIVATE, ES, "es")).isEqualTo(hex("/dh/es_hex"));
   }
 
   /** Low-order points of Curve25519 (and non-canonical encodings of them): X25519 gives 0. */
@@ -77,15 +77,16 @@ class Pair2KeyScheduleTest {
         "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"
       })
   void lowOrderPublicKeysAreRefused(String publicKey) {
-    assertThatThrownBy(() -> Pair2KeySchedule.dh(ES_PRIVATE, Hex.decode(publicKey), "ee"))
+    assertThatThrownBy(() -> PairingV2KeySchedule.dh(ES_PRIVATE, Hex.decode(publicKey), "ee"))
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.PROTOCOL))
         .hasMessageContaining("ee: X25519 result is all zero");
   }
 
   @Test
   void h1AndK1MatchTheVectors() {
-    Pair2KeySchedule schedule = vectorSchedule();
+    PairingV2KeySchedule schedule = vectorSchedule();
     assertThat(KeySchedule.sha256(hex("/h1/input_hex"))).isEqualTo(hex("/h1/sha256_hex"));
     assertThat(schedule.h1()).isEqualTo(hex("/h1/sha256_hex"));
     assertThat(schedule.k1()).isEqualTo(hex("/k1/key_hex"));
@@ -95,14 +96,14 @@ class Pair2KeyScheduleTest {
 
   @Test
   void ct1SealsAndOpensTheServerStaticKey() {
-    Pair2KeySchedule schedule = vectorSchedule();
+    PairingV2KeySchedule schedule = vectorSchedule();
     assertThat(schedule.sealCt1(SS)).hasSize(48).isEqualTo(hex("/ct1_hex"));
     assertThat(schedule.openCt1(hex("/ct1_hex"))).isEqualTo(SS);
   }
 
   @Test
   void h2AndK2MatchTheVectors() {
-    Pair2KeySchedule schedule = afterOffer();
+    PairingV2KeySchedule schedule = afterOffer();
     assertThat(KeySchedule.sha256(hex("/h2/input_hex"))).isEqualTo(hex("/h2/sha256_hex"));
     assertThat(schedule.h2()).isEqualTo(hex("/h2/sha256_hex"));
     assertThat(schedule.k2()).isEqualTo(hex("/k2/key_hex"));
@@ -110,7 +111,7 @@ class Pair2KeyScheduleTest {
 
   @Test
   void ct2SealsAndOpensTheClientStaticKey() {
-    Pair2KeySchedule schedule = afterOffer();
+    PairingV2KeySchedule schedule = afterOffer();
     assertThat(schedule.sealCt2(SC)).hasSize(48).isEqualTo(hex("/ct2_hex"));
     assertThat(schedule.openCt2(hex("/ct2_hex"))).isEqualTo(SC);
   }
@@ -139,11 +140,13 @@ class Pair2KeyScheduleTest {
     // The rogue (code 000000) derives k2 from its own Ke over the same H2 as the server.
     Spake2 rogue =
         Spake2.client(
-            Spake2.passwordScalar("000000"), Pair2Vectors.scalar("/spake2_scalars/x/hex"));
+            Spake2.passwordScalar("000000"), PairingV2Vectors.scalar("/spake2_scalars/x/hex"));
     Spake2.Keys keys = rogue.finish(hex("/pB_hex"), hex("/AAD_hex"));
-    Pair2KeySchedule schedule =
-        new Pair2KeySchedule(EC, rogue.share(), ES, hex("/pB_hex"), hex("/dh/ee_hex"), keys.ke());
-    Pair2Messages.Offer offer = Pair2Messages.parseOffer(hex("/wrong_code/messages/1/msgpack_hex"));
+    PairingV2KeySchedule schedule =
+        new PairingV2KeySchedule(
+            EC, rogue.share(), ES, hex("/pB_hex"), hex("/dh/ee_hex"), keys.ke());
+    PairingV2Messages.Offer offer =
+        PairingV2Messages.parseOffer(hex("/wrong_code/messages/1/msgpack_hex"));
     schedule.absorbOffer(offer.cb(), offer.ct());
     assertThat(schedule.k2()).isEqualTo(hex("/wrong_code_server_side/rogue_client_values/k2_hex"));
   }
@@ -157,7 +160,8 @@ class Pair2KeyScheduleTest {
       assertThatThrownBy(() -> vectorSchedule().openCt1(tampered))
           .as("byte %d", i)
           .isInstanceOfSatisfying(
-              Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
+              PairingV2Failure.class,
+              f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.PROTOCOL))
           .hasMessageContaining("does not open");
     }
   }
@@ -166,11 +170,13 @@ class Pair2KeyScheduleTest {
   void ct1UnderAnotherKeDoesNotOpen() {
     byte[] otherKe = hex("/Ke_hex");
     otherKe[0] ^= 0x01;
-    Pair2KeySchedule other =
-        new Pair2KeySchedule(EC, hex("/pA_hex"), ES, hex("/pB_hex"), hex("/dh/ee_hex"), otherKe);
+    PairingV2KeySchedule other =
+        new PairingV2KeySchedule(
+            EC, hex("/pA_hex"), ES, hex("/pB_hex"), hex("/dh/ee_hex"), otherKe);
     assertThatThrownBy(() -> other.openCt1(hex("/ct1_hex")))
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL));
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.PROTOCOL));
   }
 
   @Test
@@ -179,12 +185,13 @@ class Pair2KeyScheduleTest {
     ct2[47] ^= 0x80;
     assertThatThrownBy(() -> afterOffer().openCt2(ct2))
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL));
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.PROTOCOL));
   }
 
   @Test
   void k2DependsOnWhatTheOfferCarried() {
-    Pair2KeySchedule schedule = vectorSchedule();
+    PairingV2KeySchedule schedule = vectorSchedule();
     byte[] cB = hex("/cB_hex");
     cB[0] ^= 0x01;
     schedule.absorbOffer(cB, hex("/ct1_hex"));
@@ -193,18 +200,18 @@ class Pair2KeyScheduleTest {
 
   @Test
   void stepsOutOfOrderAreRefused() {
-    Pair2KeySchedule fresh = vectorSchedule();
+    PairingV2KeySchedule fresh = vectorSchedule();
     assertThatThrownBy(fresh::k2).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> fresh.sealCt2(SC)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> fresh.absorbFinish(hex("/cA_hex"), hex("/ct2_hex")))
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(fresh::transcript).isInstanceOf(IllegalStateException.class);
-    Pair2KeySchedule offered = afterOffer();
+    PairingV2KeySchedule offered = afterOffer();
     assertThatThrownBy(() -> offered.absorbOffer(hex("/cB_hex"), hex("/ct1_hex")))
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> offered.sessionKeys(hex("/dh/se_hex"), hex("/dh/es_hex")))
         .isInstanceOf(IllegalStateException.class);
-    Pair2KeySchedule finished = afterFinish();
+    PairingV2KeySchedule finished = afterFinish();
     assertThatThrownBy(() -> finished.absorbFinish(hex("/cA_hex"), hex("/ct2_hex")))
         .isInstanceOf(IllegalStateException.class);
   }
@@ -213,7 +220,7 @@ class Pair2KeyScheduleTest {
   void valuesOfTheWrongLengthAreRefused() {
     assertThatThrownBy(
             () ->
-                new Pair2KeySchedule(
+                new PairingV2KeySchedule(
                     new byte[31],
                     hex("/pA_hex"),
                     ES,
@@ -224,14 +231,14 @@ class Pair2KeyScheduleTest {
         .hasMessageContaining("Ec");
     assertThatThrownBy(
             () ->
-                new Pair2KeySchedule(
+                new PairingV2KeySchedule(
                     EC, hex("/pA_hex"), ES, hex("/pB_hex"), hex("/dh/ee_hex"), new byte[32]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Ke");
     assertThatThrownBy(() -> vectorSchedule().openCt1(new byte[47]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ct1");
-    assertThatThrownBy(() -> Pair2KeySchedule.dh(ES_PRIVATE, new byte[33], "ee"))
+    assertThatThrownBy(() -> PairingV2KeySchedule.dh(ES_PRIVATE, new byte[33], "ee"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

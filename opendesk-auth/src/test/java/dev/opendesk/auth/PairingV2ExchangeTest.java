@@ -1,6 +1,6 @@
 package dev.opendesk.auth;
 
-import static dev.opendesk.auth.Pair2Vectors.hex;
+import static dev.opendesk.auth.PairingV2Vectors.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opendesk.protocol.FrameCodec;
@@ -18,31 +18,31 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The whole pair2 message flow, run in memory by {@link Pair2Exchange}. */
-class Pair2ExchangeTest {
+/** The whole pair2 message flow, run in memory by {@link PairingV2Exchange}. */
+class PairingV2ExchangeTest {
 
   private static final FrameCodec CODEC = FrameCodec.standard();
-  private static final Pair2Exchange.Setup VECTORS =
-      Pair2Exchange.Setup.fromVectors("123456", "123456");
+  private static final PairingV2Exchange.Setup VECTORS =
+      PairingV2Exchange.Setup.fromVectors("123456", "123456");
 
   // ------------------------------------------------------------------ vectors
 
   @Test
   void theVectorRunSendsTheVectorMessages() {
-    Pair2Exchange.Outcome out = Pair2Exchange.run(VECTORS);
+    PairingV2Exchange.Outcome out = PairingV2Exchange.run(VECTORS);
     assertThat(out.delivered).hasSize(3);
     for (int i = 0; i < 3; i++) {
-      assertThat(Pair2Vectors.toHex(out.delivered.get(i)))
+      assertThat(PairingV2Vectors.toHex(out.delivered.get(i)))
           .as("message %d", i)
-          .isEqualTo(Pair2Vectors.text("/messages/" + i + "/msgpack_hex"));
+          .isEqualTo(PairingV2Vectors.text("/messages/" + i + "/msgpack_hex"));
       assertThat(out.delivered.get(i))
-          .hasSize(Pair2Vectors.at("/messages/" + i + "/length").asInt());
+          .hasSize(PairingV2Vectors.at("/messages/" + i + "/length").asInt());
     }
   }
 
   @Test
   void theVectorRunDerivesTheVectorSessionKeysOnBothSides() {
-    Pair2Exchange.Outcome out = Pair2Exchange.run(VECTORS);
+    PairingV2Exchange.Outcome out = PairingV2Exchange.run(VECTORS);
     assertThat(out.firstToFail).isNull();
     // The client sends with c2s and receives with s2c; the server the other way round.
     assertThat(out.clientSession.c2s())
@@ -59,15 +59,15 @@ class Pair2ExchangeTest {
 
   @Test
   void theVectorRunTransfersTheStaticKeys() {
-    Pair2Exchange.Outcome out = Pair2Exchange.run(VECTORS);
+    PairingV2Exchange.Outcome out = PairingV2Exchange.run(VECTORS);
     assertThat(out.clientSawServerStatic).isEqualTo(hex("/client_outcome/peer_public_hex"));
     assertThat(out.serverSawClientStatic).isEqualTo(hex("/server_outcome/peer_public_hex"));
   }
 
   @Test
   void theVectorRunAgreesOnEveryIntermediateValue() {
-    Pair2Exchange.Outcome out = Pair2Exchange.run(VECTORS);
-    for (Pair2KeySchedule schedule : List.of(out.clientSchedule, out.serverSchedule)) {
+    PairingV2Exchange.Outcome out = PairingV2Exchange.run(VECTORS);
+    for (PairingV2KeySchedule schedule : List.of(out.clientSchedule, out.serverSchedule)) {
       assertThat(schedule.h1()).isEqualTo(hex("/h1/sha256_hex"));
       assertThat(schedule.k1()).isEqualTo(hex("/k1/key_hex"));
       assertThat(schedule.h2()).isEqualTo(hex("/h2/sha256_hex"));
@@ -87,31 +87,31 @@ class Pair2ExchangeTest {
 
   @Test
   void aClientWithTheWrongCodeFailsAtTheOfferAndSendsNothingMore() {
-    Pair2Exchange.Outcome out =
-        Pair2Exchange.run(Pair2Exchange.Setup.fromVectors("000000", "123456"));
+    PairingV2Exchange.Outcome out =
+        PairingV2Exchange.run(PairingV2Exchange.Setup.fromVectors("000000", "123456"));
     assertThat(out.firstToFail).isEqualTo("client");
-    assertThat(out.clientFailure.reason()).isEqualTo(Pair2Failure.WRONG_CODE);
-    assertThat(out.serverFailure.reason()).isEqualTo(Pair2Failure.PROTOCOL);
+    assertThat(out.clientFailure.reason()).isEqualTo(PairingV2Failure.WRONG_CODE);
+    assertThat(out.serverFailure.reason()).isEqualTo(PairingV2Failure.PROTOCOL);
     assertThat(out.sent).hasSize(2);
-    assertThat(Pair2Vectors.at("/wrong_code/client_sent_after_offer").size()).isZero();
+    assertThat(PairingV2Vectors.at("/wrong_code/client_sent_after_offer").size()).isZero();
     for (int i = 0; i < 2; i++) {
-      assertThat(Pair2Vectors.toHex(out.sent.get(i)))
-          .isEqualTo(Pair2Vectors.text("/wrong_code/messages/" + i + "/msgpack_hex"));
+      assertThat(PairingV2Vectors.toHex(out.sent.get(i)))
+          .isEqualTo(PairingV2Vectors.text("/wrong_code/messages/" + i + "/msgpack_hex"));
     }
     assertThat(out.clientSawServerStatic).as("ct1 is never opened").isNull();
   }
 
   @Test
   void aRogueFinishFromAClientWithTheWrongCodeIsRefusedWithWrongCode() {
-    Pair2Exchange.Outcome out =
-        Pair2Exchange.run(Pair2Exchange.Setup.fromVectors("000000", "123456").rogue());
+    PairingV2Exchange.Outcome out =
+        PairingV2Exchange.run(PairingV2Exchange.Setup.fromVectors("000000", "123456").rogue());
     assertThat(out.sent).hasSize(3);
-    assertThat(Pair2Vectors.toHex(out.sent.get(2)))
-        .isEqualTo(Pair2Vectors.text("/wrong_code_server_side/finish_msgpack_hex"));
+    assertThat(PairingV2Vectors.toHex(out.sent.get(2)))
+        .isEqualTo(PairingV2Vectors.text("/wrong_code_server_side/finish_msgpack_hex"));
     assertThat(out.serverSpake.cA())
         .isEqualTo(hex("/wrong_code_server_side/server_expected_cA_hex"));
     assertThat(out.firstToFail).isEqualTo("server");
-    assertThat(out.serverFailure.reason()).isEqualTo(Pair2Failure.WRONG_CODE);
+    assertThat(out.serverFailure.reason()).isEqualTo(PairingV2Failure.WRONG_CODE);
     assertThat(out.serverSawClientStatic).as("ct2 is never opened").isNull();
   }
 
@@ -123,9 +123,9 @@ class Pair2ExchangeTest {
     SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
     random.setSeed(seed);
     String code = String.format("%06d", random.nextInt(1_000_000));
-    Pair2Exchange.Outcome out =
-        Pair2Exchange.run(
-            new Pair2Exchange.Setup(
+    PairingV2Exchange.Outcome out =
+        PairingV2Exchange.run(
+            new PairingV2Exchange.Setup(
                 code, code, key(random), key(random), key(random), key(random), null, null, false));
     assertThat(out.bothSucceeded()).isTrue();
     assertThat(out.clientSession.c2s()).isEqualTo(out.serverSession.c2s());
@@ -139,9 +139,9 @@ class Pair2ExchangeTest {
     SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
     random.setSeed(seed);
     int code = random.nextInt(999_999);
-    Pair2Exchange.Outcome out =
-        Pair2Exchange.run(
-            new Pair2Exchange.Setup(
+    PairingV2Exchange.Outcome out =
+        PairingV2Exchange.run(
+            new PairingV2Exchange.Setup(
                 String.format("%06d", code),
                 String.format("%06d", code + 1),
                 key(random),
@@ -152,7 +152,7 @@ class Pair2ExchangeTest {
                 null,
                 false));
     assertThat(out.firstToFail).isEqualTo("client");
-    assertThat(out.clientFailure.reason()).isEqualTo(Pair2Failure.WRONG_CODE);
+    assertThat(out.clientFailure.reason()).isEqualTo(PairingV2Failure.WRONG_CODE);
     assertThat(out.sent).hasSize(2);
   }
 
@@ -179,13 +179,13 @@ class Pair2ExchangeTest {
   })
   void aFlipInAnyByteOfAFieldFailsForTheRightReason(
       int index, String field, String side, String reason) {
-    Object original = CODEC.decodeMap(Pair2Exchange.run(VECTORS).sent.get(index)).get(field);
+    Object original = CODEC.decodeMap(PairingV2Exchange.run(VECTORS).sent.get(index)).get(field);
     int length =
         original instanceof byte[] b ? b.length : original instanceof String s ? s.length() : 1;
     for (int position = 0; position < length; position++) {
       int at = position;
-      Pair2Exchange.Outcome out =
-          Pair2Exchange.run(
+      PairingV2Exchange.Outcome out =
+          PairingV2Exchange.run(
               VECTORS, at(index, message -> withField(message, field, flipped(original, at))));
       assertThat(out.firstToFail).as("%s byte %d", field, at).isEqualTo(side);
       assertThat(out.firstReason()).as("%s byte %d", field, at).isEqualTo(reason);
@@ -196,8 +196,8 @@ class Pair2ExchangeTest {
   @Test
   void ecWithOnlyTheMaskedHighBitFlippedStillFailsTheConfirmation() {
     // X25519 ignores bit 255 of a public key, so ee is unchanged; the AAD and H1 are not.
-    Pair2Exchange.Outcome out =
-        Pair2Exchange.run(
+    PairingV2Exchange.Outcome out =
+        PairingV2Exchange.run(
             VECTORS,
             at(
                 0,
@@ -207,7 +207,7 @@ class Pair2ExchangeTest {
                   return withField(message, "e", e);
                 }));
     assertThat(out.firstToFail).isEqualTo("client");
-    assertThat(out.firstReason()).isEqualTo(Pair2Failure.WRONG_CODE);
+    assertThat(out.firstReason()).isEqualTo(PairingV2Failure.WRONG_CODE);
   }
 
   static Stream<Arguments> keysOfEveryMessage() {
@@ -230,8 +230,8 @@ class Pair2ExchangeTest {
   @MethodSource("keysOfEveryMessage")
   void aFlipInAKeyNameIsAProtocolFailure(int index, String key, String side) {
     String renamed = key.substring(0, key.length() - 1) + (char) (key.charAt(key.length() - 1) ^ 1);
-    Pair2Exchange.Outcome out =
-        Pair2Exchange.run(
+    PairingV2Exchange.Outcome out =
+        PairingV2Exchange.run(
             VECTORS,
             at(
                 index,
@@ -243,17 +243,17 @@ class Pair2ExchangeTest {
                   return CODEC.encodeMap(map);
                 }));
     assertThat(out.firstToFail).isEqualTo(side);
-    assertThat(out.firstReason()).isEqualTo(Pair2Failure.PROTOCOL);
+    assertThat(out.firstReason()).isEqualTo(PairingV2Failure.PROTOCOL);
   }
 
   @ParameterizedTest(name = "message {0}")
   @ValueSource(ints = {0, 1, 2})
   void aFlipInAnyByteOfAMessageNeverPairs(int index) {
-    int length = Pair2Exchange.run(VECTORS).sent.get(index).length;
+    int length = PairingV2Exchange.run(VECTORS).sent.get(index).length;
     for (int position = 0; position < length; position++) {
       int at = position;
-      Pair2Exchange.Outcome out =
-          Pair2Exchange.run(
+      PairingV2Exchange.Outcome out =
+          PairingV2Exchange.run(
               VECTORS,
               at(
                   index,
@@ -264,7 +264,8 @@ class Pair2ExchangeTest {
       assertThat(out.bothSucceeded()).as("byte %d", at).isFalse();
       assertThat(out.firstReason())
           .as("byte %d", at)
-          .isIn(Pair2Failure.PROTOCOL, Pair2Failure.UNSUPPORTED, Pair2Failure.WRONG_CODE);
+          .isIn(
+              PairingV2Failure.PROTOCOL, PairingV2Failure.UNSUPPORTED, PairingV2Failure.WRONG_CODE);
     }
   }
 
@@ -273,8 +274,8 @@ class Pair2ExchangeTest {
   @Test
   void paReflectedAsPbFailsWithWrongCodeAtTheClient() {
     byte[][] hello = new byte[1][];
-    Pair2Exchange.Outcome out =
-        Pair2Exchange.run(
+    PairingV2Exchange.Outcome out =
+        PairingV2Exchange.run(
             VECTORS,
             (i, message) -> {
               if (i == 0) {
@@ -287,15 +288,15 @@ class Pair2ExchangeTest {
               return message;
             });
     assertThat(out.firstToFail).isEqualTo("client");
-    assertThat(out.firstReason()).isEqualTo(Pair2Failure.WRONG_CODE);
+    assertThat(out.firstReason()).isEqualTo(PairingV2Failure.WRONG_CODE);
     assertThat(out.sent).hasSize(2);
   }
 
   @Test
   void cbReflectedAsCaFailsWithWrongCodeAtTheServer() {
     byte[][] offer = new byte[1][];
-    Pair2Exchange.Outcome out =
-        Pair2Exchange.run(
+    PairingV2Exchange.Outcome out =
+        PairingV2Exchange.run(
             VECTORS,
             (i, message) -> {
               if (i == 1) {
@@ -307,27 +308,27 @@ class Pair2ExchangeTest {
               return message;
             });
     assertThat(out.firstToFail).isEqualTo("server");
-    assertThat(out.firstReason()).isEqualTo(Pair2Failure.WRONG_CODE);
+    assertThat(out.firstReason()).isEqualTo(PairingV2Failure.WRONG_CODE);
     assertThat(out.serverSawClientStatic).isNull();
   }
 
   @Test
   void aPbThatUnmasksToTheIdentityFailsProtocolAtTheClient() {
     byte[] pB = Spake2.N.multiply(Spake2.passwordScalar("123456")).getEncoded(false);
-    Pair2Exchange.Outcome out =
-        Pair2Exchange.run(VECTORS, at(1, message -> withField(message, "pb", pB)));
+    PairingV2Exchange.Outcome out =
+        PairingV2Exchange.run(VECTORS, at(1, message -> withField(message, "pb", pB)));
     assertThat(out.firstToFail).isEqualTo("client");
-    assertThat(out.firstReason()).isEqualTo(Pair2Failure.PROTOCOL);
+    assertThat(out.firstReason()).isEqualTo(PairingV2Failure.PROTOCOL);
     assertThat(out.clientFailure).hasMessageContaining("identity");
   }
 
   @Test
   void aPaThatUnmasksToTheIdentityFailsProtocolAtTheServerBeforeItSendsAnything() {
     byte[] pA = Spake2.M.multiply(Spake2.passwordScalar("123456")).getEncoded(false);
-    Pair2Exchange.Outcome out =
-        Pair2Exchange.run(VECTORS, at(0, message -> withField(message, "pa", pA)));
+    PairingV2Exchange.Outcome out =
+        PairingV2Exchange.run(VECTORS, at(0, message -> withField(message, "pa", pA)));
     assertThat(out.firstToFail).isEqualTo("server");
-    assertThat(out.firstReason()).isEqualTo(Pair2Failure.PROTOCOL);
+    assertThat(out.firstReason()).isEqualTo(PairingV2Failure.PROTOCOL);
     assertThat(out.sent).hasSize(1);
   }
 
@@ -336,18 +337,18 @@ class Pair2ExchangeTest {
   void aLowOrderEphemeralKeyFailsProtocolAtItsReceiver(int index) {
     byte[] lowOrder = new byte[32];
     lowOrder[0] = 1;
-    Pair2Exchange.Outcome out =
-        Pair2Exchange.run(VECTORS, at(index, message -> withField(message, "e", lowOrder)));
+    PairingV2Exchange.Outcome out =
+        PairingV2Exchange.run(VECTORS, at(index, message -> withField(message, "e", lowOrder)));
     assertThat(out.firstToFail).isEqualTo(index == 0 ? "server" : "client");
-    assertThat(out.firstReason()).isEqualTo(Pair2Failure.PROTOCOL);
+    assertThat(out.firstReason()).isEqualTo(PairingV2Failure.PROTOCOL);
     assertThat(out.sent).hasSize(index + 1);
   }
 
   @Test
   void aServerThatOnlySpeaksV1IsUnsupported() {
     byte[] v1Offer = hex("/keys/server_ephemeral/public_hex");
-    Pair2Exchange.Outcome out =
-        Pair2Exchange.run(
+    PairingV2Exchange.Outcome out =
+        PairingV2Exchange.run(
             VECTORS,
             at(
                 1,
@@ -360,7 +361,7 @@ class Pair2ExchangeTest {
                   return CODEC.encodeMap(map);
                 }));
     assertThat(out.firstToFail).isEqualTo("client");
-    assertThat(out.firstReason()).isEqualTo(Pair2Failure.UNSUPPORTED);
+    assertThat(out.firstReason()).isEqualTo(PairingV2Failure.UNSUPPORTED);
     assertThat(out.sent).hasSize(2);
   }
 
@@ -386,7 +387,7 @@ class Pair2ExchangeTest {
   }
 
   private static byte[] withField(byte[] message, String field, Object value) {
-    return Pair2MessagesTest.withField(message, field, value);
+    return PairingV2MessagesTest.withField(message, field, value);
   }
 
   private static byte[] key(SecureRandom random) {

@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>Stateless and thread-safe.
  */
-final class Pair2Messages {
+final class PairingV2Messages {
 
   /** Kind of message 1, client to server. */
   static final String HELLO = "pair2_hello";
@@ -43,13 +43,13 @@ final class Pair2Messages {
   /** {@code pair2_finish}: the client's confirmation cA and ct2 = AEAD(k2, Sc). */
   record Finish(byte[] ca, byte[] ct) {}
 
-  private Pair2Messages() {}
+  private PairingV2Messages() {}
 
   // ------------------------------------------------------------------ writing
 
   /** {@code {v:1, kind:"pair2_hello", suite, e, pa}}. */
   static byte[] encodeHello(byte[] e, byte[] pa) {
-    KeySchedule.requireLength(e, Pair2KeySchedule.KEY_LENGTH, "e");
+    KeySchedule.requireLength(e, PairingV2KeySchedule.KEY_LENGTH, "e");
     KeySchedule.requireLength(pa, Spake2.POINT_LENGTH, "pa");
     Map<String, Object> map = header(HELLO);
     map.put("suite", Spake2.SUITE);
@@ -60,10 +60,10 @@ final class Pair2Messages {
 
   /** {@code {v:1, kind:"pair2_offer", e, pb, cb, ct}}. */
   static byte[] encodeOffer(byte[] e, byte[] pb, byte[] cb, byte[] ct) {
-    KeySchedule.requireLength(e, Pair2KeySchedule.KEY_LENGTH, "e");
+    KeySchedule.requireLength(e, PairingV2KeySchedule.KEY_LENGTH, "e");
     KeySchedule.requireLength(pb, Spake2.POINT_LENGTH, "pb");
     KeySchedule.requireLength(cb, Spake2.MAC_LENGTH, "cb");
-    KeySchedule.requireLength(ct, Pair2KeySchedule.SEALED_KEY_LENGTH, "ct");
+    KeySchedule.requireLength(ct, PairingV2KeySchedule.SEALED_KEY_LENGTH, "ct");
     Map<String, Object> map = header(OFFER);
     map.put("e", e);
     map.put("pb", pb);
@@ -75,7 +75,7 @@ final class Pair2Messages {
   /** {@code {v:1, kind:"pair2_finish", ca, ct}}. */
   static byte[] encodeFinish(byte[] ca, byte[] ct) {
     KeySchedule.requireLength(ca, Spake2.MAC_LENGTH, "ca");
-    KeySchedule.requireLength(ct, Pair2KeySchedule.SEALED_KEY_LENGTH, "ct");
+    KeySchedule.requireLength(ct, PairingV2KeySchedule.SEALED_KEY_LENGTH, "ct");
     Map<String, Object> map = header(FINISH);
     map.put("ca", ca);
     map.put("ct", ct);
@@ -95,21 +95,21 @@ final class Pair2Messages {
    * Decodes a handshake message and checks the envelope: a msgpack map with {@code v} the integer 1
    * and {@code kind} a str. The caller dispatches on {@link #kind}.
    *
-   * @throws Pair2Failure {@code protocol} otherwise
+   * @throws PairingV2Failure {@code protocol} otherwise
    */
   static Map<String, Object> decode(byte[] message) {
     Map<String, Object> map;
     try {
       map = CODEC.decodeMap(message);
     } catch (CodecException e) {
-      throw Pair2Failure.protocol("malformed handshake message: " + e.getMessage());
+      throw PairingV2Failure.protocol("malformed handshake message: " + e.getMessage());
     }
     Object v = map.get("v");
     if (!(v instanceof Long version) || version != 1L) {
-      throw Pair2Failure.protocol("v: must be the integer 1");
+      throw PairingV2Failure.protocol("v: must be the integer 1");
     }
     if (!(map.get("kind") instanceof String)) {
-      throw Pair2Failure.protocol("kind: missing or not a str");
+      throw PairingV2Failure.protocol("kind: missing or not a str");
     }
     return map;
   }
@@ -123,18 +123,18 @@ final class Pair2Messages {
    * Server, message 1, in the spec's order: kind, then {@code suite} (missing or not a str → {@code
    * protocol}, another string → {@code unsupported}), then {@code e} and {@code pa}.
    *
-   * @throws Pair2Failure as above; {@code protocol} if the kind is not {@code pair2_hello}
+   * @throws PairingV2Failure as above; {@code protocol} if the kind is not {@code pair2_hello}
    */
   static Hello parseHello(Map<String, Object> message) {
     requireKind(message, HELLO);
     Object suite = message.get("suite");
     if (!(suite instanceof String name)) {
-      throw Pair2Failure.protocol("suite: missing or not a str");
+      throw PairingV2Failure.protocol("suite: missing or not a str");
     }
     if (!Spake2.SUITE.equals(name)) {
-      throw Pair2Failure.unsupported("suite: not " + Spake2.SUITE);
+      throw PairingV2Failure.unsupported("suite: not " + Spake2.SUITE);
     }
-    byte[] e = bin(message, "e", Pair2KeySchedule.KEY_LENGTH);
+    byte[] e = bin(message, "e", PairingV2KeySchedule.KEY_LENGTH);
     byte[] pa = point(message, "pa");
     return new Hello(e, pa);
   }
@@ -143,29 +143,29 @@ final class Pair2Messages {
    * Client, message 2. A v1 {@code pair_offer} → {@code unsupported} (the server is v1 only; never
    * fall back); any other kind but {@code pair2_offer} → {@code protocol}.
    *
-   * @throws Pair2Failure as above, or {@code protocol} for a bad field
+   * @throws PairingV2Failure as above, or {@code protocol} for a bad field
    */
   static Offer parseOffer(Map<String, Object> message) {
     if (V1_OFFER.equals(kind(message))) {
-      throw Pair2Failure.unsupported("the server answered with pairing v1 (pair_offer)");
+      throw PairingV2Failure.unsupported("the server answered with pairing v1 (pair_offer)");
     }
     requireKind(message, OFFER);
-    byte[] e = bin(message, "e", Pair2KeySchedule.KEY_LENGTH);
+    byte[] e = bin(message, "e", PairingV2KeySchedule.KEY_LENGTH);
     byte[] pb = point(message, "pb");
     byte[] cb = bin(message, "cb", Spake2.MAC_LENGTH);
-    byte[] ct = bin(message, "ct", Pair2KeySchedule.SEALED_KEY_LENGTH);
+    byte[] ct = bin(message, "ct", PairingV2KeySchedule.SEALED_KEY_LENGTH);
     return new Offer(e, pb, cb, ct);
   }
 
   /**
    * Server, message 3.
    *
-   * @throws Pair2Failure {@code protocol} for another kind or a bad field
+   * @throws PairingV2Failure {@code protocol} for another kind or a bad field
    */
   static Finish parseFinish(Map<String, Object> message) {
     requireKind(message, FINISH);
     byte[] ca = bin(message, "ca", Spake2.MAC_LENGTH);
-    byte[] ct = bin(message, "ct", Pair2KeySchedule.SEALED_KEY_LENGTH);
+    byte[] ct = bin(message, "ct", PairingV2KeySchedule.SEALED_KEY_LENGTH);
     return new Finish(ca, ct);
   }
 
@@ -187,24 +187,27 @@ final class Pair2Messages {
   private static void requireKind(Map<String, Object> message, String expected) {
     Object kind = message.get("kind");
     if (!expected.equals(kind)) {
-      throw Pair2Failure.protocol(
+      throw PairingV2Failure.protocol(
           "kind: expected "
               + expected
               + ", got "
-              + (kind instanceof String s ? sanitize(s) : "a non-str"));
+              + (kind instanceof String s
+                  ? PeerText.printable(s, PeerText.MAX_KIND)
+                  : "a non-str"));
     }
   }
 
   private static byte[] bin(Map<String, Object> message, String field, int length) {
     Object value = message.get(field);
     if (value == null) {
-      throw Pair2Failure.protocol(field + ": missing");
+      throw PairingV2Failure.protocol(field + ": missing");
     }
     if (!(value instanceof byte[] bytes)) {
-      throw Pair2Failure.protocol(field + ": not a bin");
+      throw PairingV2Failure.protocol(field + ": not a bin");
     }
     if (bytes.length != length) {
-      throw Pair2Failure.protocol(field + ": must be " + length + " bytes, got " + bytes.length);
+      throw PairingV2Failure.protocol(
+          field + ": must be " + length + " bytes, got " + bytes.length);
     }
     return bytes;
   }
@@ -213,15 +216,5 @@ final class Pair2Messages {
     byte[] bytes = bin(message, field, Spake2.POINT_LENGTH);
     Spake2.decodePoint(bytes, field);
     return bytes;
-  }
-
-  // A peer-chosen kind goes into an exception message: keep it short and printable.
-  private static String sanitize(String s) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 32; i++) {
-      char c = s.charAt(i);
-      out.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    return s.length() > 32 ? out + "..." : out.toString();
   }
 }

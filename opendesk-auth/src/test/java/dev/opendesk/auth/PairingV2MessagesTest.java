@@ -1,6 +1,6 @@
 package dev.opendesk.auth;
 
-import static dev.opendesk.auth.Pair2Vectors.hex;
+import static dev.opendesk.auth.PairingV2Vectors.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class Pair2MessagesTest {
+class PairingV2MessagesTest {
 
   private static final FrameCodec CODEC = FrameCodec.standard();
   private static final byte[] HELLO = hex("/messages/0/msgpack_hex");
@@ -32,14 +32,14 @@ class Pair2MessagesTest {
   @Test
   void helloIsByteExact() {
     byte[] hello =
-        Pair2Messages.encodeHello(hex("/keys/client_ephemeral/public_hex"), hex("/pA_hex"));
+        PairingV2Messages.encodeHello(hex("/keys/client_ephemeral/public_hex"), hex("/pA_hex"));
     assertThat(hello).hasSize(162).isEqualTo(HELLO);
   }
 
   @Test
   void offerIsByteExact() {
     byte[] offer =
-        Pair2Messages.encodeOffer(
+        PairingV2Messages.encodeOffer(
             hex("/keys/server_ephemeral/public_hex"),
             hex("/pB_hex"),
             hex("/cB_hex"),
@@ -49,25 +49,26 @@ class Pair2MessagesTest {
 
   @Test
   void finishIsByteExact() {
-    byte[] finish = Pair2Messages.encodeFinish(hex("/cA_hex"), hex("/ct2_hex"));
+    byte[] finish = PairingV2Messages.encodeFinish(hex("/cA_hex"), hex("/ct2_hex"));
     assertThat(finish).hasSize(112).isEqualTo(FINISH);
   }
 
   @Test
   void wrongCodeMessagesAreByteExact() {
     byte[] pA =
-        Spake2.client(Spake2.passwordScalar("000000"), Pair2Vectors.scalar("/spake2_scalars/x/hex"))
+        Spake2.client(
+                Spake2.passwordScalar("000000"), PairingV2Vectors.scalar("/spake2_scalars/x/hex"))
             .share();
-    assertThat(Pair2Messages.encodeHello(hex("/keys/client_ephemeral/public_hex"), pA))
+    assertThat(PairingV2Messages.encodeHello(hex("/keys/client_ephemeral/public_hex"), pA))
         .isEqualTo(hex("/wrong_code/messages/0/msgpack_hex"));
   }
 
   @Test
   void encodingRefusesFieldsOfTheWrongLength() {
-    assertThatThrownBy(() -> Pair2Messages.encodeHello(new byte[31], hex("/pA_hex")))
+    assertThatThrownBy(() -> PairingV2Messages.encodeHello(new byte[31], hex("/pA_hex")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("e must be 32");
-    assertThatThrownBy(() -> Pair2Messages.encodeFinish(hex("/cA_hex"), new byte[32]))
+    assertThatThrownBy(() -> PairingV2Messages.encodeFinish(hex("/cA_hex"), new byte[32]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ct must be 48");
   }
@@ -76,14 +77,14 @@ class Pair2MessagesTest {
 
   @Test
   void helloParses() {
-    Pair2Messages.Hello hello = Pair2Messages.parseHello(HELLO);
+    PairingV2Messages.Hello hello = PairingV2Messages.parseHello(HELLO);
     assertThat(hello.e()).isEqualTo(hex("/keys/client_ephemeral/public_hex"));
     assertThat(hello.pa()).isEqualTo(hex("/pA_hex"));
   }
 
   @Test
   void offerParses() {
-    Pair2Messages.Offer offer = Pair2Messages.parseOffer(OFFER);
+    PairingV2Messages.Offer offer = PairingV2Messages.parseOffer(OFFER);
     assertThat(offer.e()).isEqualTo(hex("/keys/server_ephemeral/public_hex"));
     assertThat(offer.pb()).isEqualTo(hex("/pB_hex"));
     assertThat(offer.cb()).isEqualTo(hex("/cB_hex"));
@@ -92,16 +93,19 @@ class Pair2MessagesTest {
 
   @Test
   void finishParses() {
-    Pair2Messages.Finish finish = Pair2Messages.parseFinish(FINISH);
+    PairingV2Messages.Finish finish = PairingV2Messages.parseFinish(FINISH);
     assertThat(finish.ca()).isEqualTo(hex("/cA_hex"));
     assertThat(finish.ct()).isEqualTo(hex("/ct2_hex"));
   }
 
   @Test
   void decodeExposesTheKindForDispatch() {
-    assertThat(Pair2Messages.kind(Pair2Messages.decode(HELLO))).isEqualTo(Pair2Messages.HELLO);
-    assertThat(Pair2Messages.kind(Pair2Messages.decode(hex("/wrong_code/messages/1/msgpack_hex"))))
-        .isEqualTo(Pair2Messages.OFFER);
+    assertThat(PairingV2Messages.kind(PairingV2Messages.decode(HELLO)))
+        .isEqualTo(PairingV2Messages.HELLO);
+    assertThat(
+            PairingV2Messages.kind(
+                PairingV2Messages.decode(hex("/wrong_code/messages/1/msgpack_hex"))))
+        .isEqualTo(PairingV2Messages.OFFER);
   }
 
   // ------------------------------------------------------------------ lenient where §2 says so
@@ -116,7 +120,7 @@ class Pair2MessagesTest {
     for (String key : keys) {
       reordered.put(key, map.get(key));
     }
-    Pair2Messages.Offer offer = Pair2Messages.parseOffer(CODEC.encodeMap(reordered));
+    PairingV2Messages.Offer offer = PairingV2Messages.parseOffer(CODEC.encodeMap(reordered));
     assertThat(offer.ct()).isEqualTo(hex("/ct1_hex"));
   }
 
@@ -124,7 +128,7 @@ class Pair2MessagesTest {
   void vInALargerIntEncodingIsAccepted() {
     // 0xcc 0x01 is uint8 1: still the integer 1.
     String hex = Hex.toHexString(FINISH).replaceFirst("^84a17601", "84a176cc01");
-    assertThat(Pair2Messages.parseFinish(Hex.decode(hex)).ca()).isEqualTo(hex("/cA_hex"));
+    assertThat(PairingV2Messages.parseFinish(Hex.decode(hex)).ca()).isEqualTo(hex("/cA_hex"));
   }
 
   // ------------------------------------------------------------------ envelope
@@ -146,7 +150,7 @@ class Pair2MessagesTest {
         "82a17601a46b696e64a17000"
       })
   void aBadEnvelopeIsAProtocolFailure(String hex) {
-    assertProtocol(() -> Pair2Messages.decode(Hex.decode(hex)));
+    assertProtocol(() -> PairingV2Messages.decode(Hex.decode(hex)));
   }
 
   @Test
@@ -156,27 +160,28 @@ class Pair2MessagesTest {
             "84a17601a46b696e64aa706169725f6f66666572a165c4202d778647e96a52c1679088715bf065545c7b28"
                 + "1033821c110ce1ca010697a60ca26374c430e527a59f833764892bece20721a382e2b69efad9d179ca2731"
                 + "e017b1f05ad2392a03f0065cd2a0edd1f4b9b6ffccbd06");
-    assertThatThrownBy(() -> Pair2Messages.parseOffer(v1Offer))
+    assertThatThrownBy(() -> PairingV2Messages.parseOffer(v1Offer))
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.UNSUPPORTED));
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.UNSUPPORTED));
   }
 
   @ParameterizedTest(name = "[{index}] \"{0}\"")
   @ValueSource(strings = {"pair2_hello", "pair2_finish", "pair_hello", "error", ""})
   void offerOfAnotherKindIsAProtocolFailure(String kind) {
-    assertProtocol(() -> Pair2Messages.parseOffer(withField(OFFER, "kind", kind)));
+    assertProtocol(() -> PairingV2Messages.parseOffer(withField(OFFER, "kind", kind)));
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"pair2_offer", "pair_hello", "pair2_finish"})
   void helloOfAnotherKindIsAProtocolFailure(String kind) {
-    assertProtocol(() -> Pair2Messages.parseHello(withField(HELLO, "kind", kind)));
+    assertProtocol(() -> PairingV2Messages.parseHello(withField(HELLO, "kind", kind)));
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"pair2_hello", "pair2_offer", "pair_finish"})
   void finishOfAnotherKindIsAProtocolFailure(String kind) {
-    assertProtocol(() -> Pair2Messages.parseFinish(withField(FINISH, "kind", kind)));
+    assertProtocol(() -> PairingV2Messages.parseFinish(withField(FINISH, "kind", kind)));
   }
 
   // ------------------------------------------------------------------ suite
@@ -190,21 +195,22 @@ class Pair2MessagesTest {
         "SPAKE2-P256-SHA256-HKDF-HMAC "
       })
   void anotherSuiteIsUnsupported(String suite) {
-    assertThatThrownBy(() -> Pair2Messages.parseHello(withField(HELLO, "suite", suite)))
+    assertThatThrownBy(() -> PairingV2Messages.parseHello(withField(HELLO, "suite", suite)))
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.UNSUPPORTED));
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.UNSUPPORTED));
   }
 
   @Test
   void aMissingSuiteIsAProtocolFailure() {
-    assertProtocol(() -> Pair2Messages.parseHello(withoutField(HELLO, "suite")));
+    assertProtocol(() -> PairingV2Messages.parseHello(withoutField(HELLO, "suite")));
   }
 
   @Test
   void aSuiteThatIsNotAStrIsAProtocolFailure() {
     assertProtocol(
         () ->
-            Pair2Messages.parseHello(
+            PairingV2Messages.parseHello(
                 withField(
                     HELLO,
                     "suite",
@@ -214,9 +220,10 @@ class Pair2MessagesTest {
   @Test
   void theSuiteIsCheckedBeforeTheOtherFields() {
     byte[] message = withField(withField(HELLO, "pa", new byte[3]), "suite", "OTHER");
-    assertThatThrownBy(() -> Pair2Messages.parseHello(message))
+    assertThatThrownBy(() -> PairingV2Messages.parseHello(message))
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.UNSUPPORTED));
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.UNSUPPORTED));
   }
 
   // ------------------------------------------------------------------ binary fields
@@ -335,9 +342,9 @@ class Pair2MessagesTest {
   private static Object parse(String kind, byte[] message) {
     Function<byte[], Object> parser =
         switch (kind) {
-          case "pair2_hello" -> Pair2Messages::parseHello;
-          case "pair2_offer" -> Pair2Messages::parseOffer;
-          default -> Pair2Messages::parseFinish;
+          case "pair2_hello" -> PairingV2Messages::parseHello;
+          case "pair2_offer" -> PairingV2Messages::parseOffer;
+          default -> PairingV2Messages::parseFinish;
         };
     return parser.apply(message);
   }
@@ -361,7 +368,8 @@ class Pair2MessagesTest {
   private static void assertProtocol(ThrowingCallable call, String message) {
     assertThatThrownBy(call)
         .isInstanceOfSatisfying(
-            Pair2Failure.class, f -> assertThat(f.reason()).isEqualTo(Pair2Failure.PROTOCOL))
+            PairingV2Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(PairingV2Failure.PROTOCOL))
         .hasMessageContaining(message);
   }
 }

@@ -6,11 +6,11 @@ import java.math.BigInteger;
 import org.bouncycastle.util.encoders.Hex;
 
 /** Read access to {@code vectors/pair2.json} by JSON pointer. */
-final class Pair2Vectors {
+final class PairingV2Vectors {
 
   static final JsonNode ROOT = Vectors.load("pair2.json");
 
-  private Pair2Vectors() {}
+  private PairingV2Vectors() {}
 
   /** The node at a JSON pointer, which must exist. */
   static JsonNode at(String pointer) {

@@ -8,13 +8,13 @@ import java.util.function.BiFunction;
 
 /**
  * A synchronous, in-memory run of the pairing v2 message flow (PAIRING-V2.md, "Client" and
- * "Server") built only from {@link Spake2}, {@link Pair2KeySchedule} and {@link Pair2Messages}: a
- * reference for how the handshake wires the pieces, and a harness for the tests. Each message
- * passes through a tamper function on its way. A failing side "closes the link": the peer then
- * fails as the spec says for a close (client waiting for the offer: {@code unsupported}; server
- * waiting for the finish: {@code protocol}).
+ * "Server") built only from {@link Spake2}, {@link PairingV2KeySchedule} and {@link
+ * PairingV2Messages}: a reference for how the handshake wires the pieces, and a harness for the
+ * tests. Each message passes through a tamper function on its way. A failing side "closes the
+ * link": the peer then fails as the spec says for a close (client waiting for the offer: {@code
+ * unsupported}; server waiting for the finish: {@code protocol}).
  */
-final class Pair2Exchange {
+final class PairingV2Exchange {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -35,12 +35,12 @@ final class Pair2Exchange {
       return new Setup(
           clientCode,
           serverCode,
-          Pair2Vectors.hex("/keys/client_ephemeral/private_hex"),
-          Pair2Vectors.hex("/keys/server_ephemeral/private_hex"),
-          Pair2Vectors.hex("/keys/client_static/private_hex"),
-          Pair2Vectors.hex("/keys/server_static/private_hex"),
-          Pair2Vectors.scalar("/spake2_scalars/x/hex"),
-          Pair2Vectors.scalar("/spake2_scalars/y/hex"),
+          PairingV2Vectors.hex("/keys/client_ephemeral/private_hex"),
+          PairingV2Vectors.hex("/keys/server_ephemeral/private_hex"),
+          PairingV2Vectors.hex("/keys/client_static/private_hex"),
+          PairingV2Vectors.hex("/keys/server_static/private_hex"),
+          PairingV2Vectors.scalar("/spake2_scalars/x/hex"),
+          PairingV2Vectors.scalar("/spake2_scalars/y/hex"),
           false);
     }
 
@@ -66,16 +66,16 @@ final class Pair2Exchange {
     /** Messages as their sender produced them, in order. */
     final List<byte[]> sent = new ArrayList<>();
 
-    Pair2Failure clientFailure;
-    Pair2Failure serverFailure;
+    PairingV2Failure clientFailure;
+    PairingV2Failure serverFailure;
 
     /** Which side failed first: "client", "server" or null. */
     String firstToFail;
 
     Spake2.Keys clientSpake;
     Spake2.Keys serverSpake;
-    Pair2KeySchedule clientSchedule;
-    Pair2KeySchedule serverSchedule;
+    PairingV2KeySchedule clientSchedule;
+    PairingV2KeySchedule serverSchedule;
     KeySchedule.SessionKeys clientSession;
     KeySchedule.SessionKeys serverSession;
     byte[] clientSawServerStatic;
@@ -96,7 +96,7 @@ final class Pair2Exchange {
     }
   }
 
-  private Pair2Exchange() {}
+  private PairingV2Exchange() {}
 
   static Outcome run(Setup setup) {
     return run(setup, (index, message) -> message);
@@ -120,32 +120,32 @@ final class Pair2Exchange {
             ? Spake2.client(Spake2.passwordScalar(setup.clientCode()), RANDOM)
             : Spake2.client(Spake2.passwordScalar(setup.clientCode()), setup.x());
     byte[] pA = clientSpake.share();
-    byte[] hello = Pair2Messages.encodeHello(ec, pA);
+    byte[] hello = PairingV2Messages.encodeHello(ec, pA);
     byte[] helloIn = deliver(out, tamper, 0, hello);
 
     // Server 1-7.
     Spake2.Keys serverKeys;
-    Pair2KeySchedule serverSchedule;
+    PairingV2KeySchedule serverSchedule;
     byte[] offer;
     try {
-      Pair2Messages.Hello h = Pair2Messages.parseHello(helloIn);
-      byte[] ee = Pair2KeySchedule.dh(setup.serverEphemeral(), h.e(), "ee");
+      PairingV2Messages.Hello h = PairingV2Messages.parseHello(helloIn);
+      byte[] ee = PairingV2KeySchedule.dh(setup.serverEphemeral(), h.e(), "ee");
       Spake2 serverSpake =
           setup.y() == null
               ? Spake2.server(Spake2.passwordScalar(setup.serverCode()), RANDOM)
               : Spake2.server(Spake2.passwordScalar(setup.serverCode()), setup.y());
       byte[] pB = serverSpake.share();
-      serverKeys = serverSpake.finish(h.pa(), Pair2KeySchedule.aad(h.e(), es));
-      serverSchedule = new Pair2KeySchedule(h.e(), h.pa(), es, pB, ee, serverKeys.ke());
+      serverKeys = serverSpake.finish(h.pa(), PairingV2KeySchedule.aad(h.e(), es));
+      serverSchedule = new PairingV2KeySchedule(h.e(), h.pa(), es, pB, ee, serverKeys.ke());
       byte[] ct1 = serverSchedule.sealCt1(ss);
       serverSchedule.absorbOffer(serverKeys.cB(), ct1);
-      offer = Pair2Messages.encodeOffer(es, pB, serverKeys.cB(), ct1);
+      offer = PairingV2Messages.encodeOffer(es, pB, serverKeys.cB(), ct1);
       out.serverSpake = serverKeys;
       out.serverSchedule = serverSchedule;
-    } catch (Pair2Failure f) {
+    } catch (PairingV2Failure f) {
       out.serverFailure = f;
       out.firstToFail = "server";
-      out.clientFailure = Pair2Failure.unsupported("link closed before pair2_offer");
+      out.clientFailure = PairingV2Failure.unsupported("link closed before pair2_offer");
       return out;
     }
     byte[] offerIn = deliver(out, tamper, 1, offer);
@@ -153,48 +153,50 @@ final class Pair2Exchange {
     // Client 2-7.
     byte[] finish;
     try {
-      Pair2Messages.Offer o = Pair2Messages.parseOffer(offerIn);
-      byte[] ee = Pair2KeySchedule.dh(setup.clientEphemeral(), o.e(), "ee");
+      PairingV2Messages.Offer o = PairingV2Messages.parseOffer(offerIn);
+      byte[] ee = PairingV2KeySchedule.dh(setup.clientEphemeral(), o.e(), "ee");
       out.ee = ee;
-      Spake2.Keys keys = clientSpake.finish(o.pb(), Pair2KeySchedule.aad(ec, o.e()));
+      Spake2.Keys keys = clientSpake.finish(o.pb(), PairingV2KeySchedule.aad(ec, o.e()));
       out.clientSpake = keys;
       if (!setup.rogueClient()) {
         keys.verifyPeerConfirmation(o.cb());
       }
-      Pair2KeySchedule schedule = new Pair2KeySchedule(ec, pA, o.e(), o.pb(), ee, keys.ke());
+      PairingV2KeySchedule schedule =
+          new PairingV2KeySchedule(ec, pA, o.e(), o.pb(), ee, keys.ke());
       out.clientSchedule = schedule;
       if (!setup.rogueClient()) {
         out.clientSawServerStatic = schedule.openCt1(o.ct());
       }
       schedule.absorbOffer(o.cb(), o.ct());
       byte[] ct2 = schedule.sealCt2(sc);
-      finish = Pair2Messages.encodeFinish(keys.cA(), ct2);
+      finish = PairingV2Messages.encodeFinish(keys.cA(), ct2);
       if (!setup.rogueClient()) {
         schedule.absorbFinish(keys.cA(), ct2);
-        byte[] se = Pair2KeySchedule.dh(setup.clientEphemeral(), out.clientSawServerStatic, "se");
-        byte[] esDh = Pair2KeySchedule.dh(setup.clientStatic(), o.e(), "es");
+        byte[] se =
+            PairingV2KeySchedule.dh(setup.clientEphemeral(), out.clientSawServerStatic, "se");
+        byte[] esDh = PairingV2KeySchedule.dh(setup.clientStatic(), o.e(), "es");
         out.clientSession = schedule.sessionKeys(se, esDh);
       }
-    } catch (Pair2Failure f) {
+    } catch (PairingV2Failure f) {
       out.clientFailure = f;
       out.firstToFail = "client";
-      out.serverFailure = Pair2Failure.protocol("peer closed before pair2_finish");
+      out.serverFailure = PairingV2Failure.protocol("peer closed before pair2_finish");
       return out;
     }
     byte[] finishIn = deliver(out, tamper, 2, finish);
 
     // Server 8-11.
     try {
-      Pair2Messages.Finish f = Pair2Messages.parseFinish(finishIn);
+      PairingV2Messages.Finish f = PairingV2Messages.parseFinish(finishIn);
       serverKeys.verifyPeerConfirmation(f.ca());
       byte[] clientStatic = serverSchedule.openCt2(f.ct());
       out.serverSawClientStatic = clientStatic;
       serverSchedule.absorbFinish(f.ca(), f.ct());
-      byte[] ecIn = Pair2Messages.parseHello(helloIn).e();
-      out.se = Pair2KeySchedule.dh(setup.serverStatic(), ecIn, "se");
-      out.es = Pair2KeySchedule.dh(setup.serverEphemeral(), clientStatic, "es");
+      byte[] ecIn = PairingV2Messages.parseHello(helloIn).e();
+      out.se = PairingV2KeySchedule.dh(setup.serverStatic(), ecIn, "se");
+      out.es = PairingV2KeySchedule.dh(setup.serverEphemeral(), clientStatic, "es");
       out.serverSession = serverSchedule.sessionKeys(out.se, out.es);
-    } catch (Pair2Failure f) {
+    } catch (PairingV2Failure f) {
       out.serverFailure = f;
       out.firstToFail = "server";
     }

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  * opening ct2), then {@link #sessionKeys}. Calling a step out of order throws {@link
  * IllegalStateException}. Not thread-safe: one instance per handshake, confined to it.
  */
-final class Pair2KeySchedule {
+final class PairingV2KeySchedule {
 
   /** X25519 key length, also the length of Ec, Es and of the static keys Ss, Sc. */
   static final int KEY_LENGTH = KeySchedule.KEY_SIZE;
@@ -51,7 +51,7 @@ final class Pair2KeySchedule {
    * @param ke SPAKE2's Ke (16 bytes)
    * @throws IllegalArgumentException if a value has the wrong length
    */
-  Pair2KeySchedule(byte[] ec, byte[] pA, byte[] es, byte[] pB, byte[] ee, byte[] ke) {
+  PairingV2KeySchedule(byte[] ec, byte[] pA, byte[] es, byte[] pB, byte[] ee, byte[] ke) {
     KeySchedule.requireLength(ec, KEY_LENGTH, "Ec");
     KeySchedule.requireLength(pA, Spake2.POINT_LENGTH, "pA");
     KeySchedule.requireLength(es, KEY_LENGTH, "Es");
@@ -62,7 +62,12 @@ final class Pair2KeySchedule {
     this.ke = ke.clone();
     byte[] h1Input = KeySchedule.concat(LBL, ec, pA, es, pB);
     this.h1 = KeySchedule.sha256(h1Input);
-    this.k1 = KeySchedule.hkdf(h1, KeySchedule.concat(ee, ke), K1_INFO, KEY_LENGTH);
+    byte[] ikm = KeySchedule.concat(ee, ke);
+    try {
+      this.k1 = KeySchedule.hkdf(h1, ikm, K1_INFO, KEY_LENGTH);
+    } finally {
+      KeySchedule.wipe(ikm);
+    }
     this.h2Input = h1Input;
   }
 
@@ -82,13 +87,13 @@ final class Pair2KeySchedule {
    * One X25519 of the handshake (ee, se or es).
    *
    * @param what names the value for the failure message, e.g. {@code "ee"}
-   * @throws Pair2Failure {@code protocol} if the result is all zero
+   * @throws PairingV2Failure {@code protocol} if the result is all zero
    * @throws IllegalArgumentException if a key is not 32 bytes
    */
   static byte[] dh(byte[] privateKey, byte[] publicKey, String what) {
     byte[] shared = KeySchedule.dhOrNull(privateKey, publicKey);
     if (shared == null) {
-      throw Pair2Failure.protocol(what + ": X25519 result is all zero (low-order public key)");
+      throw PairingV2Failure.protocol(what + ": X25519 result is all zero (low-order public key)");
     }
     return shared;
   }
@@ -112,7 +117,7 @@ final class Pair2KeySchedule {
   /**
    * Client: opens ct1 and returns Ss. Call only after cB has verified.
    *
-   * @throws Pair2Failure {@code protocol} if ct1 does not open
+   * @throws PairingV2Failure {@code protocol} if ct1 does not open
    */
   byte[] openCt1(byte[] ct1) {
     KeySchedule.requireLength(ct1, SEALED_KEY_LENGTH, "ct1");
@@ -128,7 +133,12 @@ final class Pair2KeySchedule {
     KeySchedule.requireLength(ct1, SEALED_KEY_LENGTH, "ct1");
     h2Input = KeySchedule.concat(h2Input, cB, ct1);
     h2 = KeySchedule.sha256(h2Input);
-    k2 = KeySchedule.hkdf(h2, KeySchedule.concat(ee, ke), K2_INFO, KEY_LENGTH);
+    byte[] ikm = KeySchedule.concat(ee, ke);
+    try {
+      k2 = KeySchedule.hkdf(h2, ikm, K2_INFO, KEY_LENGTH);
+    } finally {
+      KeySchedule.wipe(ikm);
+    }
   }
 
   /** h2 = SHA-256(H1‖cB‖ct1). */
@@ -153,7 +163,7 @@ final class Pair2KeySchedule {
   /**
    * Server: opens ct2 and returns Sc. Call only after cA has verified.
    *
-   * @throws Pair2Failure {@code protocol} if ct2 does not open
+   * @throws PairingV2Failure {@code protocol} if ct2 does not open
    */
   byte[] openCt2(byte[] ct2) {
     requireOffer();
@@ -206,7 +216,7 @@ final class Pair2KeySchedule {
   private static byte[] open(byte[] key, byte[] ciphertext) {
     byte[] plaintext = KeySchedule.open(key, ciphertext);
     if (plaintext == null) {
-      throw Pair2Failure.protocol("ct: does not open (AEAD tag mismatch)");
+      throw PairingV2Failure.protocol("ct: does not open (AEAD tag mismatch)");
     }
     return plaintext;
   }

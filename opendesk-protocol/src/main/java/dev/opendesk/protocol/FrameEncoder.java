@@ -1,0 +1,303 @@
+package dev.opendesk.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePacker;
+
+/**
+ * Writes frames and plain maps byte-exact (see {@link FrameCodec}) with a reused packer over a
+ * {@link ReusableOutput}. Not thread-safe: {@link #get()} gives each thread its own; one that grew
+ * beyond {@link #RETAINED_BYTES} is dropped after use rather than kept by the thread.
+ */
+final class FrameEncoder {
+
+  /** Encoders whose output grew beyond this are dropped rather than kept per thread. */
+  private static final int RETAINED_BYTES = 256 * 1024;
+
+  private static final ThreadLocal<FrameEncoder> ENCODERS =
+      ThreadLocal.withInitial(FrameEncoder::new);
+
+  private static final byte[] K_V1 = concat(fixstr("v"), new byte[] {(byte) Frame.VERSION});
+  private static final byte[] K_HELLO = fixstr("type", "hello");
+  private static final byte[] K_REQ = fixstr("type", "req");
+  private static final byte[] K_RES = fixstr("type", "res");
+  private static final byte[] K_CANCEL = fixstr("type", "cancel");
+  private static final byte[] K_PUSH = fixstr("type", "push");
+  private static final byte[] K_ROLE = fixstr("role");
+  private static final byte[] K_PRINCIPAL = fixstr("principal");
+  private static final byte[] K_AUTH = fixstr("auth");
+  private static final byte[] K_CAPABILITIES = fixstr("capabilities");
+  private static final byte[] K_ERROR = fixstr("error");
+  private static final byte[] K_ID = fixstr("id");
+  private static final byte[] K_METHOD = fixstr("method");
+  private static final byte[] K_STREAM = fixstr("stream");
+  private static final byte[] K_PARAMS = fixstr("params");
+  private static final byte[] K_SEQ = fixstr("seq");
+  private static final byte[] K_END = fixstr("end");
+  private static final byte[] K_RESULT = fixstr("result");
+  private static final byte[] K_REASON = fixstr("reason");
+  private static final byte[] K_TOPIC = fixstr("topic");
+  private static final byte[] K_PAYLOAD = fixstr("payload");
+  private static final byte[] K_CODE = fixstr("code");
+  private static final byte[] K_MESSAGE = fixstr("message");
+  private static final byte[] K_DETAILS = fixstr("details");
+
+  private final ReusableOutput output = new ReusableOutput();
+  private final MessagePacker packer = MessagePack.DEFAULT_PACKER_CONFIG.newPacker(output);
+
+  /** The limit of the call in progress. */
+  private int maxDepth;
+
+  private FrameEncoder() {}
+
+  /** This thread's encoder. */
+  static FrameEncoder get() {
+    return ENCODERS.get();
+  }
+
+  /**
+   * Encodes a frame.
+   *
+   * @throws IllegalArgumentException as {@link FrameCodec#encode} documents
+   */
+  byte[] encode(Frame frame, int maxMessageSize, int maxDepth) {
+    this.maxDepth = maxDepth;
+    try {
+      writeFrame(frame);
+      return finish(maxMessageSize);
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory packer failed", e);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Encodes a plain map, keys in the map's iteration order.
+   *
+   * @throws IllegalArgumentException as {@link FrameCodec#encodeMap} documents
+   */
+  byte[] encodeMap(Map<String, ?> map, int maxMessageSize, int maxDepth) {
+    this.maxDepth = maxDepth;
+    try {
+      writeMap(map, "map", 1);
+      return finish(maxMessageSize);
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory packer failed", e);
+    } finally {
+      release();
+    }
+  }
+
+  private void writeFrame(Frame frame) throws IOException {
+    if (frame instanceof Hello h) {
+      packer.packMapHeader(h.error() == null ? 6 : 7);
+      header(K_HELLO);
+      packer.writePayload(K_ROLE);
+      packer.packString(h.role().wire());
+      packer.writePayload(K_PRINCIPAL);
+      packer.packString(h.principal());
+      packer.writePayload(K_AUTH);
+      writeMap(h.auth(), "hello.auth", 2);
+      packer.writePayload(K_CAPABILITIES);
+      writeMap(h.capabilities(), "hello.capabilities", 2);
+      if (h.error() != null) {
+        packer.writePayload(K_ERROR);
+        writeError(h.error(), "hello.error");
+      }
+    } else if (frame instanceof Req r) {
+      packer.packMapHeader(6);
+      header(K_REQ);
+      packer.writePayload(K_ID);
+      packer.packLong(r.id());
+      packer.writePayload(K_METHOD);
+      packer.packString(r.method());
+      packer.writePayload(K_STREAM);
+      packer.packBoolean(r.stream());
+      packer.writePayload(K_PARAMS);
+      writeMap(r.params(), "req.params", 2);
+    } else if (frame instanceof Res r) {
+      packer.packMapHeader(7);
+      header(K_RES);
+      packer.writePayload(K_ID);
+      packer.packLong(r.id());
+      packer.writePayload(K_SEQ);
+      packer.packLong(r.seq());
+      packer.writePayload(K_END);
+      packer.packBoolean(r.end());
+      packer.writePayload(K_RESULT);
+      if (r.result() == null) {
+        packer.packNil();
+      } else {
+        writeMap(r.result(), "res.result", 2);
+      }
+      packer.writePayload(K_ERROR);
+      if (r.error() == null) {
+        packer.packNil();
+      } else {
+        writeError(r.error(), "res.error");
+      }
+    } else if (frame instanceof Cancel c) {
+      packer.packMapHeader(4);
+      header(K_CANCEL);
+      packer.writePayload(K_ID);
+      packer.packLong(c.id());
+      packer.writePayload(K_REASON);
+      packer.packString(c.reason());
+    } else if (frame instanceof Push p) {
+      packer.packMapHeader(4);
+      header(K_PUSH);
+      packer.writePayload(K_TOPIC);
+      packer.packString(p.topic());
+      packer.writePayload(K_PAYLOAD);
+      writeMap(p.payload(), "push.payload", 2);
+    } else {
+      throw new IllegalArgumentException("unknown frame " + frame);
+    }
+  }
+
+  /**
+   * Writes {@code "v": 1, "type": <type>}; {@code typeEntry} is the pre-encoded {@code "type":
+   * <type>}.
+   */
+  private void header(byte[] typeEntry) throws IOException {
+    packer.writePayload(K_V1);
+    packer.writePayload(typeEntry);
+  }
+
+  private byte[] finish(int maxMessageSize) throws IOException {
+    packer.flush();
+    int size = output.size();
+    if (size > maxMessageSize) {
+      throw new IllegalArgumentException(
+          "encoded message of " + size + " bytes exceeds the limit of " + maxMessageSize);
+    }
+    return output.toByteArray();
+  }
+
+  private void release() {
+    if (output.capacity() > RETAINED_BYTES) {
+      ENCODERS.remove();
+    } else {
+      packer.clear();
+      output.reset();
+    }
+  }
+
+  private void writeError(ErrorInfo error, String path) throws IOException {
+    packer.packMapHeader(3);
+    packer.writePayload(K_CODE);
+    packer.packString(error.code());
+    packer.writePayload(K_MESSAGE);
+    packer.packString(error.message());
+    packer.writePayload(K_DETAILS);
+    writeMap(error.details(), path + ".details", 3);
+  }
+
+  private void writeMap(Map<?, ?> map, String path, int depth) throws IOException {
+    checkDepth(path, depth);
+    packer.packMapHeader(map.size());
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      if (!(e.getKey() instanceof String key)) {
+        throw new IllegalArgumentException(
+            path + ": map keys must be strings, got " + typeName(e.getKey()));
+      }
+      packer.packString(key);
+      writeValue(e.getValue(), path, key, -1, depth);
+    }
+  }
+
+  /**
+   * Writes one map value ({@code key} set) or list element ({@code index} set) below {@code
+   * parent}. The element's path is only built when it is needed (an error, or a nested container):
+   * building it for every value cost a string concatenation per map entry on the hot path.
+   */
+  private void writeValue(Object value, String parent, String key, int index, int depth)
+      throws IOException {
+    if (value == null) {
+      packer.packNil();
+    } else if (value instanceof String s) {
+      packer.packString(s);
+    } else if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte) {
+      packer.packLong(((Number) value).longValue());
+    } else if (value instanceof Boolean b) {
+      packer.packBoolean(b);
+    } else if (value instanceof Double || value instanceof Float) {
+      packer.packDouble(((Number) value).doubleValue());
+    } else if (value instanceof byte[] bytes) {
+      packer.packBinaryHeader(bytes.length);
+      packer.writePayload(bytes);
+    } else if (value instanceof Map<?, ?> map) {
+      writeMap(map, path(parent, key, index), depth + 1);
+    } else if (value instanceof Collection<?> list) {
+      String path = path(parent, key, index);
+      checkDepth(path, depth + 1);
+      packer.packArrayHeader(list.size());
+      int i = 0;
+      for (Object element : list) {
+        writeValue(element, path, null, i++, depth + 1);
+      }
+    } else if (value instanceof BigInteger big) {
+      if (big.bitLength() > 64 || (big.signum() < 0 && big.bitLength() > 63)) {
+        throw new IllegalArgumentException(
+            path(parent, key, index) + ": integer out of the msgpack range: " + big);
+      }
+      packer.packBigInteger(big);
+    } else if (value instanceof Enum<?> e) {
+      packer.packString(e.name());
+    } else {
+      throw new IllegalArgumentException(
+          path(parent, key, index)
+              + ": unsupported value type "
+              + value.getClass().getName()
+              + " (convert records and POJOs with Values.toMap)");
+    }
+  }
+
+  private static String path(String parent, String key, int index) {
+    return key != null ? parent + "." + key : parent + "[" + index + "]";
+  }
+
+  private void checkDepth(String path, int depth) {
+    if (depth > maxDepth) {
+      throw new IllegalArgumentException(path + ": nesting deeper than " + maxDepth);
+    }
+  }
+
+  private static String typeName(Object value) {
+    return value == null ? "null" : value.getClass().getSimpleName();
+  }
+
+  /**
+   * The msgpack encoding of ASCII strs shorter than 32 bytes (fixstrs), for the constant keys and
+   * values every frame repeats: writing these bytes is what {@code packString} would produce,
+   * without its per-call {@code getBytes} array.
+   */
+  private static byte[] fixstr(String... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (String part : parts) {
+      byte[] ascii = part.getBytes(StandardCharsets.US_ASCII);
+      if (ascii.length > 31) {
+        throw new IllegalArgumentException(part);
+      }
+      out.write(0xa0 | ascii.length);
+      out.write(ascii, 0, ascii.length);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

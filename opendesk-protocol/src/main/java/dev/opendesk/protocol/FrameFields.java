@@ -1,0 +1,74 @@
+package dev.opendesk.protocol;
+
+import java.util.AbstractMap;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The outer map of a frame while {@link FrameReader} looks at it: a reusable, insertion-ordered
+ * array map of at most {@link #CAPACITY} entries (a frame has at most 7; a larger one is read into
+ * an ordinary map). Linear lookups over a handful of keys; a repeated key replaces the value, as in
+ * a {@code LinkedHashMap}. Not thread-safe: one per thread, never escapes {@link FrameDecoder}.
+ */
+final class FrameFields extends AbstractMap<String, Object> {
+  static final int CAPACITY = 16;
+  private final String[] keys = new String[CAPACITY];
+  private final Object[] values = new Object[CAPACITY];
+  private int size;
+
+  private int indexOf(Object key) {
+    for (int i = 0; i < size; i++) {
+      if (keys[i].equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public Object put(String key, Object value) {
+    int i = indexOf(key);
+    if (i >= 0) {
+      Object old = values[i];
+      values[i] = value;
+      return old;
+    }
+    keys[size] = key;
+    values[size++] = value;
+    return null;
+  }
+
+  @Override
+  public Object get(Object key) {
+    int i = indexOf(key);
+    return i < 0 ? null : values[i];
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return indexOf(key) >= 0;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public void clear() {
+    Arrays.fill(keys, 0, size, null);
+    Arrays.fill(values, 0, size, null);
+    size = 0;
+  }
+
+  @Override
+  public Set<Map.Entry<String, Object>> entrySet() {
+    Set<Map.Entry<String, Object>> entries = new LinkedHashSet<>();
+    for (int i = 0; i < size; i++) {
+      entries.add(new AbstractMap.SimpleImmutableEntry<>(keys[i], values[i]));
+    }
+    return entries;
+  }
+}
