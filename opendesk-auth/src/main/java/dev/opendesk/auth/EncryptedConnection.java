@@ -106,25 +106,7 @@ public final class EncryptedConnection implements Connection {
     this(inner, sendKey, receiveKey, gate, 0, 0, AeadImplementation.current());
   }
 
-  /** As above with given initial counters (tests of the counter limit). */
-  EncryptedConnection(
-      Connection inner,
-      byte[] sendKey,
-      byte[] receiveKey,
-      FirstMessageGate gate,
-      long sendCounter,
-      long receiveCounter) {
-    this(
-        inner,
-        sendKey,
-        receiveKey,
-        gate,
-        sendCounter,
-        receiveCounter,
-        AeadImplementation.current());
-  }
-
-  /** As above with a given cipher implementation (tests of each). */
+  /** As above with given initial counters and cipher implementation (tests). */
   EncryptedConnection(
       Connection inner,
       byte[] sendKey,
