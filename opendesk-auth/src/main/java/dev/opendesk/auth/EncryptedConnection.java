@@ -3,6 +3,7 @@ package dev.opendesk.auth;
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.Failures;
+import dev.opendesk.protocol.FrameCodec;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -10,10 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
-import org.bouncycastle.crypto.params.KeyParameter;
-import org.bouncycastle.crypto.params.ParametersWithIV;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +31,16 @@ import org.slf4j.LoggerFactory;
  * the underlying connection one at a time, through a queue, so a message sealed with counter {@code
  * n} always reaches the wire before the one sealed with {@code n + 1}; a send issued from inside
  * another send's callback is queued, never reordered. The cipher state is reused per direction.
+ *
+ * <p>A message may hold at most {@link #MAX_PLAINTEXT_SIZE} bytes, so that with its tag it stays
+ * within the 16 MiB transport limit of the other side; a larger one fails its send with {@link
+ * IllegalArgumentException} and the connection stays open.
+ *
+ * <p>The cipher is chosen per message size at run time: Bouncy Castle for small messages, the JDK's
+ * cipher for larger ones where HotSpot runs it on vector intrinsics (JDK 20 and later); see the
+ * README's encryption section. When the connection closes, the session keys are overwritten in this
+ * object and in the cipher engines (as far as the JDK allows: the one-time Poly1305 keys of past
+ * messages stay in unreferenced JDK buffers until collected).
  */
 public final class EncryptedConnection implements Connection {
 
@@ -50,27 +58,40 @@ public final class EncryptedConnection implements Connection {
 
   private static final long LAST_COUNTER = -1L; // 2^64 - 1 as an unsigned long
 
+  /**
+   * The largest plaintext one message may hold: the default transport limit ({@link
+   * FrameCodec#DEFAULT_MAX_MESSAGE_SIZE}, 16 MiB, the WebSocket limit of both ends by default)
+   * minus the 16-byte tag. A larger message would encode and be sent, and then close the connection
+   * at the receiver.
+   */
+  public static final int MAX_PLAINTEXT_SIZE =
+      FrameCodec.DEFAULT_MAX_MESSAGE_SIZE - KeySchedule.TAG_SIZE;
+
   private final Connection inner;
   private final FirstMessageGate gate;
 
-  // Send side: only the thread that currently drains the queue touches these.
-  private final KeyParameter sendKey;
-  private final ChaCha20Poly1305 sealer = new ChaCha20Poly1305();
-  private final byte[] sendNonce = new byte[KeySchedule.NONCE_SIZE];
+  // Send side: only the thread that currently drains the queue touches these; sealLock (uncontended
+  // but for the close) keeps the key's destruction from racing a seal.
+  private final SessionCipher sealer;
+  private final ReentrantLock sealLock = new ReentrantLock();
   private long sendCounter;
   private final ConcurrentLinkedQueue<Outgoing> outgoing = new ConcurrentLinkedQueue<>();
   private final AtomicInteger drainers = new AtomicInteger();
 
   // Receive side: receives are serial (one outstanding), so one thread at a time touches these;
-  // the receiving flag's volatile write/read orders them across threads.
-  private final KeyParameter receiveKey;
-  private final ChaCha20Poly1305 opener = new ChaCha20Poly1305();
-  private final byte[] receiveNonce = new byte[KeySchedule.NONCE_SIZE];
+  // the receiving flag's volatile write/read orders them across threads. openLock keeps the key's
+  // destruction from racing an open.
+  private final SessionCipher opener;
+  private final ReentrantLock openLock = new ReentrantLock();
   private long receiveCounter;
   private boolean firstReceived;
   private final AtomicBoolean receiving = new AtomicBoolean();
 
   private final AtomicReference<ConnectionClosedException> failure = new AtomicReference<>();
+  // Set when a key is no longer needed; whoever holds that cipher's lock then destroys it (see
+  // destroySendKey), so closing never waits for a seal or an open in progress.
+  private volatile boolean sendKeyClosed;
+  private volatile boolean receiveKeyClosed;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final CompletableFuture<Void> firstMessageOpened = new CompletableFuture<>();
 
@@ -82,23 +103,24 @@ public final class EncryptedConnection implements Connection {
    * @param gate holds back the first inbound message until it completes, or {@code null}
    */
   EncryptedConnection(Connection inner, byte[] sendKey, byte[] receiveKey, FirstMessageGate gate) {
-    this(inner, sendKey, receiveKey, gate, 0, 0);
+    this(inner, sendKey, receiveKey, gate, 0, 0, AeadImplementation.current());
   }
 
-  /** As above with given initial counters (tests of the counter limit). */
+  /** As above with given initial counters and cipher implementation (tests). */
   EncryptedConnection(
       Connection inner,
       byte[] sendKey,
       byte[] receiveKey,
       FirstMessageGate gate,
       long sendCounter,
-      long receiveCounter) {
+      long receiveCounter,
+      AeadImplementation aead) {
     this.inner = Objects.requireNonNull(inner, "inner");
     if (sendKey.length != KeySchedule.KEY_SIZE || receiveKey.length != KeySchedule.KEY_SIZE) {
       throw new IllegalArgumentException("session keys must be " + KeySchedule.KEY_SIZE + " bytes");
     }
-    this.sendKey = new KeyParameter(sendKey);
-    this.receiveKey = new KeyParameter(receiveKey);
+    this.sealer = aead.newCipher(sendKey, true);
+    this.opener = aead.newCipher(receiveKey, false);
     this.gate = gate;
     this.sendCounter = sendCounter;
     this.receiveCounter = receiveCounter;
@@ -120,6 +142,9 @@ public final class EncryptedConnection implements Connection {
                       : new ConnectionClosedException(
                           "connection closed before the first message"));
               failQueued();
+              // Messages the peer sent before closing may still be waiting to be opened: the
+              // receive key goes when they are drained, or at a local close.
+              destroySendKey();
             });
   }
 
@@ -127,6 +152,15 @@ public final class EncryptedConnection implements Connection {
   public CompletableFuture<Void> send(byte[] message) {
     if (message == null) {
       return CompletableFuture.failedFuture(new NullPointerException("message"));
+    }
+    if (message.length > MAX_PLAINTEXT_SIZE) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "message of "
+                  + message.length
+                  + " bytes exceeds the encrypted connection's limit of "
+                  + MAX_PLAINTEXT_SIZE
+                  + " bytes (the 16 MiB transport limit minus the 16-byte tag); nothing was sent"));
     }
     ConnectionClosedException f = failure.get();
     if (f != null) {
@@ -164,6 +198,10 @@ public final class EncryptedConnection implements Connection {
           continue;
         }
         byte[] sealed = seal(next.plaintext);
+        if (sealed == null) {
+          next.taken.completeExceptionally(new ConnectionClosedException("connection closed"));
+          continue;
+        }
         CompletableFuture<Void> taken = next.taken;
         CompletableFuture<Void> sent;
         try {
@@ -184,24 +222,20 @@ public final class EncryptedConnection implements Connection {
     } while (missed != 0);
   }
 
+  /** The next message sealed, or {@code null} if the keys are gone (the connection closed). */
   private byte[] seal(byte[] plaintext) {
-    setCounter(sendNonce, sendCounter);
-    sealer.init(true, new ParametersWithIV(sendKey, sendNonce));
-    byte[] out = new byte[plaintext.length + KeySchedule.TAG_SIZE];
-    int n = sealer.processBytes(plaintext, 0, plaintext.length, out, 0);
+    byte[] out;
+    sealLock.lock();
     try {
-      sealer.doFinal(out, n);
-    } catch (InvalidCipherTextException e) {
-      throw new IllegalStateException("encryption cannot fail", e);
+      if (sendKeyClosed) {
+        return null;
+      }
+      out = sealer.seal(sendCounter, plaintext);
+    } finally {
+      releaseSealer();
     }
     sendCounter++;
     return out;
-  }
-
-  private static void setCounter(byte[] nonce, long counter) {
-    for (int i = 0; i < 8; i++) {
-      nonce[11 - i] = (byte) (counter >>> (8 * i));
-    }
   }
 
   @Override
@@ -227,12 +261,22 @@ public final class EncryptedConnection implements Connection {
 
   private void onReceived(byte[] ciphertext, Throwable error, CompletableFuture<byte[]> result) {
     if (error != null) {
+      if (!inner.isOpen()) {
+        destroyReceiveKey(); // nothing more will arrive
+      }
       ConnectionClosedException f = failure.get();
       receiving.set(false);
       result.completeExceptionally(f != null ? f : Failures.unwrap(error));
       return;
     }
     byte[] plaintext = open(ciphertext);
+    if (plaintext == null && receiveKeyClosed) {
+      ConnectionClosedException f = failure.get();
+      receiving.set(false);
+      result.completeExceptionally(
+          f != null ? f : new ConnectionClosedException("connection closed"));
+      return;
+    }
     if (plaintext == null) {
       fail(
           new IntegrityException(
@@ -283,13 +327,19 @@ public final class EncryptedConnection implements Connection {
     if (ciphertext == null || ciphertext.length < KeySchedule.TAG_SIZE) {
       return null;
     }
-    setCounter(receiveNonce, receiveCounter);
-    opener.init(false, new ParametersWithIV(receiveKey, receiveNonce));
-    byte[] out = new byte[ciphertext.length - KeySchedule.TAG_SIZE];
+    byte[] out;
+    openLock.lock();
     try {
-      int n = opener.processBytes(ciphertext, 0, ciphertext.length, out, 0);
-      opener.doFinal(out, n);
-    } catch (InvalidCipherTextException | RuntimeException e) {
+      if (receiveKeyClosed) {
+        return null;
+      }
+      out = opener.open(receiveCounter, ciphertext);
+    } catch (RuntimeException e) {
+      out = null;
+    } finally {
+      releaseOpener();
+    }
+    if (out == null) {
       return null;
     }
     // A counter past 2^64 - 1 would repeat a nonce; the peer must have re-keyed long before.
@@ -307,6 +357,63 @@ public final class EncryptedConnection implements Connection {
       log.debug("closing encrypted connection: {}", error.getMessage());
     }
     inner.close();
+    destroyReceiveKey(); // nothing more is opened after a failure
+  }
+
+  /*
+   * Key wiping (#14, key material). The send key goes when the connection closes; the receive key
+   * when nothing more can be opened: at a local close, after a failure, or once the underlying
+   * connection has delivered its last message. A cipher in use right now is destroyed by its user
+   * as it releases it (releaseSealer, releaseOpener), so this never waits for a seal or an open: the lock a failed
+   * tryLock saw held is released after the flag was written, and the releasing thread reads the
+   * flag after that.
+   */
+  private void destroySendKey() {
+    sendKeyClosed = true;
+    destroyIfFree(sealLock, sealer);
+  }
+
+  private void destroyReceiveKey() {
+    receiveKeyClosed = true;
+    destroyIfFree(openLock, opener);
+  }
+
+  private void releaseSealer() {
+    sealLock.unlock();
+    if (sendKeyClosed) { // read after the unlock, see above
+      destroyIfFree(sealLock, sealer);
+    }
+  }
+
+  private void releaseOpener() {
+    openLock.unlock();
+    if (receiveKeyClosed) {
+      destroyIfFree(openLock, opener);
+    }
+  }
+
+  private static void destroyIfFree(ReentrantLock lock, MessageCipher cipher) {
+    if (lock.tryLock()) {
+      try {
+        cipher.destroy();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Whether both session keys have been overwritten (tests). */
+  boolean keysDestroyed() {
+    return !holdsKey(sealLock, sealer) && !holdsKey(openLock, opener);
+  }
+
+  private static boolean holdsKey(ReentrantLock lock, SessionCipher cipher) {
+    lock.lock();
+    try {
+      return cipher.holdsKey();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void failQueued() {
@@ -318,12 +425,16 @@ public final class EncryptedConnection implements Connection {
   @Override
   public void close() {
     inner.close();
+    destroySendKey();
+    destroyReceiveKey();
   }
 
   /** Closes the underlying connection with {@code status} and {@code reason}. */
   @Override
   public void close(int status, String reason) {
     inner.close(status, reason);
+    destroySendKey();
+    destroyReceiveKey();
   }
 
   @Override

@@ -63,11 +63,18 @@ public final class Identity {
    * published atomically under {@code file}; missing directories are created 0700. If two processes
    * create it at the same moment, both end up with the same identity (the first one written).
    *
+   * <p>Temporary copies of the key that a crash left beside the file (at least a minute old) are
+   * deleted first.
+   *
+   * @throws InsecureFileException if the file or its directory could be changed by another user:
+   *     writable by group or others, or owned by another user than this process's or root (a file
+   *     merely readable by others is used, with a warning)
    * @throws IOException if the file cannot be read or written, is not a regular file, or does not
    *     hold exactly 32 bytes (it is never replaced)
    */
   public static Identity loadOrCreate(Path file) throws IOException {
     Objects.requireNonNull(file, "file");
+    PrivateFiles.removeStaleTemporaries(file);
     for (int attempt = 0; attempt < 2; attempt++) {
       if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.exists(file)) {
         return load(file);
@@ -90,6 +97,8 @@ public final class Identity {
     if (!Files.isRegularFile(file)) {
       throw new IOException("identity file " + file + " is not a regular file");
     }
+    PrivateFiles.requireOwnerOnly(file);
+    PrivateFiles.requireOwnerOnly(file.toAbsolutePath().getParent());
     long size = Files.size(file);
     if (size != KEY_SIZE) {
       throw new IOException(

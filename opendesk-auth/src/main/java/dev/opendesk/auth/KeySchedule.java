@@ -22,6 +22,12 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  * (ChaCha20-Poly1305 under a one-time key with a zero nonce and no associated data), the v1 PSK,
  * and the session-key split. Thin wrappers over Bouncy Castle's lightweight API; nothing is
  * hand-rolled. Stateless and thread-safe.
+ *
+ * <p>Secrets it derives are returned to callers, who wipe them ({@link #wipe}); its own
+ * intermediates are wiped here: the HKDF output split into session keys, the handshake AEAD's key
+ * copies (Bouncy Castle's engine is re-keyed with zeros). What the API does not reach: the keyed
+ * state inside Bouncy Castle's {@code HMac} and {@code HKDFBytesGenerator} objects (the PRK and the
+ * last output block), which have no method to clear it and are left to the garbage collector.
  */
 final class KeySchedule {
 
@@ -122,15 +128,28 @@ final class KeySchedule {
   /** The handshake AEAD: ChaCha20-Poly1305 under a one-time key, zero nonce, no associated data. */
   static byte[] seal(byte[] key, byte[] plaintext) {
     ChaCha20Poly1305 aead = new ChaCha20Poly1305();
-    aead.init(true, new ParametersWithIV(new KeyParameter(key), ZERO_NONCE));
+    KeyParameter keyParameter = new KeyParameter(key);
+    aead.init(true, new ParametersWithIV(keyParameter, ZERO_NONCE));
     byte[] out = new byte[plaintext.length + TAG_SIZE];
     int n = aead.processBytes(plaintext, 0, plaintext.length, out, 0);
     try {
       aead.doFinal(out, n);
     } catch (InvalidCipherTextException e) {
       throw new IllegalStateException("encryption cannot fail", e);
+    } finally {
+      forget(aead, keyParameter, true);
     }
     return out;
+  }
+
+  /**
+   * Overwrites the copies of a one-time key that Bouncy Castle holds: the parameter's, and the
+   * engine's key and expanded state (by re-keying it with zeros).
+   */
+  private static void forget(ChaCha20Poly1305 aead, KeyParameter key, boolean forEncryption) {
+    wipe(key.getKey());
+    aead.init(
+        forEncryption, new ParametersWithIV(new KeyParameter(new byte[KEY_SIZE]), ZERO_NONCE));
   }
 
   /**
@@ -144,7 +163,8 @@ final class KeySchedule {
       return null;
     }
     ChaCha20Poly1305 aead = new ChaCha20Poly1305();
-    aead.init(false, new ParametersWithIV(new KeyParameter(key), ZERO_NONCE));
+    KeyParameter keyParameter = new KeyParameter(key);
+    aead.init(false, new ParametersWithIV(keyParameter, ZERO_NONCE));
     byte[] out = new byte[ciphertext.length - TAG_SIZE];
     try {
       int n = aead.processBytes(ciphertext, 0, ciphertext.length, out, 0);
@@ -153,6 +173,8 @@ final class KeySchedule {
     } catch (InvalidCipherTextException e) {
       wipe(out);
       return null;
+    } finally {
+      forget(aead, keyParameter, false);
     }
   }
 

@@ -9,12 +9,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -54,12 +58,21 @@ final class TrustStoreFile implements TrustStorage {
   private final Path file;
   private final Path lockFile;
   private final ReentrantLock lock;
+  private final boolean posix;
   private final AtomicLong parses = new AtomicLong();
   private volatile Snapshot cached;
   private volatile PrivateFiles.BeforeRename beforeRename = PrivateFiles.NO_HOOK;
 
-  /** What identifies one version of the file without reading it. */
-  private record Stamp(Object fileKey, long size, FileTime modified) {}
+  /**
+   * What identifies one version of the file without reading it. The mode and owner are part of it
+   * so that a {@code chmod} or {@code chown} is checked at the next read.
+   */
+  private record Stamp(
+      Object fileKey,
+      long size,
+      FileTime modified,
+      Set<PosixFilePermission> mode,
+      UserPrincipal owner) {}
 
   /**
    * A parsed read: its stamp (taken before the bytes), bytes, entries and whether it is settled.
@@ -73,6 +86,7 @@ final class TrustStoreFile implements TrustStorage {
     this.file = Objects.requireNonNull(file, "file");
     this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
     this.lock = LOCKS.computeIfAbsent(file, p -> new ReentrantLock());
+    this.posix = PrivateFiles.posix(file);
   }
 
   Path file() {
@@ -91,6 +105,7 @@ final class TrustStoreFile implements TrustStorage {
       PrivateFiles.createPrivateDirectories(file.getParent());
       try (FileChannel channel = openLockFile();
           java.nio.channels.FileLock ignored = channel.lock()) {
+        PrivateFiles.removeStaleTemporaries(file);
         List<TrustedPeer> peers = new ArrayList<>(read(true));
         boolean changed = change.apply(peers);
         if (changed) {
@@ -134,6 +149,9 @@ final class TrustStoreFile implements TrustStorage {
     if (!fresh && snapshot != null && snapshot.settled() && snapshot.stamp().equals(stamp)) {
       return snapshot.peers();
     }
+    if (snapshot == null || !snapshot.stamp().equals(stamp)) {
+      requireOwnerOnly(stamp);
+    }
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -154,10 +172,28 @@ final class TrustStoreFile implements TrustStorage {
 
   private Stamp stamp() throws IOException {
     try {
+      if (posix) {
+        PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class);
+        return new Stamp(
+            attributes.fileKey(),
+            attributes.size(),
+            attributes.lastModifiedTime(),
+            attributes.permissions(),
+            attributes.owner());
+      }
       BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-      return new Stamp(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime());
+      return new Stamp(
+          attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), null, null);
     } catch (NoSuchFileException e) {
       return null;
+    }
+  }
+
+  /** Refuses the file or its directory if another user could change them (#14 item 8). */
+  private void requireOwnerOnly(Stamp stamp) throws IOException {
+    if (stamp.owner() != null) {
+      PrivateFiles.requireOwnerOnly(file, stamp.mode(), stamp.owner());
+      PrivateFiles.requireOwnerOnly(file.getParent());
     }
   }
 

@@ -21,7 +21,9 @@ import java.util.function.UnaryOperator;
  * the new content is written to a 0600 temporary file and renamed over the store atomically, so a
  * crash leaves the old or the new file, never a torn one. Entry keys this version does not know are
  * preserved. A file that is not a valid store fails every operation with {@link
- * CorruptTrustStoreException} and is never overwritten.
+ * CorruptTrustStoreException} and is never overwritten; a file or directory another user could
+ * change (writable by group or others, or owned by another user than this process's or root) fails
+ * every operation with {@link InsecureFileException}.
  *
  * <pre>{@code
  * TrustedPeers trusted = TrustedPeers.openDefault();

@@ -12,6 +12,12 @@ class EncryptedConnectionContractTest extends ConnectionContract {
 
   private final Random random = new Random(42);
 
+  /** With its 16-byte tag the largest plaintext fills the 16 MiB transport limit (#14 item 12). */
+  @Override
+  protected int largeMessageSize() {
+    return EncryptedConnection.MAX_PLAINTEXT_SIZE;
+  }
+
   @Override
   protected Ends connect() {
     byte[] c2s = new byte[32];

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.ForwardingConnection;
+import dev.opendesk.protocol.FrameCodec;
 import dev.opendesk.protocol.LoopbackConnection;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -157,7 +158,9 @@ class EncryptedConnectionTest {
   void nonceIsTheCounterAsEightBigEndianBytesAfterFourZeroBytes() throws Exception {
     long counter = (1L << 32) + 0x0102;
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    EncryptedConnection sender = new EncryptedConnection(link.first(), C2S, S2C, null, counter, 0);
+    EncryptedConnection sender =
+        new EncryptedConnection(
+            link.first(), C2S, S2C, null, counter, 0, AeadImplementation.current());
     byte[] plaintext = "nonce layout".getBytes();
 
     Await.result(sender.send(plaintext.clone()));
@@ -174,7 +177,8 @@ class EncryptedConnectionTest {
   @Test
   void sendCounterNeverWrapsTheConnectionClosesFirst() {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
-    EncryptedConnection sender = new EncryptedConnection(link.first(), C2S, S2C, null, -2L, 0);
+    EncryptedConnection sender =
+        new EncryptedConnection(link.first(), C2S, S2C, null, -2L, 0, AeadImplementation.current());
 
     Await.result(sender.send(new byte[] {1}));
     Throwable failure = Await.failure(sender.send(new byte[] {2}));
@@ -334,5 +338,75 @@ class EncryptedConnectionTest {
         inFlight.decrementAndGet();
       }
     }
+  }
+
+  /** A sender whose wire messages are recorded, and its receiver. */
+  private record Recorded(
+      RecordingConnection wire, EncryptedConnection sender, EncryptedConnection receiver) {
+    static Recorded link() {
+      LoopbackConnection.Pair link = LoopbackConnection.pair();
+      RecordingConnection wire = new RecordingConnection(link.first());
+      return new Recorded(
+          wire,
+          new EncryptedConnection(wire, C2S, S2C, null),
+          new EncryptedConnection(link.second(), S2C, C2S, null));
+    }
+  }
+
+  @Test
+  void aPlaintextWithin16BytesOfTheTransportLimitIsRefusedBeforeItReachesTheWire() {
+    Recorded link = Recorded.link();
+
+    CompletableFuture<Void> tooLarge =
+        link.sender().send(new byte[FrameCodec.DEFAULT_MAX_MESSAGE_SIZE - 8]);
+
+    assertThat(Await.failure(tooLarge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(Integer.toString(EncryptedConnection.MAX_PLAINTEXT_SIZE))
+        .hasMessageContaining("nothing was sent");
+    assertThat(link.wire().sent()).isEmpty();
+    assertThat(link.sender().isOpen()).isTrue();
+    // The refused message used no counter: the next one opens at the receiver.
+    Await.result(link.sender().send(new byte[] {1, 2, 3}));
+    assertThat(Await.result(link.receiver().receive())).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void aPlaintextAtTheLimitSealsToExactlyTheTransportLimitAndOpens() {
+    Recorded link = Recorded.link();
+
+    Await.result(link.sender().send(new byte[EncryptedConnection.MAX_PLAINTEXT_SIZE]));
+
+    assertThat(link.wire().sent().get(0)).hasSize(FrameCodec.DEFAULT_MAX_MESSAGE_SIZE);
+    assertThat(Await.result(link.receiver().receive()))
+        .hasSize(EncryptedConnection.MAX_PLAINTEXT_SIZE);
+  }
+
+  @Test
+  void closingTheConnectionDestroysBothSessionKeys() {
+    Tap tap = new Tap();
+    tap.seal(3);
+
+    tap.sender.close();
+    Await.result(tap.sender.closeFuture());
+
+    assertThat(tap.sender.keysDestroyed()).isTrue();
+    assertThat(Await.failure(tap.sender.send(new byte[1])))
+        .isInstanceOf(ConnectionClosedException.class);
+  }
+
+  @Test
+  void afterThePeerClosesTheReceiveKeyOpensWhatWasSentAndIsThenDestroyed() {
+    LoopbackConnection.Pair link = LoopbackConnection.pair();
+    EncryptedConnection local = new EncryptedConnection(link.first(), C2S, S2C, null);
+    EncryptedConnection remote = new EncryptedConnection(link.second(), S2C, C2S, null);
+    Await.result(remote.send(new byte[] {42}));
+
+    remote.close();
+    Await.result(local.closeFuture());
+
+    assertThat(Await.result(local.receive())).containsExactly(42);
+    assertThat(Await.failure(local.receive())).isInstanceOf(ConnectionClosedException.class);
+    assertThat(local.keysDestroyed()).isTrue();
   }
 }

@@ -3,18 +3,12 @@ package dev.opendesk.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opendesk.protocol.LoopbackConnection;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,43 +96,9 @@ class TrustStoreCacheTest {
     byte[] childKey = TrustStoreWriter.key(3, 0);
     assertThat(reader.isTrusted(childKey)).isFalse();
 
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    Process child =
-        new ProcessBuilder(
-                java.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                TrustStoreWriter.class.getName(),
-                file().toString(),
-                "1",
-                "3")
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try (BufferedReader out =
-            new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        OutputStream in = child.getOutputStream()) {
-      assertThat(CompletableFuture.supplyAsync(() -> readLine(out)).get(30, TimeUnit.SECONDS))
-          .isEqualTo("ready");
-      in.write("go\n".getBytes(StandardCharsets.UTF_8));
-      in.flush();
-      assertThat(CompletableFuture.supplyAsync(() -> readLine(out)).get(30, TimeUnit.SECONDS))
-          .isEqualTo("done");
-      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      child.destroyForcibly();
-    }
+    TrustStoreWriter.runChild(file(), 1, 3, () -> {});
 
     assertThat(reader.isTrusted(childKey)).isTrue();
     assertThat(reader.isTrusted(KEY)).isTrue();
-  }
-
-  private static String readLine(BufferedReader reader) {
-    try {
-      return reader.readLine();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

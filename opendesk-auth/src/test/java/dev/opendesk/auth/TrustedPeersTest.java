@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -19,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -267,40 +262,21 @@ class TrustedPeersTest {
   @Test
   void concurrentWritersInTwoProcessesLoseNothing() throws Exception {
     int count = 40;
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    Process child =
-        new ProcessBuilder(
-                java.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                TrustStoreWriter.class.getName(),
-                file().toString(),
-                Integer.toString(count),
-                "1")
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try (BufferedReader out =
-            new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        OutputStream in = child.getOutputStream()) {
-      CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> readLine(out));
-      assertThat(ready.get(30, TimeUnit.SECONDS)).isEqualTo("ready");
-      in.write("go\n".getBytes(StandardCharsets.UTF_8));
-      in.flush();
+    TrustedPeers store = store();
 
-      TrustedPeers store = store();
-      for (int i = 0; i < count; i++) {
-        store.add(TrustStoreWriter.key(2, i), "parent-" + i, "");
-      }
-
-      assertThat(CompletableFuture.supplyAsync(() -> readLine(out)).get(30, TimeUnit.SECONDS))
-          .isEqualTo("done");
-      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(child.exitValue()).isZero();
-    } finally {
-      child.destroyForcibly();
-    }
+    TrustStoreWriter.runChild(
+        file(),
+        count,
+        1,
+        () -> {
+          for (int i = 0; i < count; i++) {
+            try {
+              store.add(TrustStoreWriter.key(2, i), "parent-" + i, "");
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        });
 
     Set<String> expected = new HashSet<>();
     for (int i = 0; i < count; i++) {
@@ -310,14 +286,6 @@ class TrustedPeersTest {
     assertThat(store().list())
         .extracting(TrustedPeer::publicKeyHex)
         .containsExactlyInAnyOrderElementsOf(expected);
-  }
-
-  private static String readLine(BufferedReader reader) {
-    try {
-      return reader.readLine();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   @Test
