@@ -26,7 +26,8 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   /** How many items a publisher may have in flight towards the connection. */
   private static final int PUBLISHER_WINDOW = 8;
 
-  private final Peer peer;
+  private final SessionLink link;
+  private final InboundCallTable table;
   private final long id;
   // The in-flight table's key, boxed once.
   private final Long key;
@@ -44,13 +45,15 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   private CompletableFuture<Void> cancellation;
 
   InboundCall(
-      Peer peer,
+      SessionLink link,
+      InboundCallTable table,
       Long id,
       String method,
       boolean stream,
       Map<String, Object> params,
       Dispatcher.Route route) {
-    this.peer = peer;
+    this.link = link;
+    this.table = table;
     this.id = id;
     this.key = id;
     this.method = method;
@@ -147,10 +150,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       finished = true;
       byte[] bytes;
       try {
-        bytes = peer.encode(res);
+        bytes = link.encode(res);
       } catch (IllegalArgumentException e) {
         bytes =
-            peer.encode(
+            link.encode(
                 stream
                     ? Res.endWithError(
                         id, seq, internal("handler result could not be encoded: " + e.getMessage()))
@@ -159,8 +162,8 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       }
       // Leave the in-flight table before the caller can see the final RES: a caller may reuse the
       // id as soon as it has the answer, and must not find it still in flight.
-      peer.inboundFinished(this);
-      peer.sendEncoded(bytes);
+      table.finished(this);
+      link.sendEncoded(bytes);
     }
   }
 
@@ -171,13 +174,13 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   private void logFailure(Throwable failure) {
     Throwable t = ErrorMapping.unwrap(failure);
     if (cancelled) {
-      Peer.LOG.debug("cancelled call {} #{} ended with {}", method, id, t.toString());
+      SessionLink.LOG.debug("cancelled call {} #{} ended with {}", method, id, t.toString());
     } else if (ErrorMapping.toErrorInfo(t).code().equals(ErrorCode.INTERNAL.wire())
         && !(t instanceof ProtocolException)) {
       // Only unclassified failures are bugs worth a stack trace; the rest are answers.
-      Peer.LOG.warn("handler of {} #{} failed", method, id, t);
+      SessionLink.LOG.warn("handler of {} #{} failed", method, id, t);
     } else {
-      Peer.LOG.debug("call {} #{} answered with an error: {}", method, id, t.toString());
+      SessionLink.LOG.debug("call {} #{} answered with an error: {}", method, id, t.toString());
     }
   }
 
@@ -242,7 +245,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       f = cancellation;
     }
     if (f != null) {
-      peer.runAsync(() -> f.complete(null));
+      link.runAsync(() -> f.complete(null));
     }
   }
 
@@ -283,17 +286,17 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
   @Override
   public byte[] remotePublicKey() {
-    return peer.remotePublicKey();
+    return table.remotePublicKey();
   }
 
   @Override
   public Hello remoteHello() {
-    return peer.remoteHello();
+    return table.remoteHello();
   }
 
   @Override
   public Peer peer() {
-    return peer;
+    return table.facade();
   }
 
   @Override
@@ -310,7 +313,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
               try {
                 callback.run();
               } catch (RuntimeException e) {
-                Peer.LOG.warn("onCancel callback of {} #{} failed", method, id, e);
+                SessionLink.LOG.warn("onCancel callback of {} #{} failed", method, id, e);
               }
             });
   }
@@ -354,9 +357,9 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       if (finished) {
         throw new IllegalStateException("stream " + method + " has already ended");
       }
-      byte[] bytes = peer.encode(Res.item(id, seq, toResult(item)));
+      byte[] bytes = link.encode(Res.item(id, seq, toResult(item)));
       seq++;
-      return peer.sendEncoded(bytes);
+      return link.sendEncoded(bytes);
     }
   }
 
@@ -387,7 +390,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
           (v, failure) -> {
             if (failure == null) {
               // Send futures may complete on a transport thread: publisher code runs elsewhere.
-              peer.runAsync(() -> subscription.request(1));
+              link.runAsync(() -> subscription.request(1));
             } else {
               subscription.cancel();
             }
