@@ -377,6 +377,14 @@ final class OutboundStream<T> implements OutboundCall {
     @Override
     public void cancel() {
       close();
+      // Rule 3.13: a cancelled subscription drops its reference to the subscriber, so a stream the
+      // caller still holds does not keep the subscriber (and what it references) reachable.
+      lock.lock();
+      try {
+        subscriber = null;
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
@@ -471,6 +479,7 @@ final class OutboundStream<T> implements OutboundCall {
             terminated = true;
             finish = true;
             failure = error;
+            subscriber = null;
           } else {
             break;
           }
@@ -479,7 +488,6 @@ final class OutboundStream<T> implements OutboundCall {
         }
         complete(release);
         if (finish) {
-          subscriber = null;
           if (failure == null) {
             s.onComplete();
           } else {
