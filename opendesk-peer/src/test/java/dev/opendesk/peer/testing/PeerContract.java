@@ -78,6 +78,9 @@ public abstract class PeerContract {
 
   /**
    * How many messages the transport takes from a sender before the receiver reads (per direction).
+   * A socket buffers bytes, not messages: a socket transport returns how many of the suite's bulk
+   * items (over 256 bytes each) fit in its kernel buffers, which may be more than a test sends; the
+   * backpressure test then checks order only, as no bound below its total can be promised.
    */
   protected int transportBufferedMessages() {
     return 64;
