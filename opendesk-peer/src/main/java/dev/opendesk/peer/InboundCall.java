@@ -41,6 +41,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   private boolean finished;
   private long seq;
   private volatile boolean cancelled;
+  // Guarded by lock: the shared-pool thread running the handler, interrupted if the peer closes
+  // meanwhile (a user's executor's threads are never interrupted).
+  private Thread runner;
+  private boolean interruptedOnClose;
   // Created on first use (most calls never look at it), guarded by lock; completed once cancelled.
   private CompletableFuture<Void> cancellation;
 
@@ -64,11 +68,37 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
   // ------------------------------------------------------------------ running the handler
 
+  /** Runs the handler on this thread: the handler executor's, or the receive path's. */
   @Override
   public void run() {
-    if (cancelled) {
-      return;
+    boolean interruptible = link.ownsExecutor() && !route.onReceivePath();
+    synchronized (lock) {
+      if (cancelled) {
+        return;
+      }
+      if (interruptible) {
+        runner = Thread.currentThread();
+      }
     }
+    try {
+      runHandler();
+    } finally {
+      if (interruptible) {
+        boolean interrupted;
+        synchronized (lock) {
+          runner = null;
+          interrupted = interruptedOnClose;
+        }
+        if (interrupted) {
+          // Our interrupt was for this handler only: the pool thread goes on to other sessions'
+          // work.
+          Thread.interrupted();
+        }
+      }
+    }
+  }
+
+  private void runHandler() {
     try {
       if (route instanceof Dispatcher.UnaryRoute unary) {
         Object result = unary.handler().handle(this, params);
@@ -224,7 +254,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
     signalCancellation();
   }
 
-  /** The peer closed: finish without sending and cancel the context. */
+  /**
+   * The peer closed: finish without sending, cancel the context and interrupt the handler if it
+   * runs on the shared pool.
+   */
   void closeCancel() {
     synchronized (lock) {
       if (cancelled) {
@@ -232,6 +265,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       }
       cancelled = true;
       finished = true;
+      if (runner != null) {
+        interruptedOnClose = true;
+        runner.interrupt();
+      }
     }
     signalCancellation();
   }

@@ -106,6 +106,11 @@ final class InboundCallTable {
       finished(call);
       return;
     }
+    if (route.onReceivePath()) {
+      // A handler that never blocks: no hand-off there and back.
+      call.run();
+      return;
+    }
     try {
       executor.execute(call);
     } catch (RejectedExecutionException e) {

@@ -26,8 +26,8 @@ import java.util.function.Function;
  * uses {@link #receiveHello()} then {@link #sendHello} or {@link #reject}), then {@link #start()}
  * the receive loop. Calls made before {@code start()} fail with {@link IllegalStateException}.
  * {@link #close()} (or the loss of the connection) ends everything: every outbound call and stream
- * fails with {@link ConnectionClosedException}, every inbound handler is cancelled (the peer's own
- * handler threads are interrupted), push handlers stop, and the peer's threads end.
+ * fails with {@link ConnectionClosedException}, every inbound handler is cancelled (those running
+ * on the default shared pool are interrupted), push handlers stop, and the peer holds no thread.
  *
  * <pre>{@code
  * LoopbackConnection.Pair pair = LoopbackConnection.pair();
@@ -62,10 +62,13 @@ import java.util.function.Function;
  *
  * <h2>Threads</h2>
  *
- * The receive loop never runs handlers or user callbacks: handlers, push handlers, result delivery
- * and stream subscribers run on the handler executor ({@link PeerOptions#handlerExecutor()}). The
- * loop stops reading while a stream's buffer is full (see {@link CallStream}). Limits on concurrent
- * inbound calls ({@link PeerOptions#maxConcurrentInboundCalls()}) and, among them, streams ({@link
+ * The receive loop runs no user code but the handlers that say they never block ({@link
+ * Dispatcher.Builder#unaryAsync}): other handlers, push handlers, result delivery and stream
+ * subscribers run on the handler executor ({@link PeerOptions#handlerExecutor()}). By default that
+ * is one cached pool shared by all peers: a peer has no thread of its own, an idle session holds
+ * none, and the pool grows with the handlers running at once, not with the sessions. The loop stops
+ * reading while a stream's buffer is full (see {@link CallStream}). Limits on concurrent inbound
+ * calls ({@link PeerOptions#maxConcurrentInboundCalls()}) and, among them, streams ({@link
  * PeerOptions#maxConcurrentInboundStreams()}) answer the excess with {@code busy}. Deadlines run on
  * one timer thread shared by all open peers.
  *
@@ -472,7 +475,8 @@ public final class Peer implements Caller, AutoCloseable {
 
   /**
    * Closes the peer and its connection (idempotent). Every outbound call and stream fails with
-   * {@link ConnectionClosedException}, inbound handlers are cancelled, and the peer's threads end.
+   * {@link ConnectionClosedException}, inbound handlers are cancelled (and interrupted, on the
+   * default shared pool), and the peer holds no thread.
    */
   @Override
   public void close() {

@@ -14,11 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -49,8 +46,8 @@ final class SessionLink {
   private final Connection connection;
   private final FrameCodec codec;
   private final Executor executor;
-  private final ExecutorService ownedExecutor;
-  private final SharedScheduler.Lease scheduler;
+  private final boolean ownsExecutor;
+  private final SharedThreads.Lease threads;
   private final OutboundCallTable outbound = new OutboundCallTable();
   private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -65,27 +62,9 @@ final class SessionLink {
     this.connection = connection;
     this.codec = options.codec();
     this.name = "opendesk-peer-" + PEER_NUMBERS.incrementAndGet();
-    if (options.handlerExecutor() == null) {
-      AtomicInteger threads = new AtomicInteger();
-      ThreadPoolExecutor pool =
-          new ThreadPoolExecutor(
-              0,
-              Integer.MAX_VALUE,
-              30,
-              TimeUnit.SECONDS,
-              new SynchronousQueue<>(),
-              r -> {
-                Thread t = new Thread(r, name + "-worker-" + threads.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
-      this.ownedExecutor = pool;
-      this.executor = pool;
-    } else {
-      this.ownedExecutor = null;
-      this.executor = options.handlerExecutor();
-    }
-    this.scheduler = SharedScheduler.acquire();
+    this.threads = SharedThreads.acquire();
+    this.ownsExecutor = options.handlerExecutor() == null;
+    this.executor = ownsExecutor ? threads.handlerPool() : options.handlerExecutor();
   }
 
   /** This session's name, for logs and thread names. */
@@ -193,7 +172,7 @@ final class SessionLink {
 
   /** Schedules {@code task}; returns {@code null} if the timer is gone (the session is closing). */
   ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-    return scheduler.schedule(task, delay.toNanos());
+    return threads.schedule(task, delay.toNanos());
   }
 
   void runAsync(Runnable task) {
@@ -203,6 +182,14 @@ final class SessionLink {
   /** The handler executor. */
   Executor executor() {
     return executor;
+  }
+
+  /**
+   * Whether the handler executor is the peers' shared pool rather than the user's: only then may a
+   * closing session interrupt its own handlers' threads.
+   */
+  boolean ownsExecutor() {
+    return ownsExecutor;
   }
 
   /**
@@ -297,11 +284,7 @@ final class SessionLink {
     for (Runnable hook : closeHooks) {
       hook.run();
     }
-    scheduler.release();
-    if (ownedExecutor != null) {
-      // Interrupts handlers still running: their calls are cancelled and nobody awaits them.
-      ownedExecutor.shutdownNow();
-    }
+    threads.release();
     if (transportClosed != null) {
       transportClosed
           .copy()
