@@ -31,6 +31,11 @@ final class OutboundUnary
   private final Long key;
   private final String method;
   private final boolean direct;
+  // The thread inside start() while it runs, else null: an answer that arrives on it before start()
+  // returned (an in-process transport and a receive-path handler answer synchronously) can reach no
+  // dependent stage of the caller's yet, so it completes the future here, without a hand-off. Only
+  // that thread writes it, and only that thread can find itself equal to it: no race.
+  private Thread starter;
   // The outcome handed to the handler executor (run()); written once, before the hand-off.
   private Map<String, Object> outcome;
   private Throwable outcomeFailure;
@@ -77,6 +82,15 @@ final class OutboundUnary
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
+    starter = Thread.currentThread();
+    try {
+      return send(req, timeout);
+    } finally {
+      starter = null;
+    }
+  }
+
+  private CompletableFuture<Map<String, Object>> send(byte[] req, Duration timeout) {
     link.register(this);
     // The caller may cancel or complete the future themselves: that abandons the call (accept).
     future.whenComplete(this);
@@ -108,7 +122,7 @@ final class OutboundUnary
   }
 
   private void complete(Map<String, Object> value, Throwable failure) {
-    if (direct) {
+    if (direct || starter == Thread.currentThread()) {
       deliver(value, failure);
     } else {
       // This object is the delivery task: no lambda per call.

@@ -49,7 +49,9 @@ import java.util.function.Function;
  * the remote's error, {@link CallTimeoutException} when its deadline passes (CANCEL is sent), or
  * {@link ConnectionClosedException}. Cancelling the future ({@code cancel(true)}) sends CANCEL.
  * Results are delivered on the handler executor, never on the receive loop, so it is safe to block
- * in a dependent stage.
+ * in a dependent stage. (An answer that arrives while {@code call} is still sending, as from a
+ * receive-path handler over an in-process transport, completes the future before {@code call}
+ * returns, with no hand-off: no dependent stage exists yet.)
  *
  * <p><b>Capability gate.</b> When the remote HELLO's {@code capabilities} map lists the remote's
  * methods under the key {@code "capabilities"} (a list of names, as {@link

@@ -376,6 +376,25 @@ public abstract class PeerContract {
   }
 
   @Test
+  void aDependentStageThatBlocksDoesNotStallTheReceiveLoop() throws Exception {
+    CompletableFuture<Object> later = new CompletableFuture<>();
+    Dispatcher dispatcher =
+        Dispatcher.builder()
+            .unaryAsync("later", (ctx, params) -> later)
+            .unaryAsync("echo", (ctx, params) -> CompletableFuture.completedFuture(params))
+            .build();
+    Session s = session(dispatcher);
+    // Blocks on a second call's answer: were it run on the receive loop, that answer could never
+    // be read.
+    CompletableFuture<Object> dependent =
+        s.client()
+            .call("later", Map.of())
+            .thenApply(first -> s.client().call("echo", Map.of("second", true)).join());
+    pool(1).execute(() -> later.complete(Map.of("first", true)));
+    assertThat(wait(dependent)).isEqualTo(Map.of("second", true));
+  }
+
+  @Test
   void receivePathHandlerFailuresMapToErrorCodes() throws Exception {
     Dispatcher dispatcher =
         Dispatcher.builder()
