@@ -47,6 +47,8 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   private boolean interruptedOnClose;
   // Created on first use (most calls never look at it), guarded by lock; completed once cancelled.
   private CompletableFuture<Void> cancellation;
+  // Guarded by lock: the handler's stage while it is pending, cancelled if the call is.
+  private CompletableFuture<?> pendingStage;
 
   InboundCall(
       SessionLink link,
@@ -104,7 +106,9 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
         Object result = unary.handler().handle(this, params);
         if (result instanceof CompletionStage<?> stage) {
           CompletableFuture<?> f = stage.toCompletableFuture();
-          onCancel(() -> f.cancel(false));
+          if (!f.isDone()) {
+            cancelWithTheCall(f);
+          }
           stage.whenComplete(this::finishUnary);
         } else {
           finishUnary(result, null);
@@ -274,15 +278,41 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   }
 
   /**
-   * Completes the cancellation future, if anyone asked for it, off the calling (receive) thread.
+   * Cancels the handler's pending stage when the call is cancelled; a field rather than an {@link
+   * #onCancel} callback, which would cost a future and two stages per asynchronous call.
+   */
+  private void cancelWithTheCall(CompletableFuture<?> stage) {
+    synchronized (lock) {
+      if (!cancelled) {
+        pendingStage = stage;
+        return;
+      }
+    }
+    stage.cancel(false);
+  }
+
+  /**
+   * Completes the cancellation future, if anyone asked for it, and cancels the handler's pending
+   * stage, off the calling (receive) thread.
    */
   private void signalCancellation() {
     CompletableFuture<Void> f;
+    CompletableFuture<?> stage;
     synchronized (lock) {
       f = cancellation;
+      stage = pendingStage;
+      pendingStage = null;
     }
-    if (f != null) {
-      link.runAsync(() -> f.complete(null));
+    if (f != null || stage != null) {
+      link.runAsync(
+          () -> {
+            if (stage != null) {
+              stage.cancel(false);
+            }
+            if (f != null) {
+              f.complete(null);
+            }
+          });
     }
   }
 

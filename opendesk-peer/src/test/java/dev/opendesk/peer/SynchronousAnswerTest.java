@@ -1,9 +1,11 @@
 package dev.opendesk.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.LoopbackConnection;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -57,7 +59,9 @@ class SynchronousAnswerTest {
     serverHello.get(10, TimeUnit.SECONDS);
     server.start();
     client.start();
-    client.call("echo", Map.of()).get(10, TimeUnit.SECONDS);
+    // Both receive loops start on pool threads; once one answer came back inside call(), both run
+    // on this thread alone, and every later answer must too.
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.call("echo", Map.of()).isDone());
     int before = clientHandOffs.get();
 
     for (long i = 0; i < 20; i++) {
