@@ -8,7 +8,9 @@ import dev.opendesk.protocol.Res;
 import dev.opendesk.protocol.Values;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -106,10 +108,13 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
         Object result = unary.handler().handle(this, params);
         if (result instanceof CompletionStage<?> stage) {
           CompletableFuture<?> f = stage.toCompletableFuture();
-          if (!f.isDone()) {
+          if (f.isDone()) {
+            // Answered at once (the usual receive-path handler): no stage, no callback.
+            finishDone(f);
+          } else {
             cancelWithTheCall(f);
+            stage.whenComplete(this::finishUnary);
           }
-          stage.whenComplete(this::finishUnary);
         } else {
           finishUnary(result, null);
         }
@@ -131,6 +136,17 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
         throw e;
       }
     }
+  }
+
+  private void finishDone(CompletableFuture<?> done) {
+    Object value;
+    try {
+      value = done.join();
+    } catch (CompletionException | CancellationException e) {
+      finishUnary(null, e);
+      return;
+    }
+    finishUnary(value, null);
   }
 
   private void finishUnary(Object value, Throwable failure) {
