@@ -8,7 +8,9 @@ import dev.opendesk.protocol.Res;
 import dev.opendesk.protocol.Values;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -26,7 +28,8 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   /** How many items a publisher may have in flight towards the connection. */
   private static final int PUBLISHER_WINDOW = 8;
 
-  private final Peer peer;
+  private final SessionLink link;
+  private final InboundCallTable table;
   private final long id;
   // The in-flight table's key, boxed once.
   private final Long key;
@@ -40,17 +43,25 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   private boolean finished;
   private long seq;
   private volatile boolean cancelled;
+  // Guarded by lock: the shared-pool thread running the handler, interrupted if the peer closes
+  // meanwhile (a user's executor's threads are never interrupted).
+  private Thread runner;
+  private boolean interruptedOnClose;
   // Created on first use (most calls never look at it), guarded by lock; completed once cancelled.
   private CompletableFuture<Void> cancellation;
+  // Guarded by lock: the handler's stage while it is pending, cancelled if the call is.
+  private CompletableFuture<?> pendingStage;
 
   InboundCall(
-      Peer peer,
+      SessionLink link,
+      InboundCallTable table,
       Long id,
       String method,
       boolean stream,
       Map<String, Object> params,
       Dispatcher.Route route) {
-    this.peer = peer;
+    this.link = link;
+    this.table = table;
     this.id = id;
     this.key = id;
     this.method = method;
@@ -61,18 +72,49 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
   // ------------------------------------------------------------------ running the handler
 
+  /** Runs the handler on this thread: the handler executor's, or the receive path's. */
   @Override
   public void run() {
-    if (cancelled) {
-      return;
+    boolean interruptible = link.ownsExecutor() && !route.onReceivePath();
+    synchronized (lock) {
+      if (cancelled) {
+        return;
+      }
+      if (interruptible) {
+        runner = Thread.currentThread();
+      }
     }
+    try {
+      runHandler();
+    } finally {
+      if (interruptible) {
+        boolean interrupted;
+        synchronized (lock) {
+          runner = null;
+          interrupted = interruptedOnClose;
+        }
+        if (interrupted) {
+          // Our interrupt was for this handler only: the pool thread goes on to other sessions'
+          // work.
+          Thread.interrupted();
+        }
+      }
+    }
+  }
+
+  private void runHandler() {
     try {
       if (route instanceof Dispatcher.UnaryRoute unary) {
         Object result = unary.handler().handle(this, params);
         if (result instanceof CompletionStage<?> stage) {
           CompletableFuture<?> f = stage.toCompletableFuture();
-          onCancel(() -> f.cancel(false));
-          stage.whenComplete(this::finishUnary);
+          if (f.isDone()) {
+            // Answered at once (the usual receive-path handler): no stage, no callback.
+            finishDone(f);
+          } else {
+            cancelWithTheCall(f);
+            stage.whenComplete(this::finishUnary);
+          }
         } else {
           finishUnary(result, null);
         }
@@ -94,6 +136,17 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
         throw e;
       }
     }
+  }
+
+  private void finishDone(CompletableFuture<?> done) {
+    Object value;
+    try {
+      value = done.join();
+    } catch (CompletionException | CancellationException e) {
+      finishUnary(null, e);
+      return;
+    }
+    finishUnary(value, null);
   }
 
   private void finishUnary(Object value, Throwable failure) {
@@ -147,10 +200,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       finished = true;
       byte[] bytes;
       try {
-        bytes = peer.encode(res);
+        bytes = link.encode(res);
       } catch (IllegalArgumentException e) {
         bytes =
-            peer.encode(
+            link.encode(
                 stream
                     ? Res.endWithError(
                         id, seq, internal("handler result could not be encoded: " + e.getMessage()))
@@ -159,8 +212,8 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       }
       // Leave the in-flight table before the caller can see the final RES: a caller may reuse the
       // id as soon as it has the answer, and must not find it still in flight.
-      peer.inboundFinished(this);
-      peer.sendEncoded(bytes);
+      table.finished(this);
+      link.sendEncoded(bytes);
     }
   }
 
@@ -171,13 +224,13 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   private void logFailure(Throwable failure) {
     Throwable t = ErrorMapping.unwrap(failure);
     if (cancelled) {
-      Peer.LOG.debug("cancelled call {} #{} ended with {}", method, id, t.toString());
+      SessionLink.LOG.debug("cancelled call {} #{} ended with {}", method, id, t.toString());
     } else if (ErrorMapping.toErrorInfo(t).code().equals(ErrorCode.INTERNAL.wire())
         && !(t instanceof ProtocolException)) {
       // Only unclassified failures are bugs worth a stack trace; the rest are answers.
-      Peer.LOG.warn("handler of {} #{} failed", method, id, t);
+      SessionLink.LOG.warn("handler of {} #{} failed", method, id, t);
     } else {
-      Peer.LOG.debug("call {} #{} answered with an error: {}", method, id, t.toString());
+      SessionLink.LOG.debug("call {} #{} answered with an error: {}", method, id, t.toString());
     }
   }
 
@@ -221,7 +274,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
     signalCancellation();
   }
 
-  /** The peer closed: finish without sending and cancel the context. */
+  /**
+   * The peer closed: finish without sending, cancel the context and interrupt the handler if it
+   * runs on the shared pool.
+   */
   void closeCancel() {
     synchronized (lock) {
       if (cancelled) {
@@ -229,20 +285,50 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       }
       cancelled = true;
       finished = true;
+      if (runner != null) {
+        interruptedOnClose = true;
+        runner.interrupt();
+      }
     }
     signalCancellation();
   }
 
   /**
-   * Completes the cancellation future, if anyone asked for it, off the calling (receive) thread.
+   * Cancels the handler's pending stage when the call is cancelled; a field rather than an {@link
+   * #onCancel} callback, which would cost a future and two stages per asynchronous call.
+   */
+  private void cancelWithTheCall(CompletableFuture<?> stage) {
+    synchronized (lock) {
+      if (!cancelled) {
+        pendingStage = stage;
+        return;
+      }
+    }
+    stage.cancel(false);
+  }
+
+  /**
+   * Completes the cancellation future, if anyone asked for it, and cancels the handler's pending
+   * stage, off the calling (receive) thread.
    */
   private void signalCancellation() {
     CompletableFuture<Void> f;
+    CompletableFuture<?> stage;
     synchronized (lock) {
       f = cancellation;
+      stage = pendingStage;
+      pendingStage = null;
     }
-    if (f != null) {
-      peer.runAsync(() -> f.complete(null));
+    if (f != null || stage != null) {
+      link.runAsync(
+          () -> {
+            if (stage != null) {
+              stage.cancel(false);
+            }
+            if (f != null) {
+              f.complete(null);
+            }
+          });
     }
   }
 
@@ -283,17 +369,17 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
   @Override
   public byte[] remotePublicKey() {
-    return peer.remotePublicKey();
+    return table.remotePublicKey();
   }
 
   @Override
   public Hello remoteHello() {
-    return peer.remoteHello();
+    return table.remoteHello();
   }
 
   @Override
   public Peer peer() {
-    return peer;
+    return table.facade();
   }
 
   @Override
@@ -310,7 +396,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
               try {
                 callback.run();
               } catch (RuntimeException e) {
-                Peer.LOG.warn("onCancel callback of {} #{} failed", method, id, e);
+                SessionLink.LOG.warn("onCancel callback of {} #{} failed", method, id, e);
               }
             });
   }
@@ -354,9 +440,9 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       if (finished) {
         throw new IllegalStateException("stream " + method + " has already ended");
       }
-      byte[] bytes = peer.encode(Res.item(id, seq, toResult(item)));
+      byte[] bytes = link.encode(Res.item(id, seq, toResult(item)));
       seq++;
-      return peer.sendEncoded(bytes);
+      return link.sendEncoded(bytes);
     }
   }
 
@@ -387,7 +473,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
           (v, failure) -> {
             if (failure == null) {
               // Send futures may complete on a transport thread: publisher code runs elsewhere.
-              peer.runAsync(() -> subscription.request(1));
+              link.runAsync(() -> subscription.request(1));
             } else {
               subscription.cancel();
             }
