@@ -90,6 +90,10 @@ final class ServiceOperation {
     return method;
   }
 
+  Params params() {
+    return params;
+  }
+
   // ------------------------------------------------------------------ the caller's side
 
   /** Calls this operation through {@code caller} with the proxy's arguments. */
