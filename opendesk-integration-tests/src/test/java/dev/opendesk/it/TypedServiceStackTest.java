@@ -1,5 +1,6 @@
 package dev.opendesk.it;
 
+import static dev.opendesk.peer.testing.CollectingSubscriber.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -176,36 +177,10 @@ class TypedServiceStackTest {
     try (CallStream<Item> stream = peer.service(StackStreams.class).countItems(100)) {
       stream.forEachRemaining(items::add);
     }
-    CompletableFuture<Long> published = new CompletableFuture<>();
-    peer.service(Stack.class)
-        .count(50)
-        .subscribe(
-            new Flow.Subscriber<>() {
-              long seen;
-
-              @Override
-              public void onSubscribe(Flow.Subscription s) {
-                s.request(Long.MAX_VALUE);
-              }
-
-              @Override
-              public void onNext(Item item) {
-                seen++;
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                published.completeExceptionally(t);
-              }
-
-              @Override
-              public void onComplete() {
-                published.complete(seen);
-              }
-            });
+    CompletableFuture<List<Item>> published = collect(peer.service(Stack.class).count(50));
 
     assertThat(items).hasSize(100).startsWith(new Item(0)).endsWith(new Item(99));
-    assertThat(published.get(10, TimeUnit.SECONDS)).isEqualTo(50L);
+    assertThat(published.get(10, TimeUnit.SECONDS)).hasSize(50).endsWith(new Item(49));
   }
 
   @ParameterizedTest

@@ -8,7 +8,6 @@ import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 
 /**
@@ -137,23 +136,25 @@ final class ServiceOperation {
     if (resultIsMap && errors.isEmpty()) {
       return source;
     }
-    CompletableFuture<Object> out = new CompletableFuture<>();
+    // Cancelling the proxy's future cancels the call, as cancelling Peer.call's future does.
+    CompletableFuture<Object> out =
+        new CompletableFuture<>() {
+          @Override
+          public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            source.cancel(mayInterruptIfRunning);
+            return cancelled;
+          }
+        };
     source.whenComplete(
         (result, failure) -> {
-          if (failure != null) {
-            out.completeExceptionally(declaredFailure(ErrorMapping.unwrap(failure)));
-            return;
-          }
           try {
+            if (failure != null) {
+              throw declaredFailure(ErrorMapping.unwrap(failure));
+            }
             out.complete(resultOf(result));
           } catch (RuntimeException e) {
             out.completeExceptionally(e);
-          }
-        });
-    out.whenComplete(
-        (result, failure) -> {
-          if (out.isCancelled()) {
-            source.cancel(true);
           }
         });
     return out;
@@ -165,31 +166,11 @@ final class ServiceOperation {
       result =
           options == CallOptions.defaults()
               ? caller.callBlocking(wireName, request)
-              : await(caller.call(wireName, request, options));
+              : Peer.await(caller.call(wireName, request, options));
     } catch (ProtocolException e) {
       throw declaredFailure(e);
     }
     return resultOf(result);
-  }
-
-  /** Waits as {@link Caller#callBlocking(String, Map)} does, for a call with options. */
-  private static Map<String, Object> await(CompletableFuture<Map<String, Object>> call) {
-    try {
-      return call.get();
-    } catch (InterruptedException e) {
-      call.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new CallCancelledException("interrupted while waiting for a call");
-    } catch (ExecutionException e) {
-      Throwable cause = ErrorMapping.unwrap(e);
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(cause);
-    }
   }
 
   private CallOptions optionsOf(Object[] args) {

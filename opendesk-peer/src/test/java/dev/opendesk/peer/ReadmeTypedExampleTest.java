@@ -2,7 +2,6 @@ package dev.opendesk.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opendesk.protocol.LoopbackConnection;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,14 +46,8 @@ class ReadmeTypedExampleTest {
     Dispatcher dispatcher =
         Dispatcher.builder().service(Display.class, new ScreenDisplay()).build();
 
-    LoopbackConnection.Pair pair = LoopbackConnection.pair();
-    try (Peer server = Peer.server(pair.second(), dispatcher);
-        Peer client = Peer.client(pair.first())) {
-      CompletableFuture<?> serverHello = server.hello();
-      client.hello().get(10, TimeUnit.SECONDS);
-      serverHello.get(10, TimeUnit.SECONDS);
-      server.start();
-      client.start();
+    try (PeerPair peers = PeerPair.serving(dispatcher)) {
+      Peer client = peers.client();
 
       // Client: a proxy over the started client peer (or any other Caller).
       Display display = client.service(Display.class);

@@ -1,5 +1,6 @@
 package dev.opendesk.peer;
 
+import static dev.opendesk.peer.testing.CollectingSubscriber.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,7 +115,7 @@ class TypedInteropTest {
       assertThat(calc.add(2, 3)).isEqualTo(new Sum(5));
       assertThat(calc.label(new Text("x")).get(10, TimeUnit.SECONDS)).isEqualTo(new Text("#x"));
       assertThat(calc.nothing()).isEmpty();
-      assertThat(collect(calc.range(new Range(1, 3))))
+      assertThat(collect(calc.range(new Range(1, 3))).get(10, TimeUnit.SECONDS))
           .containsExactly(new Item(1), new Item(2), new Item(3));
     }
   }
@@ -207,33 +208,5 @@ class TypedInteropTest {
       peer.close();
       pair.second().close();
     }
-  }
-
-  private static <T> List<T> collect(Flow.Publisher<T> publisher) throws Exception {
-    CompletableFuture<List<T>> done = new CompletableFuture<>();
-    List<T> items = new ArrayList<>();
-    publisher.subscribe(
-        new Flow.Subscriber<T>() {
-          @Override
-          public void onSubscribe(Flow.Subscription s) {
-            s.request(Long.MAX_VALUE);
-          }
-
-          @Override
-          public void onNext(T item) {
-            items.add(item);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            done.completeExceptionally(t);
-          }
-
-          @Override
-          public void onComplete() {
-            done.complete(items);
-          }
-        });
-    return done.get(10, TimeUnit.SECONDS);
   }
 }

@@ -1,5 +1,6 @@
 package dev.opendesk.peer;
 
+import static dev.opendesk.peer.testing.CollectingSubscriber.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -288,32 +289,7 @@ class TypedServiceTest {
 
   @Test
   void publisherStreamDeliversTypedItems() throws Exception {
-    Flow.Publisher<Item> items = shapes.count(new Range(1, 4));
-    CompletableFuture<List<Item>> collected = new CompletableFuture<>();
-    items.subscribe(
-        new Flow.Subscriber<>() {
-          final List<Item> seen = new ArrayList<>();
-
-          @Override
-          public void onSubscribe(Flow.Subscription s) {
-            s.request(Long.MAX_VALUE);
-          }
-
-          @Override
-          public void onNext(Item item) {
-            seen.add(item);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            collected.completeExceptionally(t);
-          }
-
-          @Override
-          public void onComplete() {
-            collected.complete(seen);
-          }
-        });
+    CompletableFuture<List<Item>> collected = collect(shapes.count(new Range(1, 4)));
 
     assertThat(collected.get(10, TimeUnit.SECONDS))
         .containsExactly(new Item(1), new Item(2), new Item(3), new Item(4));
