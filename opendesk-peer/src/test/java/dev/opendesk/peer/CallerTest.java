@@ -67,6 +67,21 @@ class CallerTest {
             "d " + CallOptions.defaults());
   }
 
+  @ServicePrefix("svc")
+  interface Svc {
+    CompletableFuture<Map<String, Object>> ask(Text text, CallOptions options);
+  }
+
+  @Test
+  void serviceProxyCallsThroughAnyImplementation() {
+    RecordingCaller caller = new RecordingCaller();
+    CallOptions options = CallOptions.timeout(java.time.Duration.ofSeconds(3));
+
+    caller.service(Svc.class).ask(new Text("x"), options);
+
+    assertThat(caller.calls).containsExactly("svc.ask " + options);
+  }
+
   /** Records which full form each short form reached, and with which options. */
   private static final class RecordingCaller implements Caller {
     final List<String> calls = new ArrayList<>();
