@@ -8,7 +8,8 @@ import dev.opendesk.protocol.Hello;
  *
  * <p>A cancelled call's result is discarded: the caller has already been answered with {@code
  * cancelled}. Long-running handlers should poll {@link #isCancelled()} or register {@link
- * #onCancel(Runnable)}; when the peer closes, its own handler threads are also interrupted.
+ * #onCancel(Runnable)}; when the peer closes, its handlers running on the default shared pool are
+ * also interrupted.
  *
  * <p>Thread-safe: may be used from any thread, also after the handler returned.
  */

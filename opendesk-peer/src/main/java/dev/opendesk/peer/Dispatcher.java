@@ -29,11 +29,12 @@ import java.util.concurrent.Flow;
  * }</pre>
  *
  * <p>Handlers run on the peer's handler executor, never on its receive loop, so a slow or blocking
- * handler does not stall other calls. What a handler throws is answered with an error code: {@link
- * ProtocolException} → its own code and details; {@link IllegalArgumentException} → {@code
- * invalid_argument}; {@link java.util.NoSuchElementException}, {@link
- * java.io.FileNotFoundException} and {@link java.nio.file.NoSuchFileException} → {@code not_found};
- * {@link java.util.concurrent.TimeoutException} → {@code timeout}; {@link
+ * handler does not stall other calls; only {@link Builder#unaryAsync} handlers, which promise never
+ * to block, run on the receive path and save that hand-off. What a handler throws is answered with
+ * an error code: {@link ProtocolException} → its own code and details; {@link
+ * IllegalArgumentException} → {@code invalid_argument}; {@link java.util.NoSuchElementException},
+ * {@link java.io.FileNotFoundException} and {@link java.nio.file.NoSuchFileException} → {@code
+ * not_found}; {@link java.util.concurrent.TimeoutException} → {@code timeout}; {@link
  * java.util.concurrent.CancellationException} → {@code cancelled}; {@link SecurityException} →
  * {@code permission_denied}; anything else → {@code internal}, with a message that names the
  * exception type only. A method with no handler is answered with {@code capability_unsupported}; so
@@ -56,6 +57,33 @@ public final class Dispatcher {
      * @throws Exception answered with the mapped error code (see {@link Dispatcher})
      */
     Object handle(CallContext context, Map<String, Object> params) throws Exception;
+  }
+
+  /**
+   * Serves a unary call without blocking: it returns at once with a stage of the result (a map,
+   * record or POJO, or {@code null} for an empty success), which may complete later on any thread.
+   * Registered with {@link Builder#unaryAsync}, it runs on the thread that received the call, with
+   * no hand-off to the handler executor; so it must never block, wait or compute for long (that
+   * would hold up every other call on the connection). Work that may block belongs in {@link
+   * Builder#unary} handlers, or on an executor of the handler's own that completes the stage.
+   */
+  @FunctionalInterface
+  public interface AsyncUnaryHandler {
+    /**
+     * Starts handling one call.
+     *
+     * @return the stage of the result, never {@code null}
+     * @throws Exception answered with the mapped error code (see {@link Dispatcher}), as is the
+     *     stage's failure
+     */
+    CompletionStage<?> handle(CallContext context, Map<String, Object> params) throws Exception;
+  }
+
+  /** An {@link AsyncUnaryHandler} with parameters converted to {@code P}. */
+  @FunctionalInterface
+  public interface TypedAsyncUnaryHandler<P> {
+    /** Starts handling one call; as {@link AsyncUnaryHandler#handle}. */
+    CompletionStage<?> handle(CallContext context, P params) throws Exception;
   }
 
   /** Serves a unary call with parameters converted to {@code P}. */
@@ -94,9 +122,19 @@ public final class Dispatcher {
   }
 
   /** A registered handler, by kind. */
-  sealed interface Route permits UnaryRoute, StreamRoute, PublisherRoute {}
+  sealed interface Route permits UnaryRoute, StreamRoute, PublisherRoute {
+    /** Whether the handler never blocks and so runs on the receive path, with no hand-off. */
+    default boolean onReceivePath() {
+      return false;
+    }
+  }
 
-  record UnaryRoute(UnaryHandler handler) implements Route {}
+  record UnaryRoute(UnaryHandler handler, boolean onReceivePath) implements Route {
+    /** A handler that may block: it runs on the handler executor. */
+    UnaryRoute(UnaryHandler handler) {
+      this(handler, false);
+    }
+  }
 
   record StreamRoute(StreamHandler handler) implements Route {}
 
@@ -152,6 +190,33 @@ public final class Dispatcher {
       return add(
           method,
           new UnaryRoute((ctx, params) -> handler.handle(ctx, Values.fromMap(params, paramsType))));
+    }
+
+    /**
+     * Registers a unary handler that never blocks for {@code method}: it runs on the thread that
+     * received the call, saving the hand-off to the handler executor and back (see {@link
+     * AsyncUnaryHandler} for what it must not do).
+     */
+    public Builder unaryAsync(String method, AsyncUnaryHandler handler) {
+      Objects.requireNonNull(handler, "handler");
+      return add(
+          method, new UnaryRoute((ctx, params) -> stageOf(handler.handle(ctx, params)), true));
+    }
+
+    /**
+     * Registers a unary handler that never blocks, with parameters converted to {@code paramsType};
+     * as {@link #unaryAsync(String, AsyncUnaryHandler)}.
+     */
+    public <P> Builder unaryAsync(
+        String method, Class<P> paramsType, TypedAsyncUnaryHandler<P> handler) {
+      Objects.requireNonNull(paramsType, "paramsType");
+      Objects.requireNonNull(handler, "handler");
+      return unaryAsync(
+          method, (ctx, params) -> handler.handle(ctx, Values.fromMap(params, paramsType)));
+    }
+
+    private static CompletionStage<?> stageOf(CompletionStage<?> stage) {
+      return Objects.requireNonNull(stage, "async handler returned null instead of a stage");
     }
 
     /** Registers a stream handler for {@code method}. */

@@ -18,13 +18,13 @@ import java.util.concurrent.CompletableFuture;
  * A peer's HELLO exchange: sending ours, receiving the remote's before the receive loop starts,
  * accepting or rejecting it, and the capability gate set taken from the remote HELLO.
  *
- * <p>Thread-safe: the sent/receiving flags are guarded by the owning peer's state lock (shared so
- * that {@link Peer#start()} and {@link #receive()} cannot both read the connection); the remote
- * HELLO and its method set are volatile.
+ * <p>Thread-safe: the sent/receiving flags are guarded by the session's state lock (shared so that
+ * {@link Peer#start()} and {@link #receive()} cannot both read the connection); the remote HELLO
+ * and its method set are volatile.
  */
 final class HelloExchange {
 
-  private final Peer peer;
+  private final SessionLink link;
   private final Object stateLock;
   private final Connection connection;
   private final FrameCodec codec;
@@ -37,17 +37,11 @@ final class HelloExchange {
   private volatile Hello remoteHello;
   private volatile Set<String> remoteMethods;
 
-  HelloExchange(
-      Peer peer,
-      Object stateLock,
-      Connection connection,
-      FrameCodec codec,
-      Role role,
-      Dispatcher dispatcher) {
-    this.peer = peer;
-    this.stateLock = stateLock;
-    this.connection = connection;
-    this.codec = codec;
+  HelloExchange(SessionLink link, Role role, Dispatcher dispatcher) {
+    this.link = link;
+    this.stateLock = link.stateLock();
+    this.connection = link.connection();
+    this.codec = link.codec();
     this.role = role;
     this.dispatcher = dispatcher;
   }
@@ -100,16 +94,16 @@ final class HelloExchange {
       }
       sent = true;
     }
-    if (!peer.isOpen()) {
-      return CompletableFuture.failedFuture(peer.closedException());
+    if (!link.isOpen()) {
+      return CompletableFuture.failedFuture(link.closedException());
     }
-    return peer.relay(peer.sendEncoded(codec.encode(ours)));
+    return link.relay(link.sendEncoded(codec.encode(ours)));
   }
 
   /** Receives the remote HELLO only; see {@link Peer#receiveHello}. */
   CompletableFuture<Hello> receive() {
     synchronized (stateLock) {
-      if (peer.isStarted()) {
+      if (link.isStarted()) {
         throw new IllegalStateException(
             "receiveHello() after start(): the receive loop reads the HELLO");
       }
@@ -130,7 +124,7 @@ final class HelloExchange {
           RuntimeException error = null;
           Hello hello = null;
           if (failure != null) {
-            error = peer.onConnectionFailure(failure);
+            error = link.onConnectionFailure(failure);
           } else {
             try {
               Frame frame = codec.decode(message);
@@ -139,17 +133,17 @@ final class HelloExchange {
                 hello = h;
               } else {
                 error =
-                    peer.protocolViolation(
+                    link.protocolViolation(
                         "expected HELLO as the first frame, got " + frame.type());
               }
             } catch (CodecException e) {
-              error = peer.protocolViolation(e.getMessage());
+              error = link.protocolViolation(e.getMessage());
             }
           }
           synchronized (stateLock) {
             receiving = false;
           }
-          peer.completeAsync(result, hello, error);
+          link.completeAsync(result, hello, error);
         });
     return result;
   }
@@ -165,8 +159,9 @@ final class HelloExchange {
   RuntimeException accept(Hello hello) {
     if (hello.isRejection()) {
       ProtocolException rejection = ProtocolException.from(hello.error());
-      Peer.LOG.debug("{}: session rejected by the remote: {}", peer.name(), rejection.getMessage());
-      peer.shutdown(rejection);
+      SessionLink.LOG.debug(
+          "{}: session rejected by the remote: {}", link.name(), rejection.getMessage());
+      link.shutdown(rejection);
       return rejection;
     }
     remoteMethods = methodsOf(hello);
@@ -181,7 +176,7 @@ final class HelloExchange {
     CompletableFuture<Void> done = new CompletableFuture<>();
     sentFuture.whenComplete(
         (v, e) -> {
-          peer.close();
+          link.shutdown(null);
           done.complete(null);
         });
     return done;

@@ -26,7 +26,8 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   /** How many items a publisher may have in flight towards the connection. */
   private static final int PUBLISHER_WINDOW = 8;
 
-  private final Peer peer;
+  private final SessionLink link;
+  private final InboundCallTable table;
   private final long id;
   // The in-flight table's key, boxed once.
   private final Long key;
@@ -40,17 +41,23 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   private boolean finished;
   private long seq;
   private volatile boolean cancelled;
+  // Guarded by lock: the shared-pool thread running the handler, interrupted if the peer closes
+  // meanwhile (a user's executor's threads are never interrupted).
+  private Thread runner;
+  private boolean interruptedOnClose;
   // Created on first use (most calls never look at it), guarded by lock; completed once cancelled.
   private CompletableFuture<Void> cancellation;
 
   InboundCall(
-      Peer peer,
+      SessionLink link,
+      InboundCallTable table,
       Long id,
       String method,
       boolean stream,
       Map<String, Object> params,
       Dispatcher.Route route) {
-    this.peer = peer;
+    this.link = link;
+    this.table = table;
     this.id = id;
     this.key = id;
     this.method = method;
@@ -61,11 +68,37 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
   // ------------------------------------------------------------------ running the handler
 
+  /** Runs the handler on this thread: the handler executor's, or the receive path's. */
   @Override
   public void run() {
-    if (cancelled) {
-      return;
+    boolean interruptible = link.ownsExecutor() && !route.onReceivePath();
+    synchronized (lock) {
+      if (cancelled) {
+        return;
+      }
+      if (interruptible) {
+        runner = Thread.currentThread();
+      }
     }
+    try {
+      runHandler();
+    } finally {
+      if (interruptible) {
+        boolean interrupted;
+        synchronized (lock) {
+          runner = null;
+          interrupted = interruptedOnClose;
+        }
+        if (interrupted) {
+          // Our interrupt was for this handler only: the pool thread goes on to other sessions'
+          // work.
+          Thread.interrupted();
+        }
+      }
+    }
+  }
+
+  private void runHandler() {
     try {
       if (route instanceof Dispatcher.UnaryRoute unary) {
         Object result = unary.handler().handle(this, params);
@@ -147,10 +180,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       finished = true;
       byte[] bytes;
       try {
-        bytes = peer.encode(res);
+        bytes = link.encode(res);
       } catch (IllegalArgumentException e) {
         bytes =
-            peer.encode(
+            link.encode(
                 stream
                     ? Res.endWithError(
                         id, seq, internal("handler result could not be encoded: " + e.getMessage()))
@@ -159,8 +192,8 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       }
       // Leave the in-flight table before the caller can see the final RES: a caller may reuse the
       // id as soon as it has the answer, and must not find it still in flight.
-      peer.inboundFinished(this);
-      peer.sendEncoded(bytes);
+      table.finished(this);
+      link.sendEncoded(bytes);
     }
   }
 
@@ -171,13 +204,13 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   private void logFailure(Throwable failure) {
     Throwable t = ErrorMapping.unwrap(failure);
     if (cancelled) {
-      Peer.LOG.debug("cancelled call {} #{} ended with {}", method, id, t.toString());
+      SessionLink.LOG.debug("cancelled call {} #{} ended with {}", method, id, t.toString());
     } else if (ErrorMapping.toErrorInfo(t).code().equals(ErrorCode.INTERNAL.wire())
         && !(t instanceof ProtocolException)) {
       // Only unclassified failures are bugs worth a stack trace; the rest are answers.
-      Peer.LOG.warn("handler of {} #{} failed", method, id, t);
+      SessionLink.LOG.warn("handler of {} #{} failed", method, id, t);
     } else {
-      Peer.LOG.debug("call {} #{} answered with an error: {}", method, id, t.toString());
+      SessionLink.LOG.debug("call {} #{} answered with an error: {}", method, id, t.toString());
     }
   }
 
@@ -221,7 +254,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
     signalCancellation();
   }
 
-  /** The peer closed: finish without sending and cancel the context. */
+  /**
+   * The peer closed: finish without sending, cancel the context and interrupt the handler if it
+   * runs on the shared pool.
+   */
   void closeCancel() {
     synchronized (lock) {
       if (cancelled) {
@@ -229,6 +265,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       }
       cancelled = true;
       finished = true;
+      if (runner != null) {
+        interruptedOnClose = true;
+        runner.interrupt();
+      }
     }
     signalCancellation();
   }
@@ -242,7 +282,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       f = cancellation;
     }
     if (f != null) {
-      peer.runAsync(() -> f.complete(null));
+      link.runAsync(() -> f.complete(null));
     }
   }
 
@@ -283,17 +323,17 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
   @Override
   public byte[] remotePublicKey() {
-    return peer.remotePublicKey();
+    return table.remotePublicKey();
   }
 
   @Override
   public Hello remoteHello() {
-    return peer.remoteHello();
+    return table.remoteHello();
   }
 
   @Override
   public Peer peer() {
-    return peer;
+    return table.facade();
   }
 
   @Override
@@ -310,7 +350,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
               try {
                 callback.run();
               } catch (RuntimeException e) {
-                Peer.LOG.warn("onCancel callback of {} #{} failed", method, id, e);
+                SessionLink.LOG.warn("onCancel callback of {} #{} failed", method, id, e);
               }
             });
   }
@@ -354,9 +394,9 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       if (finished) {
         throw new IllegalStateException("stream " + method + " has already ended");
       }
-      byte[] bytes = peer.encode(Res.item(id, seq, toResult(item)));
+      byte[] bytes = link.encode(Res.item(id, seq, toResult(item)));
       seq++;
-      return peer.sendEncoded(bytes);
+      return link.sendEncoded(bytes);
     }
   }
 
@@ -387,7 +427,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
           (v, failure) -> {
             if (failure == null) {
               // Send futures may complete on a transport thread: publisher code runs elsewhere.
-              peer.runAsync(() -> subscription.request(1));
+              link.runAsync(() -> subscription.request(1));
             } else {
               subscription.cancel();
             }

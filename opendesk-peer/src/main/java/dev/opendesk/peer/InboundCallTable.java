@@ -2,6 +2,7 @@ package dev.opendesk.peer;
 
 import dev.opendesk.protocol.ErrorCode;
 import dev.opendesk.protocol.ErrorInfo;
+import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.Req;
 import dev.opendesk.protocol.Res;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A peer's inbound calls in flight: admission of a REQ (routing, the concurrency limits answered
@@ -20,19 +22,37 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class InboundCallTable {
 
-  private final Peer peer;
+  private final SessionLink link;
   private final Dispatcher dispatcher;
   private final PeerOptions options;
   private final Executor executor;
+  private final Peer facade;
+  private final byte[] remotePublicKey;
+  private final Supplier<Hello> remoteHello;
   private final ConcurrentHashMap<Long, InboundCall> calls = new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
   private final AtomicInteger streamCount = new AtomicInteger();
 
-  InboundCallTable(Peer peer, Dispatcher dispatcher, PeerOptions options, Executor executor) {
-    this.peer = peer;
+  /**
+   * @param facade the peer handlers see through {@link CallContext#peer()}; only handed out, never
+   *     called
+   * @param remotePublicKey the remote's authenticated key, or {@code null}
+   * @param remoteHello the remote HELLO once received
+   */
+  InboundCallTable(
+      SessionLink link,
+      Dispatcher dispatcher,
+      PeerOptions options,
+      Peer facade,
+      byte[] remotePublicKey,
+      Supplier<Hello> remoteHello) {
+    this.link = link;
     this.dispatcher = dispatcher;
     this.options = options;
-    this.executor = executor;
+    this.executor = link.executor();
+    this.facade = facade;
+    this.remotePublicKey = remotePublicKey;
+    this.remoteHello = remoteHello;
   }
 
   /**
@@ -41,7 +61,7 @@ final class InboundCallTable {
   void admit(Req req) {
     Long key = req.id(); // boxed once for the in-flight table
     if (calls.containsKey(key)) {
-      peer.protocolViolation("call id " + req.id() + " reused while in flight");
+      link.protocolViolation("call id " + req.id() + " reused while in flight");
       return;
     }
     Dispatcher.Route route = dispatcher == null ? null : dispatcher.route(req.method());
@@ -77,12 +97,18 @@ final class InboundCallTable {
               "too many concurrent streams (limit " + options.maxConcurrentInboundStreams() + ")"));
       return;
     }
-    InboundCall call = new InboundCall(peer, key, req.method(), req.stream(), req.params(), route);
+    InboundCall call =
+        new InboundCall(link, this, key, req.method(), req.stream(), req.params(), route);
     calls.put(key, call);
-    if (!peer.isOpen()) {
+    if (!link.isOpen()) {
       // The peer closed after the check above: closeAll may have missed this call.
       call.closeCancel();
       finished(call);
+      return;
+    }
+    if (route.onReceivePath()) {
+      // A handler that never blocks: no hand-off there and back.
+      call.run();
       return;
     }
     try {
@@ -93,8 +119,8 @@ final class InboundCallTable {
   }
 
   private void answer(Req req, ErrorInfo error) {
-    peer.sendEncoded(
-        peer.encode(
+    link.sendEncoded(
+        link.encode(
             req.stream() ? Res.endWithError(req.id(), 0, error) : Res.error(req.id(), error)));
   }
 
@@ -111,6 +137,19 @@ final class InboundCallTable {
         streamCount.decrementAndGet();
       }
     }
+  }
+
+  Peer facade() {
+    return facade;
+  }
+
+  /** A copy of the remote's authenticated key, or {@code null}. */
+  byte[] remotePublicKey() {
+    return remotePublicKey == null ? null : remotePublicKey.clone();
+  }
+
+  Hello remoteHello() {
+    return remoteHello.get();
   }
 
   /** Cancels every call in flight because the peer closed. */

@@ -3,6 +3,7 @@ package dev.opendesk.peer;
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.ErrorCode;
 import dev.opendesk.protocol.ErrorInfo;
+import dev.opendesk.protocol.Req;
 import dev.opendesk.protocol.Res;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -27,14 +28,16 @@ import java.util.function.Function;
  * to wait for: the loop stops reading the connection until the consumer has drained half the buffer
  * (the protocol has no per-stream credit, so transport backpressure is the only bound).
  */
-final class OutboundStream<T> {
+final class OutboundStream<T> implements OutboundCall {
 
   private static final int NONE = 0;
   private static final int ITERATOR = 1;
   private static final int SUBSCRIBER = 2;
 
-  private final Peer peer;
+  private final SessionLink link;
   private final long id;
+  // The in-flight table's key, boxed once.
+  private final Long key;
   private final String method;
   private final int capacity;
   private final Function<Map<String, Object>, T> converter;
@@ -58,9 +61,19 @@ final class OutboundStream<T> {
   private volatile ScheduledFuture<?> timer;
 
   OutboundStream(
-      Peer peer, long id, String method, int capacity, Function<Map<String, Object>, T> converter) {
-    this.peer = peer;
+      SessionLink link, String method, int capacity, Function<Map<String, Object>, T> converter) {
+    this(link, link.outbound().nextId(), method, capacity, converter);
+  }
+
+  private OutboundStream(
+      SessionLink link,
+      long id,
+      String method,
+      int capacity,
+      Function<Map<String, Object>, T> converter) {
+    this.link = link;
     this.id = id;
+    this.key = id;
     this.method = method;
     this.capacity = capacity;
     this.converter = converter;
@@ -74,21 +87,40 @@ final class OutboundStream<T> {
     return stream;
   }
 
-  long id() {
-    return id;
+  @Override
+  public Long key() {
+    return key;
   }
 
-  void start(byte[] req, Duration timeout) {
-    peer.registerStream(this);
-    peer.sendEncoded(req)
+  /**
+   * Encodes the REQ, registers the stream, sends the REQ and arms the deadline. Parameters that
+   * cannot be encoded fail the stream (on first use) with {@link IllegalArgumentException} naming
+   * the field, and nothing is sent.
+   */
+  void start(Map<String, Object> params, Duration timeout) {
+    byte[] req;
+    try {
+      req = link.encode(Req.stream(id, method, params));
+    } catch (IllegalArgumentException e) {
+      lock.lock();
+      try {
+        upstreamDone = true;
+        error = e;
+      } finally {
+        lock.unlock();
+      }
+      return;
+    }
+    link.register(this);
+    link.sendEncoded(req)
         .whenComplete(
             (v, failure) -> {
               if (failure != null) {
-                onClose(peer.sendFailure(failure));
+                onClose(link.sendFailure(failure));
               }
             });
     if (timeout != null) {
-      timer = peer.schedule(this::onTimeout, timeout);
+      timer = link.schedule(this::onTimeout, timeout);
       boolean over;
       lock.lock();
       try {
@@ -108,7 +140,8 @@ final class OutboundStream<T> {
    * A RES for this stream arrived. Returns a future the receive loop must wait for before reading
    * on (the buffer is full), or {@code null}.
    */
-  CompletableFuture<Void> onRes(Res res) {
+  @Override
+  public CompletableFuture<Void> onRes(Res res) {
     CompletableFuture<Void> wait = null;
     boolean ended = false;
     boolean violation = false;
@@ -151,11 +184,11 @@ final class OutboundStream<T> {
       lock.unlock();
     }
     if (ended || violation) {
-      peer.unregisterStream(this);
+      link.outbound().remove(this);
       cancelTimer();
     }
     if (violation) {
-      peer.sendCancel(id, "out-of-order stream item");
+      link.sendCancel(id, "out-of-order stream item");
     }
     signalSubscriberAsync();
     return wait;
@@ -165,12 +198,12 @@ final class OutboundStream<T> {
     if (!endUpstream(new CallTimeoutException("stream " + method + " timed out"))) {
       return;
     }
-    peer.sendCancel(id, "timeout");
+    link.sendCancel(id, "timeout");
     signalSubscriberAsync();
   }
 
-  /** The peer closed or the connection was lost. */
-  void onClose(ConnectionClosedException cause) {
+  @Override
+  public void onClose(ConnectionClosedException cause) {
     if (endUpstream(cause)) {
       cancelTimer();
       signalSubscriber();
@@ -192,7 +225,7 @@ final class OutboundStream<T> {
     } finally {
       lock.unlock();
     }
-    peer.unregisterStream(this);
+    link.outbound().remove(this);
     complete(release);
     return true;
   }
@@ -344,6 +377,14 @@ final class OutboundStream<T> {
     @Override
     public void cancel() {
       close();
+      // Rule 3.13: a cancelled subscription drops its reference to the subscriber, so a stream the
+      // caller still holds does not keep the subscriber (and what it references) reachable.
+      lock.lock();
+      try {
+        subscriber = null;
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
@@ -366,9 +407,9 @@ final class OutboundStream<T> {
   private void afterUpstreamStopped(CompletableFuture<Void> release, boolean cancel) {
     complete(release);
     if (cancel) {
-      peer.unregisterStream(this);
+      link.outbound().remove(this);
       cancelTimer();
-      peer.sendCancel(id, "cancelled by caller");
+      link.sendCancel(id, "cancelled by caller");
     }
   }
 
@@ -386,7 +427,7 @@ final class OutboundStream<T> {
       return;
     }
     if (wip.getAndIncrement() == 0) {
-      peer.runAsync(this::drainLoop);
+      link.runAsync(this::drainLoop);
     }
   }
 
@@ -438,6 +479,7 @@ final class OutboundStream<T> {
             terminated = true;
             finish = true;
             failure = error;
+            subscriber = null;
           } else {
             break;
           }
@@ -446,7 +488,6 @@ final class OutboundStream<T> {
         }
         complete(release);
         if (finish) {
-          subscriber = null;
           if (failure == null) {
             s.onComplete();
           } else {

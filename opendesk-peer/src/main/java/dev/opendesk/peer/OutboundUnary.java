@@ -3,6 +3,7 @@ package dev.opendesk.peer;
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.ErrorCode;
 import dev.opendesk.protocol.ErrorInfo;
+import dev.opendesk.protocol.Req;
 import dev.opendesk.protocol.Res;
 import java.time.Duration;
 import java.util.Map;
@@ -17,18 +18,24 @@ import java.util.function.BiConsumer;
  * future and the wire (a CANCEL for timeout and caller cancellation). A RES that arrives afterwards
  * (it crossed our CANCEL) finds the call gone from the in-flight table and is ignored.
  */
-final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable>, Runnable {
+final class OutboundUnary
+    implements OutboundCall, BiConsumer<Map<String, Object>, Throwable>, Runnable {
 
   // A field updater rather than an AtomicBoolean: one object less per call.
   private static final AtomicIntegerFieldUpdater<OutboundUnary> DONE =
       AtomicIntegerFieldUpdater.newUpdater(OutboundUnary.class, "done");
 
-  private final Peer peer;
+  private final SessionLink link;
   private final long id;
   // The in-flight table's key, boxed once (ids soon exceed the Long cache).
   private final Long key;
   private final String method;
   private final boolean direct;
+  // The thread inside start() while it runs, else null: an answer that arrives on it before start()
+  // returned (an in-process transport and a receive-path handler answer synchronously) can reach no
+  // dependent stage of the caller's yet, so it completes the future here, without a hand-off. Only
+  // that thread writes it, and only that thread can find itself equal to it: no race.
+  private Thread starter;
   // The outcome handed to the handler executor (run()); written once, before the hand-off.
   private Map<String, Object> outcome;
   private Throwable outcomeFailure;
@@ -41,9 +48,9 @@ final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable>,
    *     reaches user code (a blocking call whose caller just waits on it), so no dependent stage
    *     can run on the loop; saves a hop through the handler executor per call
    */
-  OutboundUnary(Peer peer, long id, String method, boolean direct) {
-    this.peer = peer;
-    this.id = id;
+  OutboundUnary(SessionLink link, String method, boolean direct) {
+    this.link = link;
+    this.id = link.outbound().nextId();
     this.key = id;
     this.method = method;
     this.direct = direct;
@@ -57,27 +64,48 @@ final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable>,
     return id;
   }
 
-  Long key() {
+  @Override
+  public Long key() {
     return key;
   }
 
-  /** Registers the call, sends the encoded REQ and arms the deadline. */
-  CompletableFuture<Map<String, Object>> start(byte[] req, Duration timeout) {
-    peer.registerUnary(this);
+  /**
+   * Encodes the REQ, registers the call, sends the REQ and arms the deadline.
+   *
+   * @return the call's future; failed with {@link IllegalArgumentException} naming the field (and
+   *     nothing sent) when {@code params} cannot be encoded
+   */
+  CompletableFuture<Map<String, Object>> start(Map<String, Object> params, Duration timeout) {
+    byte[] req;
+    try {
+      req = link.encode(Req.unary(id, method, params));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    starter = Thread.currentThread();
+    try {
+      return send(req, timeout);
+    } finally {
+      starter = null;
+    }
+  }
+
+  private CompletableFuture<Map<String, Object>> send(byte[] req, Duration timeout) {
+    link.register(this);
     // The caller may cancel or complete the future themselves: that abandons the call (accept).
     future.whenComplete(this);
-    CompletableFuture<Void> sent = peer.sendEncoded(req);
+    CompletableFuture<Void> sent = link.sendEncoded(req);
     // Most transports take the message at once: skip the callback stage then.
     if (!sent.isDone() || sent.isCompletedExceptionally()) {
       sent.whenComplete(
           (v, failure) -> {
             if (failure != null) {
-              onClose(peer.sendFailure(failure));
+              onClose(link.sendFailure(failure));
             }
           });
     }
     if (timeout != null) {
-      timer = peer.schedule(this::onTimeout, timeout);
+      timer = link.schedule(this::onTimeout, timeout);
       if (done != 0) {
         cancelTimer();
       }
@@ -94,13 +122,13 @@ final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable>,
   }
 
   private void complete(Map<String, Object> value, Throwable failure) {
-    if (direct) {
+    if (direct || starter == Thread.currentThread()) {
       deliver(value, failure);
     } else {
       // This object is the delivery task: no lambda per call.
       outcome = value;
       outcomeFailure = failure;
-      peer.runAsync(this);
+      link.runAsync(this);
     }
   }
 
@@ -118,16 +146,17 @@ final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable>,
     }
   }
 
-  /** A RES for this call arrived (receive loop). */
-  void onRes(Res res) {
+  /** A RES for this call arrived (receive loop); never pauses the loop. */
+  @Override
+  public CompletableFuture<Void> onRes(Res res) {
     if (!finish()) {
-      return;
+      return null;
     }
-    peer.unregisterUnary(this);
+    link.outbound().remove(this);
     cancelTimer();
     if (!res.end()) {
       // A stream item for a unary call: the remote broke the call's contract, not the frame format.
-      peer.sendCancel(id, "unexpected stream item for a unary call");
+      link.sendCancel(id, "unexpected stream item for a unary call");
       complete(
           null,
           new ProtocolException(
@@ -137,31 +166,32 @@ final class OutboundUnary implements BiConsumer<Map<String, Object>, Throwable>,
     } else {
       complete(res.result() == null ? Map.of() : res.result(), null);
     }
+    return null;
   }
 
   private void onTimeout() {
     if (!finish()) {
       return;
     }
-    peer.unregisterUnary(this);
-    peer.sendCancel(id, "timeout");
+    link.outbound().remove(this);
+    link.sendCancel(id, "timeout");
     complete(null, new CallTimeoutException("call " + method + " timed out"));
   }
 
-  /** The peer closed or the connection was lost. */
-  void onClose(ConnectionClosedException cause) {
+  @Override
+  public void onClose(ConnectionClosedException cause) {
     if (!finish()) {
       return;
     }
-    peer.unregisterUnary(this);
+    link.outbound().remove(this);
     cancelTimer();
     future.completeExceptionally(cause);
   }
 
   private void finishLocally(String reason) {
-    peer.unregisterUnary(this);
+    link.outbound().remove(this);
     cancelTimer();
-    peer.sendCancel(id, reason);
+    link.sendCancel(id, reason);
   }
 
   private void cancelTimer() {

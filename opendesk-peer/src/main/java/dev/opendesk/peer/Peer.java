@@ -1,40 +1,20 @@
 package dev.opendesk.peer;
 
-import dev.opendesk.protocol.Cancel;
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
-import dev.opendesk.protocol.ErrorCode;
 import dev.opendesk.protocol.ErrorInfo;
-import dev.opendesk.protocol.Frame;
-import dev.opendesk.protocol.FrameCodec;
 import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.Push;
-import dev.opendesk.protocol.Req;
 import dev.opendesk.protocol.Role;
 import dev.opendesk.protocol.Values;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One end of an opendesk session over a {@link Connection}: both ends are peers, each may call,
@@ -46,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * uses {@link #receiveHello()} then {@link #sendHello} or {@link #reject}), then {@link #start()}
  * the receive loop. Calls made before {@code start()} fail with {@link IllegalStateException}.
  * {@link #close()} (or the loss of the connection) ends everything: every outbound call and stream
- * fails with {@link ConnectionClosedException}, every inbound handler is cancelled (the peer's own
- * handler threads are interrupted), push handlers stop, and the peer's threads end.
+ * fails with {@link ConnectionClosedException}, every inbound handler is cancelled (those running
+ * on the default shared pool are interrupted), push handlers stop, and the peer holds no thread.
  *
  * <pre>{@code
  * LoopbackConnection.Pair pair = LoopbackConnection.pair();
@@ -69,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * the remote's error, {@link CallTimeoutException} when its deadline passes (CANCEL is sent), or
  * {@link ConnectionClosedException}. Cancelling the future ({@code cancel(true)}) sends CANCEL.
  * Results are delivered on the handler executor, never on the receive loop, so it is safe to block
- * in a dependent stage.
+ * in a dependent stage. (An answer that arrives while {@code call} is still sending, as from a
+ * receive-path handler over an in-process transport, completes the future before {@code call}
+ * returns, with no hand-off: no dependent stage exists yet.)
  *
  * <p><b>Capability gate.</b> When the remote HELLO's {@code capabilities} map lists the remote's
  * methods under the key {@code "capabilities"} (a list of names, as {@link
@@ -82,10 +64,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  *
- * The receive loop never runs handlers or user callbacks: handlers, push handlers, result delivery
- * and stream subscribers run on the handler executor ({@link PeerOptions#handlerExecutor()}). The
- * loop stops reading while a stream's buffer is full (see {@link CallStream}). Limits on concurrent
- * inbound calls ({@link PeerOptions#maxConcurrentInboundCalls()}) and, among them, streams ({@link
+ * The receive loop runs no user code but the handlers that say they never block ({@link
+ * Dispatcher.Builder#unaryAsync}): other handlers, push handlers, result delivery and stream
+ * subscribers run on the handler executor ({@link PeerOptions#handlerExecutor()}). By default that
+ * is one cached pool shared by all peers: a peer has no thread of its own, an idle session holds
+ * none, and the pool grows with the handlers running at once, not with the sessions. The loop stops
+ * reading while a stream's buffer is full (see {@link CallStream}). Limits on concurrent inbound
+ * calls ({@link PeerOptions#maxConcurrentInboundCalls()}) and, among them, streams ({@link
  * PeerOptions#maxConcurrentInboundStreams()}) answer the excess with {@code busy}. Deadlines run on
  * one timer thread shared by all open peers.
  *
@@ -93,78 +78,33 @@ import org.slf4j.LoggerFactory;
  */
 public final class Peer implements Caller, AutoCloseable {
 
-  static final Logger LOG = LoggerFactory.getLogger(Peer.class);
-
-  private static final AtomicInteger PEER_NUMBERS = new AtomicInteger();
-
-  /**
-   * How long the close outcome waits for a transport that failed a receive before it recorded why.
-   */
-  private static final Duration TRANSPORT_OUTCOME_WAIT = Duration.ofSeconds(5);
-
-  private final Connection connection;
   private final Role role;
-  private final Dispatcher dispatcher;
   private final PeerOptions options;
-  private final FrameCodec codec;
-  private final Executor executor;
-  private final ExecutorService ownedExecutor;
+  private final SessionLink link;
   private final PushRegistry pushes;
-  private final SharedScheduler.Lease scheduler;
-  private final byte[] remotePublicKey;
-  private final String name;
   private final HelloExchange hellos;
-  private final InboundCallTable inbound;
+  private final CallGate gate;
   private final ReceiveLoop receiver;
 
-  private final AtomicLong nextCallId = new AtomicLong(1);
-  private final ConcurrentHashMap<Long, OutboundUnary> unaryCalls = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Long, OutboundStream<?>> streams = new ConcurrentHashMap<>();
-  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-
-  private final Object stateLock = new Object();
-  // Written under stateLock.
-  private volatile boolean started;
-  private volatile boolean closed;
-  private volatile Throwable closeCause;
-
   private Peer(Builder builder) {
-    this.connection = builder.connection;
     this.role = builder.role;
-    this.dispatcher = builder.dispatcher;
     this.options = builder.options;
-    this.codec = options.codec();
-    this.remotePublicKey = builder.remotePublicKey;
-    this.name = "opendesk-peer-" + PEER_NUMBERS.incrementAndGet();
-    if (options.handlerExecutor() == null) {
-      AtomicInteger threads = new AtomicInteger();
-      ThreadPoolExecutor pool =
-          new ThreadPoolExecutor(
-              0,
-              Integer.MAX_VALUE,
-              30,
-              TimeUnit.SECONDS,
-              new SynchronousQueue<>(),
-              r -> {
-                Thread t = new Thread(r, name + "-worker-" + threads.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
-      this.ownedExecutor = pool;
-      this.executor = pool;
-    } else {
-      this.ownedExecutor = null;
-      this.executor = options.handlerExecutor();
-    }
-    this.pushes = new PushRegistry(name, () -> closed, executor);
-    this.hellos = new HelloExchange(this, stateLock, connection, codec, role, dispatcher);
-    this.inbound = new InboundCallTable(this, dispatcher, options, executor);
-    this.receiver = new ReceiveLoop(this, connection, codec, hellos, inbound, pushes);
-    this.scheduler = SharedScheduler.acquire();
+    Dispatcher dispatcher = builder.dispatcher;
+    this.link = new SessionLink(builder.connection, options);
+    this.pushes = new PushRegistry(link.name(), link::isClosed, link.executor());
+    this.hellos = new HelloExchange(link, role, dispatcher);
+    this.gate = new CallGate(link, pushes, hellos);
+    InboundCallTable inbound =
+        new InboundCallTable(
+            link, dispatcher, options, this, builder.remotePublicKey, hellos::remoteHello);
+    this.receiver = new ReceiveLoop(link, hellos, inbound, pushes);
+    link.onClose(inbound::closeAll);
+    link.onClose(pushes::clear);
+    link.onClose(receiver::releasePause);
     // A loop waiting for a slow stream consumer must still notice a closed connection: once the
     // transport is closed nothing more can arrive beyond what it buffered, so reading on is
     // bounded.
-    connection.closeFuture().whenComplete((v, e) -> receiver.releasePause());
+    builder.connection.closeFuture().whenComplete((v, e) -> receiver.releasePause());
   }
 
   /** A builder for a peer with {@code role} over {@code connection}. */
@@ -257,20 +197,6 @@ public final class Peer implements Caller, AutoCloseable {
     return hellos.remoteHello();
   }
 
-  /** Whether the receive loop was started; read under the state lock by the HELLO exchange. */
-  boolean isStarted() {
-    return started;
-  }
-
-  /** This peer's name, for logs. */
-  String name() {
-    return name;
-  }
-
-  byte[] remotePublicKey() {
-    return remotePublicKey == null ? null : remotePublicKey.clone();
-  }
-
   // ------------------------------------------------------------------ receive loop
 
   /**
@@ -280,53 +206,8 @@ public final class Peer implements Caller, AutoCloseable {
    * @throws IllegalStateException if the remote HELLO is still being received
    */
   public Peer start() {
-    synchronized (stateLock) {
-      if (closed || started) {
-        return this;
-      }
-      if (hellos.isReceiving()) {
-        throw new IllegalStateException(
-            "start() while the remote HELLO is being received: wait for it first");
-      }
-      started = true;
-    }
-    runAsync(receiver::readLoop);
+    receiver.start();
     return this;
-  }
-
-  RuntimeException protocolViolation(String message) {
-    ProtocolException violation = new ProtocolException(ErrorInfo.of(ErrorCode.PROTOCOL, message));
-    LOG.warn("{}: protocol violation by the remote peer, closing: {}", name, message);
-    shutdown(violation);
-    return violation;
-  }
-
-  /** The connection failed or closed under a receive: close the peer with the right cause. */
-  RuntimeException onConnectionFailure(Throwable failure) {
-    if (!closed) {
-      Throwable t = ErrorMapping.unwrap(failure);
-      Throwable cause = null;
-      CompletableFuture<Void> connectionClosed = connection.closeFuture();
-      if (connectionClosed.isCompletedExceptionally()) {
-        try {
-          connectionClosed.getNow(null);
-        } catch (CompletionException | CancellationException e) {
-          cause = ErrorMapping.unwrap(e);
-        }
-      } else if (!(t instanceof ConnectionClosedException)) {
-        cause = t;
-      } else if (t.getCause() != null) {
-        cause = t.getCause();
-      } else if (!connectionClosed.isDone()) {
-        // A transport may fail the pending receive a moment before it records how it closed (e.g.
-        // a TCP close without a WebSocket close): fail the calls now, let the outcome follow it.
-        shutdown(null, connectionClosed);
-        return closedException();
-      }
-      // An orderly close by the remote ends the session normally.
-      shutdown(cause);
-    }
-    return closedException();
   }
 
   // ------------------------------------------------------------------ calls
@@ -359,18 +240,11 @@ public final class Peer implements Caller, AutoCloseable {
       String method, Map<String, ?> params, CallOptions options, boolean direct) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(options, "options");
-    RuntimeException refusal = refusal(method);
+    RuntimeException refusal = gate.refusal(method);
     if (refusal != null) {
       return CompletableFuture.failedFuture(refusal);
     }
-    long id = nextCallId.getAndIncrement();
-    byte[] req;
-    try {
-      req = codec.encode(Req.unary(id, method, asParams(params)));
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return new OutboundUnary(this, id, method, direct).start(req, timeoutOf(options));
+    return new OutboundUnary(link, method, direct).start(asParams(params), timeoutOf(options));
   }
 
   /**
@@ -514,20 +388,13 @@ public final class Peer implements Caller, AutoCloseable {
       Function<Map<String, Object>, T> converter) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(options, "options");
-    RuntimeException refusal = refusal(method);
+    RuntimeException refusal = gate.refusal(method);
     if (refusal != null) {
       return new CallStream<>(OutboundStream.failed(method, refusal));
     }
-    long id = nextCallId.getAndIncrement();
-    byte[] req;
-    try {
-      req = codec.encode(Req.stream(id, method, asParams(params)));
-    } catch (IllegalArgumentException e) {
-      return new CallStream<>(OutboundStream.failed(method, e));
-    }
     OutboundStream<T> stream =
-        new OutboundStream<>(this, id, method, this.options.streamBufferFrames(), converter);
-    stream.start(req, timeoutOf(options));
+        new OutboundStream<>(link, method, this.options.streamBufferFrames(), converter);
+    stream.start(asParams(params), timeoutOf(options));
     return new CallStream<>(stream);
   }
 
@@ -538,26 +405,6 @@ public final class Peer implements Caller, AutoCloseable {
 
   private Duration timeoutOf(CallOptions callOptions) {
     return callOptions.timeout() != null ? callOptions.timeout() : options.defaultCallTimeout();
-  }
-
-  private RuntimeException refusal(String method) {
-    if (closed) {
-      return closedException();
-    }
-    String evicted = pushes.evictionReason();
-    if (evicted != null) {
-      return new SessionEvictedException(evicted);
-    }
-    if (!started) {
-      return new IllegalStateException(
-          "peer not started: call start() (after the HELLO exchange) before calling");
-    }
-    Set<String> methods = hellos.remoteMethods();
-    if (methods != null && !methods.contains(method)) {
-      return new CapabilityUnsupportedException(
-          "the remote peer does not list " + method + " in its capabilities");
-    }
-    return null;
   }
 
   // ------------------------------------------------------------------ pushes
@@ -573,16 +420,16 @@ public final class Peer implements Caller, AutoCloseable {
   @Override
   public CompletableFuture<Void> push(String topic, Map<String, ?> payload) {
     Objects.requireNonNull(topic, "topic");
-    if (closed) {
-      return CompletableFuture.failedFuture(closedException());
+    if (link.isClosed()) {
+      return CompletableFuture.failedFuture(link.closedException());
     }
     byte[] frame;
     try {
-      frame = codec.encode(new Push(topic, asParams(payload)));
+      frame = link.encode(new Push(topic, asParams(payload)));
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return relay(sendEncoded(frame));
+    return link.relay(link.sendEncoded(frame));
   }
 
   /**
@@ -595,7 +442,8 @@ public final class Peer implements Caller, AutoCloseable {
   public Registration onPush(String topic, Consumer<Map<String, Object>> handler) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(handler, "handler");
-    return pushes.register(topic, push -> handler.accept(push.payload()));
+    Runnable remove = pushes.register(topic, push -> handler.accept(push.payload()));
+    return remove::run;
   }
 
   /** Registers a handler for PUSH events with {@code topic}, payloads converted to {@code type}. */
@@ -609,7 +457,8 @@ public final class Peer implements Caller, AutoCloseable {
   /** Registers a handler for PUSH events of every topic. */
   @Override
   public Registration onPush(Consumer<Push> handler) {
-    return pushes.register(null, Objects.requireNonNull(handler, "handler"));
+    Runnable remove = pushes.register(null, Objects.requireNonNull(handler, "handler"));
+    return remove::run;
   }
 
   /** A registration that can be removed; closing it is idempotent. Thread-safe. */
@@ -629,11 +478,12 @@ public final class Peer implements Caller, AutoCloseable {
 
   /**
    * Closes the peer and its connection (idempotent). Every outbound call and stream fails with
-   * {@link ConnectionClosedException}, inbound handlers are cancelled, and the peer's threads end.
+   * {@link ConnectionClosedException}, inbound handlers are cancelled (and interrupted, on the
+   * default shared pool), and the peer holds no thread.
    */
   @Override
   public void close() {
-    shutdown(null);
+    link.shutdown(null);
   }
 
   /**
@@ -643,186 +493,17 @@ public final class Peer implements Caller, AutoCloseable {
    * transport's error.
    */
   public CompletableFuture<Void> closeFuture() {
-    return closeFuture;
+    return link.closeFuture();
   }
 
   /** Whether the peer is open. */
   public boolean isOpen() {
-    return !closed;
-  }
-
-  void shutdown(Throwable cause) {
-    shutdown(cause, null);
-  }
-
-  /**
-   * Closes; {@link #closeFuture} then completes with {@code cause}, or, when {@code
-   * transportClosed} is given, as that future does (normally if it has not completed within {@link
-   * #TRANSPORT_OUTCOME_WAIT}).
-   */
-  private void shutdown(Throwable cause, CompletableFuture<Void> transportClosed) {
-    synchronized (stateLock) {
-      if (closed) {
-        return;
-      }
-      closeCause = cause;
-      closed = true;
-    }
-    LOG.debug("{}: closing{}", name, cause == null ? "" : " (" + cause + ")");
-    connection.close();
-    ConnectionClosedException failure = closedException();
-    for (OutboundUnary call : List.copyOf(unaryCalls.values())) {
-      call.onClose(failure);
-    }
-    for (OutboundStream<?> stream : List.copyOf(streams.values())) {
-      stream.onClose(failure);
-    }
-    inbound.closeAll();
-    pushes.clear();
-    receiver.releasePause();
-    scheduler.release();
-    if (ownedExecutor != null) {
-      // Interrupts handlers still running: their calls are cancelled and nobody awaits them.
-      ownedExecutor.shutdownNow();
-    }
-    if (transportClosed != null) {
-      transportClosed
-          .copy()
-          .completeOnTimeout(null, TRANSPORT_OUTCOME_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-          .whenComplete(
-              (v, e) -> {
-                if (e == null) {
-                  closeFuture.complete(null);
-                } else {
-                  closeFuture.completeExceptionally(ErrorMapping.unwrap(e));
-                }
-              });
-    } else if (cause == null) {
-      closeFuture.complete(null);
-    } else {
-      closeFuture.completeExceptionally(cause);
-    }
-  }
-
-  ConnectionClosedException closedException() {
-    Throwable cause = closeCause;
-    return cause == null
-        ? new ConnectionClosedException("connection closed")
-        : new ConnectionClosedException("connection closed: " + cause.getMessage(), cause);
-  }
-
-  // ------------------------------------------------------------------ for the call classes
-
-  /**
-   * What a call whose REQ could not be sent fails with: the peer's close reason if it is closing.
-   */
-  ConnectionClosedException sendFailure(Throwable failure) {
-    if (closed) {
-      return closedException();
-    }
-    Throwable t = ErrorMapping.unwrap(failure);
-    return t instanceof ConnectionClosedException c
-        ? c
-        : new ConnectionClosedException("request could not be sent", t);
-  }
-
-  void registerUnary(OutboundUnary call) {
-    unaryCalls.put(call.key(), call);
-    if (closed) {
-      call.onClose(closedException());
-    }
-  }
-
-  /** The unary call awaiting the RES with {@code id}, or {@code null}. */
-  OutboundUnary unaryCall(long id) {
-    return unaryCalls.get(id);
-  }
-
-  /** The stream awaiting RESes with {@code id}, or {@code null}. */
-  OutboundStream<?> outboundStream(long id) {
-    return streams.get(id);
-  }
-
-  void unregisterUnary(OutboundUnary call) {
-    unaryCalls.remove(call.key(), call);
-  }
-
-  void registerStream(OutboundStream<?> stream) {
-    streams.put(stream.id(), stream);
-    if (closed) {
-      stream.onClose(closedException());
-    }
-  }
-
-  void unregisterStream(OutboundStream<?> stream) {
-    streams.remove(stream.id(), stream);
-  }
-
-  void inboundFinished(InboundCall call) {
-    inbound.finished(call);
-  }
-
-  byte[] encode(Frame frame) {
-    return codec.encode(frame);
-  }
-
-  CompletableFuture<Void> sendEncoded(byte[] frame) {
-    try {
-      return connection.send(frame);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  void sendCancel(long id, String reason) {
-    if (!closed) {
-      sendEncoded(codec.encode(new Cancel(id, reason)));
-    }
-  }
-
-  ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-    return scheduler.schedule(task, delay.toNanos());
-  }
-
-  void runAsync(Runnable task) {
-    runOn(executor, task);
-  }
-
-  /**
-   * Runs {@code task} on {@code executor}, or here if the executor no longer accepts tasks
-   * (closing).
-   */
-  static void runOn(Executor executor, Runnable task) {
-    try {
-      executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      task.run();
-    }
-  }
-
-  <T> void completeAsync(CompletableFuture<T> future, T value, Throwable failure) {
-    runAsync(
-        () -> {
-          if (failure == null) {
-            future.complete(value);
-          } else {
-            future.completeExceptionally(failure);
-          }
-        });
-  }
-
-  /** A copy of {@code source} completed on the handler executor, not on a transport thread. */
-  <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    source.whenComplete(
-        (value, failure) ->
-            completeAsync(out, value, failure == null ? null : ErrorMapping.unwrap(failure)));
-    return out;
+    return link.isOpen();
   }
 
   @Override
   public String toString() {
-    return "Peer[" + name + ", " + role + (closed ? ", closed" : "") + "]";
+    return "Peer[" + link.name() + ", " + role + (link.isClosed() ? ", closed" : "") + "]";
   }
 
   /** Builds a {@link Peer}; not thread-safe. */

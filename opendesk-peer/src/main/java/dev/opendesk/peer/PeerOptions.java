@@ -30,9 +30,10 @@ import java.util.concurrent.Executor;
  *     peer stops reading the connection (default {@value #DEFAULT_STREAM_BUFFER_FRAMES}); see
  *     {@link CallStream} for what that means for other calls
  * @param handlerExecutor runs handlers, push handlers and the delivery of results to callers;
- *     {@code null} (the default) gives each peer its own cached thread pool, shut down when the
- *     peer closes. A supplied executor is not shut down by the peer, and must not run tasks on the
- *     calling thread if handlers may block.
+ *     {@code null} (the default) uses one cached thread pool shared by all peers: threads made on
+ *     demand and reused, ended after 30 s idle, all gone once the last peer closes. A supplied
+ *     executor is not shut down by the peer, and must not run tasks on the calling thread if
+ *     handlers may block.
  * @param codec the frame codec (default {@link FrameCodec#standard()})
  * @param defaultCallTimeout the timeout of calls that do not set one, or {@code null} for none (the
  *     default)

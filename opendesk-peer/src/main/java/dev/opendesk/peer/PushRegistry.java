@@ -32,8 +32,12 @@ final class PushRegistry {
     this.pushExecutor = new SerialExecutor(executor);
   }
 
-  /** Registers {@code handler} for {@code topic}, or for every topic when {@code topic} is null. */
-  Peer.Registration register(String topic, Consumer<Push> handler) {
+  /**
+   * Registers {@code handler} for {@code topic}, or for every topic when {@code topic} is null.
+   *
+   * @return removes the registration (idempotent)
+   */
+  Runnable register(String topic, Consumer<Push> handler) {
     PushRegistration registration = new PushRegistration(topic, handler);
     handlers.add(registration);
     return () -> handlers.remove(registration);
@@ -44,7 +48,7 @@ final class PushRegistry {
     if (Push.SESSION_EVICTED.equals(push.topic())) {
       Object reason = push.payload().get("reason");
       evictionReason = reason instanceof String s ? s : "";
-      Peer.LOG.info("{}: session evicted by the remote peer", peerName);
+      SessionLink.LOG.info("{}: session evicted by the remote peer", peerName);
     }
     for (PushRegistration registration : handlers) {
       if (registration.topic == null || registration.topic.equals(push.topic())) {
@@ -80,7 +84,7 @@ final class PushRegistry {
       try {
         handler.accept(push);
       } catch (RuntimeException e) {
-        Peer.LOG.warn("{}: push handler for {} failed", peerName, push.topic(), e);
+        SessionLink.LOG.warn("{}: push handler for {} failed", peerName, push.topic(), e);
       }
     }
   }

@@ -28,7 +28,7 @@ import java.util.function.BiConsumer;
  */
 final class ReceiveLoop {
 
-  private final Peer peer;
+  private final SessionLink link;
   private final Connection connection;
   private final FrameCodec codec;
   private final HelloExchange hellos;
@@ -37,18 +37,24 @@ final class ReceiveLoop {
   private volatile CompletableFuture<Void> paused;
 
   ReceiveLoop(
-      Peer peer,
-      Connection connection,
-      FrameCodec codec,
-      HelloExchange hellos,
-      InboundCallTable inbound,
-      PushRegistry pushes) {
-    this.peer = peer;
-    this.connection = connection;
-    this.codec = codec;
+      SessionLink link, HelloExchange hellos, InboundCallTable inbound, PushRegistry pushes) {
+    this.link = link;
+    this.connection = link.connection();
+    this.codec = link.codec();
     this.hellos = hellos;
     this.inbound = inbound;
     this.pushes = pushes;
+  }
+
+  /**
+   * Starts the loop on the handler executor (idempotent).
+   *
+   * @throws IllegalStateException if the remote HELLO is still being received
+   */
+  void start() {
+    if (link.markStarted(hellos::isReceiving)) {
+      link.runAsync(this::readLoop);
+    }
   }
 
   /**
@@ -56,7 +62,7 @@ final class ReceiveLoop {
    * the peer closed. It iterates: transports may complete receive futures synchronously.
    */
   void readLoop() {
-    while (peer.isOpen()) {
+    while (link.isOpen()) {
       CompletableFuture<byte[]> next;
       try {
         next = connection.receive();
@@ -102,25 +108,26 @@ final class ReceiveLoop {
   /** Handles one received message; returns whether the loop should read on at once. */
   private boolean process(byte[] message, Throwable failure) {
     if (failure != null) {
-      peer.onConnectionFailure(failure);
+      link.onConnectionFailure(failure);
       return false;
     }
-    if (!peer.isOpen()) {
+    if (!link.isOpen()) {
       return false;
     }
     Frame frame;
     try {
       frame = codec.decode(message);
     } catch (CodecException e) {
-      peer.protocolViolation(e.getMessage());
+      link.protocolViolation(e.getMessage());
       return false;
     }
     CompletableFuture<Void> wait;
     try {
       wait = dispatch(frame);
     } catch (RuntimeException e) {
-      Peer.LOG.error("{}: failure while dispatching a {} frame", peer.name(), frame.type(), e);
-      peer.shutdown(
+      SessionLink.LOG.error(
+          "{}: failure while dispatching a {} frame", link.name(), frame.type(), e);
+      link.shutdown(
           new ProtocolException(
               ErrorInfo.of(ErrorCode.INTERNAL, "receive loop failed: " + e.getClass().getName())));
       return false;
@@ -132,9 +139,9 @@ final class ReceiveLoop {
     wait.whenComplete(
         (v, e) -> {
           paused = null;
-          peer.runAsync(this::readLoop);
+          link.runAsync(this::readLoop);
         });
-    if (!peer.isOpen() || !connection.isOpen()) {
+    if (!link.isOpen() || !connection.isOpen()) {
       releasePause();
     }
     return false;
@@ -159,13 +166,14 @@ final class ReceiveLoop {
       if (call != null) {
         call.cancel(cancel.reason());
       } else {
-        Peer.LOG.debug("{}: CANCEL for unknown call id {} ignored", peer.name(), cancel.id());
+        SessionLink.LOG.debug(
+            "{}: CANCEL for unknown call id {} ignored", link.name(), cancel.id());
       }
     } else if (frame instanceof Push push) {
       pushes.onPushFrame(push);
     } else if (frame instanceof Hello hello) {
       if (hellos.remoteHello() != null) {
-        peer.protocolViolation("second HELLO from the remote");
+        link.protocolViolation("second HELLO from the remote");
       } else {
         hellos.accept(hello);
       }
@@ -174,17 +182,12 @@ final class ReceiveLoop {
   }
 
   private CompletableFuture<Void> onRes(Res res) {
-    OutboundUnary unary = peer.unaryCall(res.id());
-    if (unary != null) {
-      unary.onRes(res);
-      return null;
+    OutboundCall call = link.outbound().get(res.id());
+    if (call != null) {
+      return call.onRes(res);
     }
-    OutboundStream<?> stream = peer.outboundStream(res.id());
-    if (stream != null) {
-      return stream.onRes(res);
-    }
-    Peer.LOG.debug(
-        "{}: RES for call id {} that is no longer tracked ignored", peer.name(), res.id());
+    SessionLink.LOG.debug(
+        "{}: RES for call id {} that is no longer tracked ignored", link.name(), res.id());
     return null;
   }
 }

@@ -23,7 +23,7 @@ final class SerialExecutor implements Executor {
       }
       running = true;
     }
-    Peer.runOn(delegate, this::drain);
+    SessionLink.runOn(delegate, this::drain);
   }
 
   /** Drops the tasks not yet started. */
@@ -47,7 +47,7 @@ final class SerialExecutor implements Executor {
         next.run();
       } catch (RuntimeException e) {
         // Tasks handle their own failures; never let one stop the queue.
-        Peer.LOG.warn("serial task failed", e);
+        SessionLink.LOG.warn("serial task failed", e);
       }
     }
   }

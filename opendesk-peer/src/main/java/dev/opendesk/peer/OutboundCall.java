@@ -1,0 +1,27 @@
+package dev.opendesk.peer;
+
+import dev.opendesk.protocol.ConnectionClosedException;
+import dev.opendesk.protocol.Res;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An outbound call awaiting RESes, as the {@link OutboundCallTable} sees it: unary calls and
+ * streams alike. Implementations are thread-safe: a RES (receive loop) may race the call's own
+ * deadline, its caller and the session's close.
+ */
+interface OutboundCall {
+
+  /** The call id, boxed once: the table's key. */
+  Long key();
+
+  /**
+   * A RES with this call's id arrived (receive loop).
+   *
+   * @return a future the receive loop waits for before reading on (a full stream buffer), or {@code
+   *     null} to read on at once
+   */
+  CompletableFuture<Void> onRes(Res res);
+
+  /** The session closed or its connection was lost: fail with {@code cause} unless finished. */
+  void onClose(ConnectionClosedException cause);
+}

@@ -1,0 +1,44 @@
+package dev.opendesk.peer;
+
+import dev.opendesk.protocol.ConnectionClosedException;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A session's outbound calls in flight, unary and stream, by call id; and the ids themselves, which
+ * start at 1 and grow by one per call or stream.
+ *
+ * <p>Thread-safe.
+ */
+final class OutboundCallTable {
+
+  private final AtomicLong nextId = new AtomicLong(1);
+  private final ConcurrentHashMap<Long, OutboundCall> calls = new ConcurrentHashMap<>();
+
+  /** The id of the next call. */
+  long nextId() {
+    return nextId.getAndIncrement();
+  }
+
+  void put(OutboundCall call) {
+    calls.put(call.key(), call);
+  }
+
+  /** The call awaiting RESes with {@code id}, or {@code null}. */
+  OutboundCall get(long id) {
+    return calls.get(id);
+  }
+
+  /** Removes {@code call} if it is still the one registered under its id (idempotent). */
+  void remove(OutboundCall call) {
+    calls.remove(call.key(), call);
+  }
+
+  /** Fails every call in flight: the session closed. */
+  void closeAll(ConnectionClosedException cause) {
+    for (OutboundCall call : List.copyOf(calls.values())) {
+      call.onClose(cause);
+    }
+  }
+}
