@@ -57,6 +57,10 @@ final class InteropSessions implements AutoCloseable {
   }
 
   static InteropSessions open(Transport transport) throws Exception {
+    return open(transport, dispatcher());
+  }
+
+  static InteropSessions open(Transport transport, Dispatcher dispatcher) throws Exception {
     Connection clientEnd;
     Connection serverEnd;
     WebSocketServer webSocketServer = null;
@@ -71,7 +75,7 @@ final class InteropSessions implements AutoCloseable {
       clientEnd = WebSocketClient.connect(uri).get(WAIT_SECONDS, TimeUnit.SECONDS);
       serverEnd = accepted.get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
-    Peer server = Peer.server(serverEnd, dispatcher());
+    Peer server = Peer.server(serverEnd, dispatcher);
     Peer client = Peer.client(clientEnd);
     CompletableFuture<Hello> serverHello = server.hello();
     client.hello().get(WAIT_SECONDS, TimeUnit.SECONDS);
