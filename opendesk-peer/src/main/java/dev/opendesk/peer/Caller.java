@@ -123,4 +123,44 @@ public interface Caller {
 
   /** Registers a handler for PUSH events of every topic. */
   Peer.Registration onPush(Consumer<Push> handler);
+
+  /**
+   * A proxy of the typed service interface {@code type} whose methods call the remote through this
+   * caller. The interface is validated here, once (the mapping is cached per interface):
+   *
+   * <ul>
+   *   <li>Wire names: {@code prefix.method}, the prefix from {@link ServicePrefix} (default: the
+   *       interface's simple name, first letter lower-cased), the method part from {@link WireName}
+   *       (default: the Java method name).
+   *   <li>Returns: {@code CompletableFuture<R>} or {@code R} (blocking; {@code void} for no result)
+   *       for a unary call, {@code CallStream<T>} or {@code Flow.Publisher<T>} for a stream call,
+   *       where {@code R} and {@code T} are records, POJOs or {@code Map<String, Object>}.
+   *   <li>Parameters: none; one record, POJO or {@code Map} sent as the params map; or values sent
+   *       under their names ({@link Param}, or the names {@code javac -parameters} keeps).
+   *       Optionally a last {@link CallOptions} parameter ({@code null} for the defaults).
+   *   <li>Errors: as for untyped calls; a declared {@link ProtocolException} subclass annotated
+   *       with {@link RemoteError} is thrown in place of the plain exception for its code (unary
+   *       methods).
+   * </ul>
+   *
+   * <p>Interface default methods run their own body (and may call the others); {@code equals} is
+   * identity, {@code hashCode} the identity hash code, {@code toString} names the interface. The
+   * proxy is thread-safe.
+   *
+   * <pre>{@code
+   * @ServicePrefix("display")
+   * interface Display {
+   *   Image capture(Region region);                           // blocking "display.capture"
+   *   CompletableFuture<Image> captureAsync(Region region);   // needs @WireName: see WireName
+   *   CallStream<Frame> frames(@Param("fps") long fps, CallOptions options);
+   * }
+   * Display display = peer.service(Display.class);
+   * }</pre>
+   *
+   * @throws IllegalArgumentException naming the interface and method when a method cannot be mapped
+   *     (unsupported return type, two methods with one wire name, a parameter without a name, …)
+   */
+  default <S> S service(Class<S> type) {
+    return ServiceProxy.create(this, type);
+  }
 }

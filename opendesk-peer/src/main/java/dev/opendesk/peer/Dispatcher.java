@@ -240,6 +240,38 @@ public final class Dispatcher {
       return add(method, new PublisherRoute(Objects.requireNonNull(handler, "handler")));
     }
 
+    /**
+     * Registers every method of the typed service interface {@code type} (see {@link
+     * Caller#service(Class)} for the mapping), served by {@code implementation}: parameters are
+     * converted back to the method's arguments (a field that does not fit is answered with {@code
+     * invalid_argument} naming it; a trailing {@link CallOptions} parameter receives {@link
+     * CallOptions#defaults()}), and what the method returns or throws is answered as for any
+     * handler. A {@code CompletableFuture} result is cancelled when the call is; a stream method's
+     * {@link Flow.Publisher} is subscribed with the connection's backpressure. The capabilities
+     * list the wire names.
+     *
+     * @throws IllegalArgumentException naming the interface and method when a method cannot be
+     *     mapped, or when a wire name is already registered
+     */
+    public <S> Builder service(Class<S> type, S implementation) {
+      Objects.requireNonNull(implementation, "implementation");
+      ServiceContract contract = ServiceContract.of(type);
+      if (!type.isInstance(implementation)) {
+        throw new IllegalArgumentException(
+            implementation.getClass().getName() + " does not implement " + type.getName());
+      }
+      for (ServiceOperation operation : contract.operations()) {
+        if (routes.containsKey(operation.wireName())) {
+          throw new IllegalArgumentException(
+              type.getName() + ": method already registered: " + operation.wireName());
+        }
+      }
+      for (ServiceOperation operation : contract.operations()) {
+        add(operation.wireName(), operation.route(implementation));
+      }
+      return this;
+    }
+
     private Builder add(String method, Route route) {
       Objects.requireNonNull(method, "method");
       if (method.isEmpty()) {

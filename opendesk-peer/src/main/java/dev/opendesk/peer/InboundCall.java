@@ -452,6 +452,12 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
+      Objects.requireNonNull(s, "subscription");
+      if (subscription != null) {
+        // Reactive Streams 2.5: one subscription only; a second is cancelled at once.
+        s.cancel();
+        return;
+      }
       subscription = s;
       onCancel(s::cancel);
       s.request(PUBLISHER_WINDOW);
@@ -459,9 +465,12 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
     @Override
     public void onNext(Object item) {
+      if (item == null) {
+        throw brokenRule("onNext(null)");
+      }
       CompletableFuture<Void> sent;
       try {
-        sent = emit(toResult(Objects.requireNonNull(item, "publisher emitted null")));
+        sent = emit(toResult(item));
       } catch (CallCancelledException e) {
         return;
       } catch (RuntimeException e) {
@@ -482,7 +491,24 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
     @Override
     public void onError(Throwable failure) {
+      if (failure == null) {
+        throw brokenRule("onError(null)");
+      }
       finishStream(failure);
+    }
+
+    /**
+     * Reactive Streams 2.13: a null signal is thrown back as {@link NullPointerException}, and the
+     * subscription counts as cancelled: the call ends with that error.
+     */
+    private NullPointerException brokenRule(String signal) {
+      NullPointerException broken = new NullPointerException("publisher signalled " + signal);
+      Flow.Subscription s = subscription;
+      if (s != null) {
+        s.cancel();
+      }
+      finishStream(broken);
+      return broken;
     }
 
     @Override

@@ -293,7 +293,8 @@ public final class Peer implements Caller, AutoCloseable {
     return await(call(method, params, resultType));
   }
 
-  private static <T> T await(CompletableFuture<T> future) {
+  /** Waits for {@code future} as {@link #callBlocking(String, Map)} does. */
+  static <T> T await(CompletableFuture<T> future) {
     try {
       return future.get();
     } catch (InterruptedException e) {

@@ -2,7 +2,6 @@ package dev.opendesk.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opendesk.protocol.LoopbackConnection;
 import dev.opendesk.protocol.Push;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,6 @@ class CallerTest {
 
   @Test
   void peerServesEveryCallShapeThroughTheInterface() throws Exception {
-    LoopbackConnection.Pair pair = LoopbackConnection.pair();
     Dispatcher dispatcher =
         Dispatcher.builder().unary("echo", (ctx, params) -> params).stream(
                 "count",
@@ -30,14 +28,9 @@ class CallerTest {
                   }
                 })
             .build();
-    try (Peer server = Peer.server(pair.second(), dispatcher);
-        Peer client = Peer.client(pair.first())) {
-      CompletableFuture<?> serverHello = server.hello();
-      client.hello().get(10, TimeUnit.SECONDS);
-      serverHello.get(10, TimeUnit.SECONDS);
-      server.start();
-      client.start();
-      Caller caller = client;
+    try (PeerPair peers = PeerPair.serving(dispatcher)) {
+      Peer server = peers.server();
+      Caller caller = peers.client();
       CompletableFuture<Map<String, Object>> pushed = new CompletableFuture<>();
       server.onPush("note", pushed::complete);
 
@@ -72,6 +65,21 @@ class CallerTest {
             "b " + CallOptions.defaults(),
             "c " + CallOptions.defaults(),
             "d " + CallOptions.defaults());
+  }
+
+  @ServicePrefix("svc")
+  interface Svc {
+    CompletableFuture<Map<String, Object>> ask(Text text, CallOptions options);
+  }
+
+  @Test
+  void serviceProxyCallsThroughAnyImplementation() {
+    RecordingCaller caller = new RecordingCaller();
+    CallOptions options = CallOptions.timeout(java.time.Duration.ofSeconds(3));
+
+    caller.service(Svc.class).ask(new Text("x"), options);
+
+    assertThat(caller.calls).containsExactly("svc.ask " + options);
   }
 
   /** Records which full form each short form reached, and with which options. */

@@ -105,6 +105,11 @@ public final class OpendeskEcho implements AutoCloseable {
     client.start();
   }
 
+  /** The client peer, for scenarios that call it their own way (e.g. through a typed proxy). */
+  public Peer client() {
+    return client;
+  }
+
   /** One unary call, waiting for its result. */
   public Map<String, Object> call(Map<String, Object> params) {
     return client.callBlocking("echo", params);
