@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# Builds opendesk-benchmarks, runs a short JMH profile of every scenario that has an opendesk side
-# or a peer, and prints one comparison table (scenario, opendesk, peer, ratio) as Markdown.
+# Builds opendesk-benchmarks, runs a JMH profile of every scenario that has an opendesk side or a
+# peer, all in one run, and prints the targets table and the comparison table as Markdown.
 #
-#   benchmarks/run.sh                 # short profile: ~8 minutes on 2 cores
-#   PROFILE=full benchmarks/run.sh    # every parameter, the benchmarks' own warmup/measurement
-#   JMH_ARGS='-f 1 -wi 1 -i 1' benchmarks/run.sh   # override the iteration settings
+#   opendesk-benchmarks/run.sh                 # short profile: ~10-12 minutes on 2 cores
+#   PROFILE=full opendesk-benchmarks/run.sh    # every parameter, 2 forks, 5x3 s warmup, 5x2 s measurement
+#   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 opendesk-benchmarks/run.sh   # on another JDK
+#   JMH_ARGS='-f 1 -wi 1 -i 1' opendesk-benchmarks/run.sh   # override the iteration settings
 #
+# The JDK is $JAVA_HOME's (else the java on PATH); it builds (release 17) and runs everything.
 # Results (JMH JSON and logs, the machine description, table.md) go to
-# opendesk-benchmarks/target/results/<UTC timestamp>/ or $OUT.
+# opendesk-benchmarks/target/results/<UTC timestamp>-jdk<N>/ or $OUT.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 PROFILE=${PROFILE:-short}
-OUT=${OUT:-opendesk-benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)}
+if [ -n "${JAVA_HOME:-}" ]; then
+  JAVA=${JAVA:-$JAVA_HOME/bin/java}
+else
+  JAVA=${JAVA:-java}
+fi
+JDK_MAJOR=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+OUT=${OUT:-opendesk-benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)-jdk$JDK_MAJOR}
 JAR=opendesk-benchmarks/target/benchmarks.jar
-JAVA=${JAVA:-java}
 
 echo "building $JAR ..." >&2
 mvn -B -q -pl opendesk-benchmarks -am package -DskipTests
@@ -36,7 +43,8 @@ case "$PROFILE" in
   # Four warmup seconds: on a busy 2-core machine gRPC over Netty needs about that much JIT time
   # before its score settles (it ramps ~450 -> ~6,700 calls/s over its first 4 s).
   short) DEFAULT_ARGS='-f 1 -wi 4 -w 1s -i 2 -r 1s' ;;
-  full) DEFAULT_ARGS='' ;;
+  # What issue 13 measured with: 2 forks, 5 x 3 s warmup, 5 x 2 s measurement.
+  full) DEFAULT_ARGS='-f 2 -wi 5 -w 3s -i 5 -r 2s' ;;
   *) echo "PROFILE must be short or full, not $PROFILE" >&2; exit 2 ;;
 esac
 read -r -a ITERATIONS <<< "${JMH_ARGS:-$DEFAULT_ARGS}"
@@ -58,9 +66,11 @@ start=$(date +%s)
 if [ "$PROFILE" = full ]; then
   run all '[A-Za-z]*Benchmark'
 else
-  # The peers. The byte[] floor only in-process; streams only with msgpack.
-  run grpc-unary-inprocess GrpcUnaryBenchmark -p transport=INPROCESS
-  run grpc-unary-netty GrpcUnaryBenchmark -p transport=NETTY -p marshaller=msgpack
+  # The peers. The byte[] floor only in-process, the default executor only with msgpack, streams
+  # only with msgpack.
+  run grpc-unary-inprocess GrpcUnaryBenchmark -p transport=INPROCESS -p executor=direct
+  run grpc-unary-default-executor GrpcUnaryBenchmark -p executor=default -p marshaller=msgpack
+  run grpc-unary-netty GrpcUnaryBenchmark -p transport=NETTY -p marshaller=msgpack -p executor=direct
   run rsocket-unary RSocketUnaryBenchmark
   run grpc-stream GrpcStreamBenchmark -p marshaller=msgpack
   run rsocket-stream RSocketStreamBenchmark
@@ -70,6 +80,16 @@ else
   if has OpendeskUnaryBenchmark; then run opendesk-unary OpendeskUnaryBenchmark; fi
   if has OpendeskStreamBenchmark; then run opendesk-stream OpendeskStreamBenchmark; fi
   if has HandshakeBenchmark; then run handshake HandshakeBenchmark; fi
+  # Whatever else the jar holds (benchmarks added after this script): one pass each, so the table's
+  # last section shows them.
+  for other in $(grep -o '[A-Za-z]*Benchmark' <<< "$BENCHMARKS" | sort -u); do
+    case "$other" in
+      GrpcUnaryBenchmark | GrpcStreamBenchmark | RSocketUnaryBenchmark | RSocketStreamBenchmark | \
+        ChaChaBenchmark | CodecBenchmark | OpendeskUnaryBenchmark | OpendeskStreamBenchmark | \
+        HandshakeBenchmark) ;;
+      *) run "$other" "$other" ;;
+    esac
+  done
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 echo "finished in $(( $(date +%s) - start )) s; results in $OUT" >&2
