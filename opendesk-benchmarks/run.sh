@@ -7,6 +7,8 @@
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 opendesk-benchmarks/run.sh   # on another JDK
 #   JMH_ARGS='-f 1 -wi 1 -i 1' opendesk-benchmarks/run.sh   # override the iteration settings
 #
+# JMH refuses to start while another JMH run holds /tmp/jmh.lock; on a shared machine,
+# JMH_JAVA_OPTS=-Djmh.ignoreLock=true runs anyway (and the load average in machine.txt says so).
 # The JDK is $JAVA_HOME's (else the java on PATH); it builds (release 17) and runs everything.
 # Results (JMH JSON and logs, the machine description, table.md) go to
 # opendesk-benchmarks/target/results/<UTC timestamp>-jdk<N>/ or $OUT.
@@ -57,7 +59,7 @@ run() {
   local name=$1 regex=$2
   shift 2
   echo "running $name ..." >&2
-  "$JAVA" -jar "$JAR" "^[a-z.]*\.$regex\." "${ITERATIONS[@]}" -prof gc \
+  "$JAVA" ${JMH_JAVA_OPTS:-} -jar "$JAR" "^[a-z.]*\.$regex\." "${ITERATIONS[@]}" -prof gc \
     -rf json -rff "$OUT/$name.json" "$@" > "$OUT/$name.log" 2>&1 \
     || { echo "$name failed, see $OUT/$name.log" >&2; tail -20 "$OUT/$name.log" >&2; exit 1; }
 }
