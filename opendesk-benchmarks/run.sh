@@ -77,14 +77,14 @@ else
   run grpc-stream GrpcStreamBenchmark -p marshaller=msgpack
   run rsocket-stream RSocketStreamBenchmark
   run chacha ChaChaBenchmark
-  run codec CodecBenchmark -p frame=hello,req_small,req_bin4k,res_small,res_item_bin64k
+  run codec CodecBenchmark -p frame=req_small,res_small,res_item_bin64k
   # The opendesk side, for what this build has.
   if has OpendeskUnaryBenchmark; then run opendesk-unary OpendeskUnaryBenchmark; fi
   if has OpendeskStreamBenchmark; then run opendesk-stream OpendeskStreamBenchmark; fi
   if has HandshakeBenchmark; then run handshake HandshakeBenchmark; fi
   # Whatever else the jar holds (benchmarks added after this script): one pass each, so the table's
   # last section shows them.
-  for other in $(grep -o '[A-Za-z]*Benchmark' <<< "$BENCHMARKS" | sort -u); do
+  for other in $(grep '^dev\.' <<< "$BENCHMARKS" | sed 's/\.[A-Za-z0-9_]*$//; s/.*\.//' | sort -u); do
     case "$other" in
       GrpcUnaryBenchmark | GrpcStreamBenchmark | RSocketUnaryBenchmark | RSocketStreamBenchmark | \
         ChaChaBenchmark | CodecBenchmark | OpendeskUnaryBenchmark | OpendeskStreamBenchmark | \
