@@ -3,7 +3,8 @@
 # peer, all in one run, and prints the targets table and the comparison table as Markdown.
 #
 #   opendesk-benchmarks/run.sh                 # short profile: ~10-12 minutes on 2 cores
-#   PROFILE=full opendesk-benchmarks/run.sh    # every parameter, 2 forks, 5x3 s warmup, 5x2 s measurement
+#   PROFILE=full opendesk-benchmarks/run.sh    # the same, 2 forks, 5x3 s warmup, 5x2 s measurement (~80 min)
+#   PROFILE=all opendesk-benchmarks/run.sh     # every benchmark and parameter, full iterations (hours)
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 opendesk-benchmarks/run.sh   # on another JDK
 #   JMH_ARGS='-f 1 -wi 1 -i 1' opendesk-benchmarks/run.sh   # override the iteration settings
 #
@@ -28,6 +29,9 @@ JAR=opendesk-benchmarks/target/benchmarks.jar
 echo "building $JAR ..." >&2
 mvn -B -q -pl opendesk-benchmarks -am package -DskipTests
 mkdir -p "$OUT"
+# Run from a copy: a build during the run (it takes a while) must not swap the jar under it.
+cp "$JAR" "$OUT/benchmarks.jar"
+JAR=$OUT/benchmarks.jar
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -46,8 +50,8 @@ case "$PROFILE" in
   # before its score settles (it ramps ~450 -> ~6,700 calls/s over its first 4 s).
   short) DEFAULT_ARGS='-f 1 -wi 4 -w 1s -i 2 -r 1s' ;;
   # What issue 13 measured with: 2 forks, 5 x 3 s warmup, 5 x 2 s measurement.
-  full) DEFAULT_ARGS='-f 2 -wi 5 -w 3s -i 5 -r 2s' ;;
-  *) echo "PROFILE must be short or full, not $PROFILE" >&2; exit 2 ;;
+  full | all) DEFAULT_ARGS='-f 2 -wi 5 -w 3s -i 5 -r 2s' ;;
+  *) echo "PROFILE must be short, full or all, not $PROFILE" >&2; exit 2 ;;
 esac
 read -r -a ITERATIONS <<< "${JMH_ARGS:-$DEFAULT_ARGS}"
 
@@ -65,7 +69,7 @@ run() {
 }
 
 start=$(date +%s)
-if [ "$PROFILE" = full ]; then
+if [ "$PROFILE" = all ]; then
   run all '[A-Za-z]*Benchmark'
 else
   # The peers. The byte[] floor only in-process, the default executor only with msgpack, streams

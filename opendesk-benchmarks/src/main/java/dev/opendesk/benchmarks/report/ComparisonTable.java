@@ -347,7 +347,6 @@ public final class ComparisonTable {
    */
   static List<Target> targets() {
     List<Target> targets = new ArrayList<>();
-    record Side(String name, Select opendesk, List<Peer> peers) {}
     List<Side> unarySides =
         List.of(
             new Side("Loopback", OD_LOOPBACK, LOOPBACK_PEERS),
@@ -357,52 +356,33 @@ public final class ComparisonTable {
     for (Side side : unarySides) {
       boolean tuned = side.name.contains("tuned");
       for (String payload : List.of("SMALL", "BIN_4K")) {
-        String name = "unary " + side.name + " " + PAYLOADS.get(payload);
-        Select one = side.opendesk.with("OpendeskUnaryBenchmark.unary", "payload", payload);
-        Select many =
-            side.opendesk.with("OpendeskUnaryBenchmark.unaryInFlight64", "payload", payload);
-        List<Peer> onePeers = withMethod(side.peers, "Unary", "unary", payload);
-        List<Peer> manyPeers = withMethod(side.peers, "Unary", "unaryInFlight64", payload);
+        String name = "unary " + side.name + " " + PAYLOADS.get(payload) + ", ";
+        targets.add(unaryTarget(name, "unary", Metric.CALLS_PER_S, side, payload, 1.5, tuned));
+        targets.add(unaryTarget(name, "unary", Metric.P50_US, side, payload, 1.5, tuned));
+        targets.add(unaryTarget(name, "unary", Metric.P99_US, side, payload, 1.0, tuned));
         targets.add(
-            new Target(name + ", 1 in flight", Metric.CALLS_PER_S, 0, one, onePeers, 1.5, tuned));
-        targets.add(
-            new Target(name + ", 1 in flight", Metric.P50_US, 0, one, onePeers, 1.5, tuned));
-        targets.add(
-            new Target(name + ", 1 in flight", Metric.P99_US, 0, one, onePeers, 1.0, tuned));
-        targets.add(
-            new Target(
-                name + ", 64 in flight", Metric.CALLS_PER_S, 0, many, manyPeers, 1.5, tuned));
+            unaryTarget(name, "unaryInFlight64", Metric.CALLS_PER_S, side, payload, 1.5, tuned));
       }
     }
     // Handlers that may block: opendesk's default runs every handler off the receive path, as gRPC
     // does with its default executor.
-    for (String transport : List.of("Loopback", "WebSocket")) {
-      Select od = transport.equals("Loopback") ? OD_LOOPBACK : OD_WS;
-      Select grpc =
-          transport.equals("Loopback")
-              ? GRPC_DEFAULT_EXECUTOR_INPROCESS
-              : GRPC_DEFAULT_EXECUTOR_NETTY;
-      Peer peer = new Peer("gRPC, default executor", "grpc", grpc);
+    List<Side> blockingSides =
+        List.of(
+            new Side(
+                "Loopback",
+                OD_LOOPBACK,
+                List.of(
+                    new Peer("gRPC, default executor", "grpc", GRPC_DEFAULT_EXECUTOR_INPROCESS))),
+            new Side(
+                "WebSocket",
+                OD_WS,
+                List.of(new Peer("gRPC, default executor", "grpc", GRPC_DEFAULT_EXECUTOR_NETTY))));
+    for (Side side : blockingSides) {
       for (String payload : List.of("SMALL", "BIN_4K")) {
-        String name = "handlers that may block, " + transport + " " + PAYLOADS.get(payload);
+        String name = "handlers that may block, " + side.name + " " + PAYLOADS.get(payload) + ", ";
+        targets.add(unaryTarget(name, "unary", Metric.P50_US, side, payload, 1.5, false));
         targets.add(
-            new Target(
-                name + ", 1 in flight",
-                Metric.P50_US,
-                0,
-                od.with("OpendeskUnaryBenchmark.unary", "payload", payload),
-                withMethod(List.of(peer), "Unary", "unary", payload),
-                1.5,
-                false));
-        targets.add(
-            new Target(
-                name + ", 64 in flight",
-                Metric.CALLS_PER_S,
-                0,
-                od.with("OpendeskUnaryBenchmark.unaryInFlight64", "payload", payload),
-                withMethod(List.of(peer), "Unary", "unaryInFlight64", payload),
-                1.5,
-                false));
+            unaryTarget(name, "unaryInFlight64", Metric.CALLS_PER_S, side, payload, 1.5, false));
       }
     }
     targets.add(
@@ -468,6 +448,28 @@ public final class ComparisonTable {
               false));
     }
     return targets;
+  }
+
+  /** An opendesk transport (or configuration) and the peers its targets compare against. */
+  private record Side(String name, Select opendesk, List<Peer> peers) {}
+
+  /** A unary target: {@code method} ({@code unary} is 1 in flight) of opendesk and its peers. */
+  private static Target unaryTarget(
+      String namePrefix,
+      String method,
+      Metric metric,
+      Side side,
+      String payload,
+      double needed,
+      boolean tuned) {
+    return new Target(
+        namePrefix + (method.equals("unary") ? "1 in flight" : "64 in flight"),
+        metric,
+        0,
+        side.opendesk.with("OpendeskUnaryBenchmark." + method, "payload", payload),
+        withMethod(side.peers, "Unary", method, payload),
+        needed,
+        tuned);
   }
 
   private static List<Peer> withMethod(

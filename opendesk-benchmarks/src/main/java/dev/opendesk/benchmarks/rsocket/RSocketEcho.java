@@ -75,46 +75,29 @@ public final class RSocketEcho implements AutoCloseable {
               .payloadDecoder(PayloadDecoder.DEFAULT)
               .connect(LocalClientTransport.create(name))
               .block(TIMEOUT);
-    } else if (transport == Transport.TCP) {
-      loops = LoopResources.create("bench-rsocket");
-      CloseableChannel channel =
-          RSocketServer.create(acceptor)
-              .payloadDecoder(PayloadDecoder.DEFAULT)
-              .bind(
-                  TcpServerTransport.create(
-                      TcpServer.create().host("127.0.0.1").port(0).runOn(loops)))
-              .block(TIMEOUT);
-      server = channel;
-      client =
-          RSocketConnector.create()
-              .payloadDecoder(PayloadDecoder.DEFAULT)
-              .connect(
-                  TcpClientTransport.create(
-                      TcpClient.create()
-                          .host("127.0.0.1")
-                          .port(channel.address().getPort())
-                          .runOn(loops)))
-              .block(TIMEOUT);
     } else {
       loops = LoopResources.create("bench-rsocket");
       CloseableChannel channel =
           RSocketServer.create(acceptor)
               .payloadDecoder(PayloadDecoder.DEFAULT)
               .bind(
-                  WebsocketServerTransport.create(
-                      HttpServer.create().host("127.0.0.1").port(0).runOn(loops)))
+                  transport == Transport.TCP
+                      ? TcpServerTransport.create(
+                          TcpServer.create().host("127.0.0.1").port(0).runOn(loops))
+                      : WebsocketServerTransport.create(
+                          HttpServer.create().host("127.0.0.1").port(0).runOn(loops)))
               .block(TIMEOUT);
       server = channel;
+      int port = channel.address().getPort();
       client =
           RSocketConnector.create()
               .payloadDecoder(PayloadDecoder.DEFAULT)
               .connect(
-                  WebsocketClientTransport.create(
-                      HttpClient.create()
-                          .host("127.0.0.1")
-                          .port(channel.address().getPort())
-                          .runOn(loops),
-                      "/"))
+                  transport == Transport.TCP
+                      ? TcpClientTransport.create(
+                          TcpClient.create().host("127.0.0.1").port(port).runOn(loops))
+                      : WebsocketClientTransport.create(
+                          HttpClient.create().host("127.0.0.1").port(port).runOn(loops), "/"))
               .block(TIMEOUT);
     }
   }
