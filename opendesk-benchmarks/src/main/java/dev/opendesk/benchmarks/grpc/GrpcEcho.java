@@ -33,8 +33,10 @@ import java.util.concurrent.TimeUnit;
  * and a server-streaming {@code Stream} that sends a fixed item a fixed number of times, with
  * gRPC's own flow control ({@code isReady}/{@code onReady}).
  *
- * <p>gRPC gets its fastest idiomatic configuration: {@code directExecutor()} on both sides (the
- * handlers never block), the shared default Netty event loops, plaintext on 127.0.0.1.
+ * <p>By default gRPC gets its fastest idiomatic configuration: {@code directExecutor()} on both
+ * sides (the handlers never block), the shared default Netty event loops, plaintext on 127.0.0.1.
+ * With {@code directExecutor} false, server and channel keep gRPC's default executor (a shared
+ * cached pool): handlers may block, the guarantee opendesk's default gives.
  *
  * <p>Thread-safe once built; {@link #close()} once.
  *
@@ -58,7 +60,11 @@ public final class GrpcEcho<T> implements AutoCloseable {
   private final ManagedChannel channel;
 
   private GrpcEcho(
-      Transport transport, MethodDescriptor.Marshaller<T> marshaller, T streamItem, int streamItems)
+      Transport transport,
+      boolean directExecutor,
+      MethodDescriptor.Marshaller<T> marshaller,
+      T streamItem,
+      int streamItems)
       throws IOException {
     echo = method(MethodDescriptor.MethodType.UNARY, "Echo", marshaller);
     stream = method(MethodDescriptor.MethodType.SERVER_STREAMING, "Stream", marshaller);
@@ -73,28 +79,45 @@ public final class GrpcEcho<T> implements AutoCloseable {
             .build();
     if (transport == Transport.INPROCESS) {
       String name = "bench-" + UUID.randomUUID();
-      server =
-          InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
-      channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+      InProcessServerBuilder serverBuilder = InProcessServerBuilder.forName(name);
+      InProcessChannelBuilder channelBuilder = InProcessChannelBuilder.forName(name);
+      if (directExecutor) {
+        serverBuilder.directExecutor();
+        channelBuilder.directExecutor();
+      }
+      server = serverBuilder.addService(service).build().start();
+      channel = channelBuilder.build();
     } else {
-      server =
-          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-              .directExecutor()
-              .addService(service)
-              .build()
-              .start();
-      channel =
-          NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
-              .usePlaintext()
-              .directExecutor()
-              .build();
+      NettyServerBuilder serverBuilder =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+      if (directExecutor) {
+        serverBuilder.directExecutor();
+      }
+      server = serverBuilder.addService(service).build().start();
+      NettyChannelBuilder channelBuilder =
+          NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext();
+      if (directExecutor) {
+        channelBuilder.directExecutor();
+      }
+      channel = channelBuilder.build();
     }
   }
 
   /** An echo whose messages are maps msgpack-encoded and decoded by {@link MsgpackMaps}. */
   public static GrpcEcho<Map<String, Object>> msgpack(
       Transport transport, Map<String, Object> streamItem, int streamItems) throws IOException {
-    return new GrpcEcho<>(transport, new MsgpackMarshaller(), streamItem, streamItems);
+    return msgpack(transport, true, streamItem, streamItems);
+  }
+
+  /**
+   * As {@link #msgpack(Transport, Map, int)}, on {@code directExecutor()} or gRPC's default
+   * executor.
+   */
+  public static GrpcEcho<Map<String, Object>> msgpack(
+      Transport transport, boolean directExecutor, Map<String, Object> streamItem, int streamItems)
+      throws IOException {
+    return new GrpcEcho<>(
+        transport, directExecutor, new MsgpackMarshaller(), streamItem, streamItems);
   }
 
   /**
@@ -102,7 +125,15 @@ public final class GrpcEcho<T> implements AutoCloseable {
    */
   public static GrpcEcho<byte[]> bytes(Transport transport, byte[] streamItem, int streamItems)
       throws IOException {
-    return new GrpcEcho<>(transport, new BytesMarshaller(), streamItem, streamItems);
+    return bytes(transport, true, streamItem, streamItems);
+  }
+
+  /** As {@link #bytes(Transport, byte[], int)}, on {@code directExecutor()} or the default one. */
+  public static GrpcEcho<byte[]> bytes(
+      Transport transport, boolean directExecutor, byte[] streamItem, int streamItems)
+      throws IOException {
+    return new GrpcEcho<>(
+        transport, directExecutor, new BytesMarshaller(), streamItem, streamItems);
   }
 
   /** One unary call, waiting for its reply (gRPC's blocking stub path). */

@@ -47,6 +47,14 @@ public class GrpcUnaryBenchmark {
   @Param({"SMALL", "BIN_4K"})
   public Payloads payload;
 
+  /**
+   * {@code direct}: {@code directExecutor()} on both sides (handlers never block, gRPC's fastest);
+   * {@code default}: gRPC's default executor (handlers may block; {@code run.sh} measures it with
+   * msgpack only).
+   */
+  @Param({"direct", "default"})
+  public String executor;
+
   private GrpcEcho<Object> echo;
   private Object request;
   private final InFlight inFlight = new InFlight(InFlight.DEPTH);
@@ -70,12 +78,18 @@ public class GrpcUnaryBenchmark {
   @Setup
   @SuppressWarnings("unchecked")
   public void setUp() throws Exception {
+    boolean direct =
+        switch (executor) {
+          case "direct" -> true;
+          case "default" -> false;
+          default -> throw new IllegalArgumentException("unknown executor: " + executor);
+        };
     if (marshaller.equals("msgpack")) {
-      echo = (GrpcEcho<Object>) (GrpcEcho<?>) GrpcEcho.msgpack(transport, payload.map(), 0);
+      echo = (GrpcEcho<Object>) (GrpcEcho<?>) GrpcEcho.msgpack(transport, direct, payload.map(), 0);
       request = payload.map();
     } else if (marshaller.equals("bytes")) {
       byte[] bytes = MsgpackMaps.encode(payload.map());
-      echo = (GrpcEcho<Object>) (GrpcEcho<?>) GrpcEcho.bytes(transport, bytes, 0);
+      echo = (GrpcEcho<Object>) (GrpcEcho<?>) GrpcEcho.bytes(transport, direct, bytes, 0);
       request = bytes;
     } else {
       throw new IllegalArgumentException("unknown marshaller: " + marshaller);

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * opendesk's unary round trip: {@code Peer.call("echo", payload)} answered by a {@code Dispatcher}
  * handler that returns its params, both peers in their default configuration (frames encoded and
- * decoded by {@code FrameCodec}, results delivered on the peer's handler executor).
+ * decoded by {@code FrameCodec}, results delivered on the peer's handler executor), or tuned for
+ * handlers that never block ({@code *_DIRECT}).
  *
  * <p>{@code unary}: one call at a time ({@code SampleTime}: p50, p99); {@code unaryInFlight64}:
  * calls/s with 64 outstanding.
@@ -33,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class OpendeskUnaryBenchmark {
 
   /** The transport between the peers. */
-  @Param({"LOOPBACK", "LOOPBACK_DIRECT", "WEBSOCKET", "WEBSOCKET_ENCRYPTED"})
+  @Param({"LOOPBACK", "LOOPBACK_DIRECT", "WEBSOCKET", "WEBSOCKET_DIRECT", "WEBSOCKET_ENCRYPTED"})
   public OpendeskEcho.Transport transport;
 
   /** The request (and reply). */

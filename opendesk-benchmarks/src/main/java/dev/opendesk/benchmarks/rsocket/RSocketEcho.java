@@ -11,8 +11,10 @@ import io.rsocket.frame.decoder.PayloadDecoder;
 import io.rsocket.transport.local.LocalClientTransport;
 import io.rsocket.transport.local.LocalServerTransport;
 import io.rsocket.transport.netty.client.TcpClientTransport;
+import io.rsocket.transport.netty.client.WebsocketClientTransport;
 import io.rsocket.transport.netty.server.CloseableChannel;
 import io.rsocket.transport.netty.server.TcpServerTransport;
+import io.rsocket.transport.netty.server.WebsocketServerTransport;
 import io.rsocket.util.DefaultPayload;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -20,6 +22,8 @@ import java.util.Map;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpClient;
 import reactor.netty.tcp.TcpServer;
@@ -32,7 +36,8 @@ import reactor.netty.tcp.TcpServer;
  *
  * <p>RSocket runs in its default configuration ({@link PayloadDecoder#DEFAULT}, which copies each
  * frame to the heap, as opendesk's transports hand over {@code byte[]}), over its local transport
- * (peer of Loopback) or TCP via reactor-netty on 127.0.0.1 (peer of WebSocket).
+ * (peer of Loopback), or via reactor-netty on 127.0.0.1 over TCP or over WebSocket (one RSocket
+ * frame per binary WebSocket message: the same framing as opendesk's; both peers of WebSocket).
  *
  * <p>Thread-safe once built; {@link #close()} once.
  */
@@ -43,7 +48,9 @@ public final class RSocketEcho implements AutoCloseable {
     /** RSocket's in-JVM local transport. */
     LOCAL,
     /** TCP through reactor-netty on 127.0.0.1. */
-    TCP
+    TCP,
+    /** WebSocket through reactor-netty on 127.0.0.1, plain ({@code ws://}). */
+    WEBSOCKET
   }
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -74,19 +81,23 @@ public final class RSocketEcho implements AutoCloseable {
           RSocketServer.create(acceptor)
               .payloadDecoder(PayloadDecoder.DEFAULT)
               .bind(
-                  TcpServerTransport.create(
-                      TcpServer.create().host("127.0.0.1").port(0).runOn(loops)))
+                  transport == Transport.TCP
+                      ? TcpServerTransport.create(
+                          TcpServer.create().host("127.0.0.1").port(0).runOn(loops))
+                      : WebsocketServerTransport.create(
+                          HttpServer.create().host("127.0.0.1").port(0).runOn(loops)))
               .block(TIMEOUT);
       server = channel;
+      int port = channel.address().getPort();
       client =
           RSocketConnector.create()
               .payloadDecoder(PayloadDecoder.DEFAULT)
               .connect(
-                  TcpClientTransport.create(
-                      TcpClient.create()
-                          .host("127.0.0.1")
-                          .port(channel.address().getPort())
-                          .runOn(loops)))
+                  transport == Transport.TCP
+                      ? TcpClientTransport.create(
+                          TcpClient.create().host("127.0.0.1").port(port).runOn(loops))
+                      : WebsocketClientTransport.create(
+                          HttpClient.create().host("127.0.0.1").port(port).runOn(loops), "/"))
               .block(TIMEOUT);
     }
   }

@@ -33,7 +33,7 @@ public class RSocketStreamBenchmark {
   public static final int FRAMES = 256;
 
   /** The RSocket transport. */
-  @Param({"LOCAL", "TCP"})
+  @Param({"LOCAL", "TCP", "WEBSOCKET"})
   public RSocketEcho.Transport transport;
 
   /** Bytes of bin data per item. */

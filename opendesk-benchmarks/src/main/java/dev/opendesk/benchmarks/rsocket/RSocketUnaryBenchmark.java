@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The RSocket-java peer of opendesk's unary round trip: request-response echo of {@link Payloads},
- * msgpack-encoded and decoded on both sides, over the local transport (peer of Loopback) or TCP
- * (peer of WebSocket).
+ * msgpack-encoded and decoded on both sides, over the local transport (peer of Loopback), TCP or
+ * WebSocket (peers of WebSocket).
  *
  * <p>{@code unary}: one call at a time ({@code SampleTime}: p50, p99); {@code unaryInFlight64}:
  * calls/s with 64 outstanding.
@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RSocketUnaryBenchmark {
 
   /** The RSocket transport. */
-  @Param({"LOCAL", "TCP"})
+  @Param({"LOCAL", "TCP", "WEBSOCKET"})
   public RSocketEcho.Transport transport;
 
   /** The request (and reply). */

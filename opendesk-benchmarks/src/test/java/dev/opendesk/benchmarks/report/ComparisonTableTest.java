@@ -19,7 +19,7 @@ class ComparisonTableTest {
       """
       [
         {"benchmark": "dev.opendesk.benchmarks.grpc.GrpcUnaryBenchmark.unary", "mode": "sample",
-         "params": {"marshaller": "msgpack", "payload": "SMALL", "transport": "INPROCESS"},
+         "params": {"executor": "direct", "marshaller": "msgpack", "payload": "SMALL", "transport": "INPROCESS"},
          "primaryMetric": {"score": 5.0, "scoreUnit": "us/op",
                            "scorePercentiles": {"50.0": 4.0, "99.0": 20.0}},
          "secondaryMetrics": {}},
@@ -29,12 +29,16 @@ class ComparisonTableTest {
                            "scorePercentiles": {"50.0": 2000.0, "99.0": 10000.0}},
          "secondaryMetrics": {}},
         {"benchmark": "dev.opendesk.benchmarks.grpc.GrpcUnaryBenchmark.unaryInFlight64", "mode": "thrpt",
-         "params": {"marshaller": "msgpack", "payload": "SMALL", "transport": "INPROCESS"},
+         "params": {"executor": "direct", "marshaller": "msgpack", "payload": "SMALL", "transport": "INPROCESS"},
          "primaryMetric": {"score": 200000.0, "scoreUnit": "ops/s"},
          "secondaryMetrics": {"gc.alloc.rate.norm": {"score": 3600.0, "scoreUnit": "B/op"}}},
         {"benchmark": "dev.opendesk.benchmarks.grpc.GrpcStreamBenchmark.stream", "mode": "thrpt",
          "params": {"frameSize": "65536", "marshaller": "msgpack", "transport": "INPROCESS"},
          "primaryMetric": {"score": 2000.0, "scoreUnit": "ops/s"},
+         "secondaryMetrics": {}},
+        {"benchmark": "dev.opendesk.benchmarks.FutureBenchmark.connect", "mode": "avgt",
+         "params": {"transport": "WEBSOCKET"},
+         "primaryMetric": {"score": 1234.0, "scoreUnit": "ms/op"},
          "secondaryMetrics": {}},
         {"benchmark": "dev.opendesk.benchmarks.codec.CodecBenchmark.encode", "mode": "avgt",
          "params": {"frame": "req_small"},
@@ -66,7 +70,7 @@ class ComparisonTableTest {
     assertThat(
             row(
                 table(),
-                "| unary Loopback {x:1,y:2}, 1 in flight | calls/s | 400,000 | gRPC in-process, msgpack |"))
+                "| unary Loopback, default {x:1,y:2}, 1 in flight | calls/s | 400,000 | gRPC in-process, msgpack |"))
         .endsWith("| 200,000 | 2.00 |");
   }
 
@@ -75,7 +79,7 @@ class ComparisonTableTest {
     assertThat(
             row(
                 table(),
-                "| unary Loopback {x:1,y:2}, 1 in flight | p99 µs | 10.0 | gRPC in-process, msgpack |"))
+                "| unary Loopback, default {x:1,y:2}, 1 in flight | p99 µs | 10.0 | gRPC in-process, msgpack |"))
         .endsWith("| 20.0 | 2.00 |");
   }
 
@@ -84,7 +88,7 @@ class ComparisonTableTest {
     assertThat(
             row(
                 table(),
-                "| unary Loopback {x:1,y:2}, 64 in flight | calls/s | — | gRPC in-process, msgpack |"))
+                "| unary Loopback, default {x:1,y:2}, 64 in flight | calls/s | — | gRPC in-process, msgpack |"))
         .endsWith("| 200,000 | — |");
   }
 
@@ -93,7 +97,7 @@ class ComparisonTableTest {
     assertThat(
             row(
                 table(),
-                "| unary Loopback {x:1,y:2}, 64 in flight, allocated per call | B/op | — | gRPC in-process, msgpack |"))
+                "| unary Loopback, default {x:1,y:2}, 64 in flight, allocated per call | B/op | — | gRPC in-process, msgpack |"))
         .endsWith("| 3,600 | — |");
   }
 
@@ -113,6 +117,29 @@ class ComparisonTableTest {
         .noneMatch(l -> l.startsWith("| stream Loopback, 64 B frames |"))
         .noneMatch(
             l -> l.startsWith("| stream Loopback, 64 KiB frames | MB/s | — | RSocket local |"));
+  }
+
+  @Test
+  void targetRowComparesWithTheBestPeerAndSaysWhetherItIsMet() throws IOException {
+    assertThat(
+            row(
+                table(),
+                "| unary Loopback {x:1,y:2}, 1 in flight | p99 µs | 10.0 | gRPC in-process, msgpack |"))
+        .endsWith("| 20.0 | 2.00 | ≥ 1.00 | met |");
+    assertThat(
+            row(
+                table(),
+                "| unary Loopback {x:1,y:2}, 1 in flight | p50 µs | 2.00 | gRPC in-process, msgpack |"))
+        .endsWith("| 4.00 | 2.00 | ≥ 1.50 | met |");
+  }
+
+  @Test
+  void resultsNoRowReadsAreListedAtTheEnd() throws IOException {
+    List<String> table = table();
+    assertThat(table)
+        .anyMatch(
+            l -> l.startsWith("| FutureBenchmark.connect | {transport=WEBSOCKET} | 1,234 ms/op |"));
+    assertThat(table).noneMatch(l -> l.startsWith("| CodecBenchmark.encode |"));
   }
 
   @Test

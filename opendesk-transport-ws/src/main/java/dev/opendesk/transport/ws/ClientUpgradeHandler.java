@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +21,7 @@ final class ClientUpgradeHandler extends ChannelInboundHandlerAdapter {
 
   private final WebSocketClientHandshaker handshaker;
   private final Duration timeout;
-  private final MessageBridge bridge;
-  private final KeepaliveHandler keepalive;
+  private final MessagePipeline tail;
   private final boolean secure;
   private final CompletableFuture<WebSocketConnection> result;
   private ScheduledFuture<?> deadline;
@@ -31,14 +29,12 @@ final class ClientUpgradeHandler extends ChannelInboundHandlerAdapter {
   ClientUpgradeHandler(
       WebSocketClientHandshaker handshaker,
       Duration timeout,
-      MessageBridge bridge,
-      KeepaliveHandler keepalive,
+      MessagePipeline tail,
       boolean secure,
       CompletableFuture<WebSocketConnection> result) {
     this.handshaker = handshaker;
     this.timeout = timeout;
-    this.bridge = bridge;
-    this.keepalive = keepalive;
+    this.tail = tail;
     this.secure = secure;
     this.result = result;
   }
@@ -84,11 +80,7 @@ final class ClientUpgradeHandler extends ChannelInboundHandlerAdapter {
       response.release();
     }
     cancelDeadline();
-    ctx.pipeline().remove(this);
-    WebSocketConnection connection =
-        new WebSocketConnection(bridge, (InetSocketAddress) ctx.channel().remoteAddress(), secure);
-    bridge.activate(connection.remoteHost() + ":" + connection.remotePort());
-    keepalive.start();
+    WebSocketConnection connection = tail.open(ctx, secure);
     if (!result.complete(connection)) {
       connection.close(); // the caller cancelled the connect
     }

@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -47,6 +46,15 @@ final class MessageBridge extends ChannelDuplexHandler {
   static final long MAX_BUFFERED_BYTES = 1024 * 1024;
 
   /**
+   * Bytes of sends queued here (not yet handed to Netty) up to which a send is taken at once: its
+   * future completes in {@link #send}, so a sender that waits for each send (a stream handler) does
+   * not wait for an event-loop round trip per message, and a burst of messages goes out in one
+   * flush. Beyond it a send is taken when the event loop hands it to Netty, which it does only
+   * while the channel is writable: that is the backpressure.
+   */
+  static final long MAX_QUEUED_SEND_BYTES = 1024 * 1024;
+
+  /**
    * Written-but-unflushed bytes after which a send burst flushes, so writability stays accurate.
    */
   private static final int FLUSH_THRESHOLD = 64 * 1024;
@@ -75,6 +83,7 @@ final class MessageBridge extends ChannelDuplexHandler {
   private long inboundBytes;
   private CompletableFuture<byte[]> receiver;
   private final ArrayDeque<PendingSend> outbound = new ArrayDeque<>();
+  private long outboundBytes;
   private boolean localClosed;
   private Ending ending;
   private boolean readPaused;
@@ -82,6 +91,10 @@ final class MessageBridge extends ChannelDuplexHandler {
   // Event loop only.
   private ChannelHandlerContext ctx;
   private boolean active;
+  // Inside a read burst (channelRead until channelReadComplete): sends made on the event loop
+  // meanwhile are drained and flushed once, at channelReadComplete.
+  private boolean reading;
+  private boolean drainAtReadComplete;
   private boolean closeFrameSent;
   private ScheduledFuture<?> forceClose;
   private String remote = "?";
@@ -134,13 +147,23 @@ final class MessageBridge extends ChannelDuplexHandler {
       return CompletableFuture.failedFuture(new NullPointerException("message"));
     }
     PendingSend pending = new PendingSend(message, new CompletableFuture<>());
+    boolean takenNow;
     synchronized (lock) {
       if (ending != null) {
         return CompletableFuture.failedFuture(ending.exception());
       }
       outbound.add(pending);
+      outboundBytes += message.length;
+      takenNow = outboundBytes <= MAX_QUEUED_SEND_BYTES;
     }
-    scheduleDrain();
+    if (takenNow) {
+      pending.taken.complete(null);
+    }
+    if (ctx.executor().inEventLoop() && reading) {
+      drainAtReadComplete = true; // one drain and flush for everything this read burst sends
+    } else {
+      scheduleDrain();
+    }
     return pending.taken;
   }
 
@@ -180,7 +203,6 @@ final class MessageBridge extends ChannelDuplexHandler {
 
   void close(WebSocketCloseStatus status) {
     CompletableFuture<byte[]> r;
-    List<PendingSend> sends;
     synchronized (lock) {
       if (localClosed) {
         return;
@@ -193,13 +215,11 @@ final class MessageBridge extends ChannelDuplexHandler {
       inboundBytes = 0;
       r = receiver;
       receiver = null;
-      sends = new ArrayList<>(outbound);
-      outbound.clear();
+      // Queued sends stay: startClose writes them before the close frame.
     }
     if (r != null) {
       r.completeExceptionally(LOCAL_CLOSE.exception());
     }
-    sends.forEach(s -> s.taken.completeExceptionally(LOCAL_CLOSE.exception()));
     try {
       ctx.executor().execute(() -> startClose(status.code(), status.reasonText()));
     } catch (RejectedExecutionException e) {
@@ -228,34 +248,19 @@ final class MessageBridge extends ChannelDuplexHandler {
 
   private void drain() {
     drainScheduled.set(false);
+    drainAtReadComplete = false;
+    if (closeFrameSent || !ctx.channel().isActive()) {
+      failQueuedSends();
+      return;
+    }
     boolean wrote = false;
     long unflushed = 0;
     while (ctx.channel().isWritable()) {
-      PendingSend next;
-      synchronized (lock) {
-        next = outbound.poll();
-      }
+      PendingSend next = pollOutbound();
       if (next == null) {
         break;
       }
-      if (closeFrameSent || !ctx.channel().isActive()) {
-        next.taken.completeExceptionally(new ConnectionClosedException("connection closed"));
-        continue;
-      }
-      ChannelPromise promise = ctx.newPromise();
-      CompletableFuture<Void> taken = next.taken;
-      promise.addListener(
-          f -> {
-            if (f.isSuccess()) {
-              taken.complete(null);
-            } else {
-              taken.completeExceptionally(
-                  new ConnectionClosedException(
-                      "connection closed before the message was written", f.cause()));
-            }
-          });
-      // The array is ours now (send takes ownership), so it is wrapped, not copied.
-      ctx.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(next.message)), promise);
+      write(next);
       wrote = true;
       unflushed += next.message.length;
       if (unflushed >= FLUSH_THRESHOLD) {
@@ -267,6 +272,48 @@ final class MessageBridge extends ChannelDuplexHandler {
     if (wrote) {
       ctx.flush();
     }
+  }
+
+  /**
+   * Before the close frame: writes every queued send, writable or not (what was taken must go out;
+   * the queue is bounded by senders waiting for their futures beyond {@link
+   * #MAX_QUEUED_SEND_BYTES}).
+   */
+  private void writeAllQueued() {
+    for (PendingSend next; (next = pollOutbound()) != null; ) {
+      write(next);
+    }
+  }
+
+  private PendingSend pollOutbound() {
+    synchronized (lock) {
+      PendingSend next = outbound.poll();
+      if (next != null) {
+        outboundBytes -= next.message.length;
+      }
+      return next;
+    }
+  }
+
+  /**
+   * Hands one message to Netty: it is taken now, if not already. Write failures reach {@link
+   * #exceptionCaught} through the void promise, and close the connection.
+   */
+  private void write(PendingSend send) {
+    // The array is ours now (send takes ownership), so it is wrapped, not copied.
+    ctx.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(send.message)), ctx.voidPromise());
+    send.taken.complete(null);
+  }
+
+  private void failQueuedSends() {
+    List<PendingSend> sends;
+    synchronized (lock) {
+      sends = new ArrayList<>(outbound);
+      outbound.clear();
+      outboundBytes = 0;
+    }
+    ConnectionClosedException closed = new ConnectionClosedException("connection closed");
+    sends.forEach(s -> s.taken.completeExceptionally(closed));
   }
 
   @Override
@@ -282,6 +329,7 @@ final class MessageBridge extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    reading = true;
     try {
       if (msg instanceof BinaryWebSocketFrame frame) {
         onMessage(ByteBufUtil.getBytes(frame.content()));
@@ -315,6 +363,10 @@ final class MessageBridge extends ChannelDuplexHandler {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
+    if (drainAtReadComplete) {
+      drain();
+    }
     if (active) {
       boolean read;
       synchronized (lock) {
@@ -367,6 +419,7 @@ final class MessageBridge extends ChannelDuplexHandler {
     if (closeFrameSent) {
       return;
     }
+    writeAllQueued();
     closeFrameSent = true;
     // Keep reading (and discarding) so the peer's close frame is seen and its sends never stall.
     ctx.channel().config().setAutoRead(true);
@@ -421,6 +474,7 @@ final class MessageBridge extends ChannelDuplexHandler {
       }
       sends = new ArrayList<>(outbound);
       outbound.clear();
+      outboundBytes = 0;
     }
     Ending e = endingNow();
     if (r != null) {

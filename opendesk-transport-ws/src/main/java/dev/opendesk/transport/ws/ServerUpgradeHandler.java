@@ -18,14 +18,17 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Server side of the opening handshake: answers the HTTP upgrade request on the configured path
- * (404 elsewhere, 400 for a malformed upgrade), enforces the upgrade deadline from TCP accept, and
- * on success removes itself and hands the channel to the WebSocket handlers.
+ * (404 elsewhere, 400 for a malformed upgrade, 403 for a web page whose {@code Origin} the options
+ * do not allow), enforces the upgrade deadline from TCP accept, and on success removes itself and
+ * hands the channel to the WebSocket handlers.
  */
 final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
 
@@ -38,22 +41,16 @@ final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
 
   private final WebSocketOptions options;
   private final boolean secure;
-  private final MessageBridge bridge;
-  private final KeepaliveHandler keepalive;
+  private final MessagePipeline tail;
   private final Listener listener;
   private ScheduledFuture<?> deadline;
   private boolean upgrading;
 
   ServerUpgradeHandler(
-      WebSocketOptions options,
-      boolean secure,
-      MessageBridge bridge,
-      KeepaliveHandler keepalive,
-      Listener listener) {
+      WebSocketOptions options, boolean secure, MessagePipeline tail, Listener listener) {
     this.options = options;
     this.secure = secure;
-    this.bridge = bridge;
-    this.keepalive = keepalive;
+    this.tail = tail;
     this.listener = listener;
   }
 
@@ -89,6 +86,12 @@ final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
     try {
       if (upgrading) {
         return; // pipelined request after the upgrade one: ignored
+      }
+      if (!originAllowed(request)) {
+        // The value is the peer's text: not logged.
+        log.debug("{}: upgrade from a disallowed Origin refused", ctx.channel().remoteAddress());
+        respond(ctx, HttpResponseStatus.FORBIDDEN, "origin not allowed\n");
+        return;
       }
       String path = new QueryStringDecoder(request.uri()).path();
       if (!path.equals(options.path())) {
@@ -135,18 +138,28 @@ final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * A request without an {@code Origin} (a native client) is allowed; one with any value outside
+   * the allow-list (a web page elsewhere) is not. {@code Sec-WebSocket-Origin} is what protocol
+   * versions 7 and 8 send instead.
+   */
+  private boolean originAllowed(FullHttpRequest request) {
+    List<String> origins = new ArrayList<>(request.headers().getAll(HttpHeaderNames.ORIGIN));
+    origins.addAll(request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_ORIGIN));
+    for (String origin : origins) {
+      if (!options.allowsOrigin(origin)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void opened(ChannelHandlerContext ctx) {
     cancelDeadline();
     if (!ctx.channel().isActive()) {
       return;
     }
-    ctx.pipeline().remove(this);
-    WebSocketConnection connection =
-        new WebSocketConnection(
-            bridge, (java.net.InetSocketAddress) ctx.channel().remoteAddress(), secure);
-    bridge.activate(connection.remoteHost() + ":" + connection.remotePort());
-    keepalive.start();
-    listener.opened(connection);
+    listener.opened(tail.open(ctx, secure));
   }
 
   private void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {

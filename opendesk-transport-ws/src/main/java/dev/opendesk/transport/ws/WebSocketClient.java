@@ -8,12 +8,13 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
@@ -115,23 +116,15 @@ public final class WebSocketClient {
                     }
                     p.addLast("http", new HttpClientCodec());
                     p.addLast("http-aggregator", new HttpObjectAggregator(8192));
-                    MessageBridge bridge = new MessageBridge(options);
-                    KeepaliveHandler keepalive =
-                        new KeepaliveHandler(
-                            options.pingInterval(), options.pongTimeout(), bridge::readPaused);
-                    p.addLast(
-                        "upgrade",
+                    MessagePipeline tail = new MessagePipeline(options);
+                    tail.addLast(
+                        p,
                         new ClientUpgradeHandler(
                             new Handshaker(uri, options.maxMessageSize()),
                             options.upgradeTimeout(),
-                            bridge,
-                            keepalive,
+                            tail,
                             secure,
                             result));
-                    p.addLast("keepalive", keepalive);
-                    p.addLast("binary-only", new BinaryOnlyFilter());
-                    p.addLast("aggregator", new WebSocketFrameAggregator(options.maxMessageSize()));
-                    p.addLast("bridge", bridge);
                   }
                 });
     ChannelFuture connecting = bootstrap.connect(bareHost, port);
@@ -166,8 +159,9 @@ public final class WebSocketClient {
   }
 
   /**
-   * RFC 6455 client handshake whose decoder leaves closing on protocol errors to {@link
-   * MessageBridge}.
+   * RFC 6455 client handshake that sends no {@code Origin} (a native client is no web page, and
+   * servers refuse origins they do not know) and whose decoder leaves closing on protocol errors to
+   * {@link MessageBridge}.
    */
   private static final class Handshaker extends WebSocketClientHandshaker13 {
     Handshaker(URI uri, int maxMessageSize) {
@@ -181,6 +175,13 @@ public final class WebSocketClient {
           true,
           false,
           -1);
+    }
+
+    @Override
+    protected FullHttpRequest newHandshakeRequest() {
+      FullHttpRequest request = super.newHandshakeRequest();
+      request.headers().remove(HttpHeaderNames.ORIGIN);
+      return request;
     }
 
     @Override

@@ -11,8 +11,11 @@ import java.util.concurrent.CompletableFuture;
  * <p>Behaves as the {@link Connection} contract says, with these transport specifics:
  *
  * <ul>
- *   <li>{@link #send} completes when Netty has written the message to the socket; while the socket
- *       is not writable later sends wait (their futures pending) in order.
+ *   <li>{@link #send} completes at once while at most 1 MiB of sends is queued for the event loop,
+ *       otherwise when the event loop hands the message to Netty, which it does only while the
+ *       socket is writable: a sender that outruns the socket (or a receiver that does not read)
+ *       waits. Messages sent in a burst go out in one flush; those taken before {@link #close()}
+ *       are written before the close frame.
  *   <li>The socket is read only as far as {@link #receive()} demand plus a small buffer (32
  *       messages or 1 MiB), so a slow reader slows the sender down through TCP.
  *   <li>A text message, a message over {@link WebSocketOptions#maxMessageSize()} or a protocol

@@ -3,8 +3,12 @@ package dev.opendesk.transport.ws;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -23,7 +27,8 @@ import java.util.concurrent.Executor;
  * the ping was written; a local close waits up to 5 s for the peer's close frame; no TLS; the
  * upgrade path {@code /}; at most {@value #DEFAULT_MAX_PENDING_UPGRADES} server connections waiting
  * for their upgrade; no event loop group (the server creates and owns one, clients share a
- * process-wide group); no handler executor (the server owns one).
+ * process-wide group); no handler executor (the server owns one); no allowed {@code Origin} (a
+ * server refuses every upgrade request from a web page).
  */
 public final class WebSocketOptions {
 
@@ -46,6 +51,7 @@ public final class WebSocketOptions {
   private final EventLoopGroup eventLoopGroup;
   private final Executor handlerExecutor;
   private final String path;
+  private final Set<String> allowedOrigins;
 
   private WebSocketOptions(Builder b) {
     this.maxMessageSize = b.maxMessageSize;
@@ -59,6 +65,7 @@ public final class WebSocketOptions {
     this.eventLoopGroup = b.eventLoopGroup;
     this.handlerExecutor = b.handlerExecutor;
     this.path = b.path;
+    this.allowedOrigins = Set.copyOf(b.allowedOrigins);
   }
 
   /** The default options. */
@@ -151,6 +158,26 @@ public final class WebSocketOptions {
     return path;
   }
 
+  /**
+   * Server only: the {@code Origin} values (lower case, e.g. {@code https://app.example:8443})
+   * whose web pages may open a connection. Browsers send {@code Origin} with every WebSocket
+   * upgrade and native clients send none, so an upgrade request that carries an {@code Origin} (or
+   * the older {@code Sec-WebSocket-Origin}) not in this set is refused with HTTP 403; one without
+   * is served. Empty by default: no web page can reach the server, not even one on the same
+   * machine.
+   */
+  public Set<String> allowedOrigins() {
+    return allowedOrigins;
+  }
+
+  /**
+   * Whether an upgrade request carrying {@code origin} may proceed; see {@link #allowedOrigins()}.
+   */
+  boolean allowsOrigin(String origin) {
+    return !allowedOrigins.isEmpty()
+        && allowedOrigins.contains(origin.trim().toLowerCase(Locale.ROOT));
+  }
+
   @Override
   public String toString() {
     return "WebSocketOptions[maxMessageSize="
@@ -173,6 +200,8 @@ public final class WebSocketOptions {
         + (eventLoopGroup != null)
         + ", path="
         + path
+        + ", allowedOrigins="
+        + allowedOrigins
         + "]";
   }
 
@@ -189,6 +218,7 @@ public final class WebSocketOptions {
     private EventLoopGroup eventLoopGroup;
     private Executor handlerExecutor;
     private String path = "/";
+    private Set<String> allowedOrigins = Set.of();
 
     private Builder() {}
 
@@ -204,6 +234,7 @@ public final class WebSocketOptions {
       eventLoopGroup = o.eventLoopGroup;
       handlerExecutor = o.handlerExecutor;
       path = o.path;
+      allowedOrigins = o.allowedOrigins;
     }
 
     /** See {@link WebSocketOptions#maxMessageSize()}; at least 1. */
@@ -286,6 +317,29 @@ public final class WebSocketOptions {
             "path must start with '/' and have no query or fragment: " + path);
       }
       this.path = path;
+      return this;
+    }
+
+    /**
+     * See {@link WebSocketOptions#allowedOrigins()}; replaces the set. Each origin is a serialized
+     * origin, {@code scheme://host[:port]} (compared case-insensitively), or {@code null} as some
+     * browsers send for sandboxed pages; an empty collection allows none.
+     */
+    public Builder allowedOrigins(Collection<String> origins) {
+      Objects.requireNonNull(origins, "allowedOrigins");
+      Set<String> copy = new LinkedHashSet<>();
+      for (String origin : origins) {
+        if (origin == null) {
+          throw new NullPointerException("allowedOrigins must not contain null");
+        }
+        String normalized = origin.trim().toLowerCase(Locale.ROOT);
+        if (!normalized.equals("null") && !normalized.matches("[a-z][a-z0-9+.-]*://[^/?#\\s]+")) {
+          throw new IllegalArgumentException(
+              "allowedOrigins entries must be scheme://host[:port] with no path: " + origin);
+        }
+        copy.add(normalized);
+      }
+      this.allowedOrigins = Set.copyOf(copy);
       return this;
     }
 

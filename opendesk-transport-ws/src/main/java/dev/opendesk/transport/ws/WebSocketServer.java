@@ -10,7 +10,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -201,24 +200,17 @@ public final class WebSocketServer implements AutoCloseable {
     }
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(8192));
-    MessageBridge bridge = new MessageBridge(options);
-    KeepaliveHandler keepalive =
-        new KeepaliveHandler(options.pingInterval(), options.pongTimeout(), bridge::readPaused);
-    p.addLast(
-        "upgrade",
+    MessagePipeline tail = new MessagePipeline(options);
+    tail.addLast(
+        p,
         new ServerUpgradeHandler(
             options,
             sslContext != null,
-            bridge,
-            keepalive,
+            tail,
             connection -> {
               upgradeSettled(ch);
               opened(connection);
             }));
-    p.addLast("keepalive", keepalive);
-    p.addLast("binary-only", new BinaryOnlyFilter());
-    p.addLast("aggregator", new WebSocketFrameAggregator(options.maxMessageSize()));
-    p.addLast("bridge", bridge);
   }
 
   /**

@@ -30,6 +30,20 @@ final class RawPeer implements AutoCloseable {
 
   /** Connects to {@code server}, performs the upgrade, and returns without ever reading again. */
   static RawPeer upgradedClient(URI uri) throws IOException {
+    RawPeer peer = requestUpgrade(uri, "");
+    String response = peer.responseHead();
+    if (!response.startsWith("HTTP/1.1 101")) {
+      peer.close();
+      throw new IOException("upgrade refused: " + response);
+    }
+    return peer;
+  }
+
+  /**
+   * Connects and sends an upgrade request with {@code extraHeaders} (each line ending in CRLF);
+   * read the answer with {@link #responseHead()}.
+   */
+  static RawPeer requestUpgrade(URI uri, String extraHeaders) throws IOException {
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), uri.getPort());
     socket.setSoTimeout(10_000);
     String request =
@@ -41,15 +55,17 @@ final class RawPeer implements AutoCloseable {
             + "\r\n"
             + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-            + "Sec-WebSocket-Version: 13\r\n\r\n";
+            + "Sec-WebSocket-Version: 13\r\n"
+            + extraHeaders
+            + "\r\n";
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
-    String response = readHead(socket.getInputStream());
-    if (!response.startsWith("HTTP/1.1 101")) {
-      socket.close();
-      throw new IOException("upgrade refused: " + response);
-    }
     return new RawPeer(socket);
+  }
+
+  /** Reads the HTTP response head (status line and headers). */
+  String responseHead() throws IOException {
+    return readHead(socket.getInputStream());
   }
 
   /**

@@ -11,11 +11,17 @@ final class SocketBuffers {
 
   /**
    * Kernel send and receive buffers at their autotuning maximum, plus the receiver's bounded
-   * message buffer and Netty's outbound high-water mark (both small), doubled for slack.
+   * message buffer, the sender's queue of sends taken at once and Netty's outbound high-water mark
+   * (all small), doubled for slack.
    */
   static long maxBytesInFlight() {
     long kernel = maxOf("/proc/sys/net/ipv4/tcp_rmem") + maxOf("/proc/sys/net/ipv4/tcp_wmem");
-    return 2 * (kernel + MessageBridge.MAX_BUFFERED_BYTES + 64 * 1024 + 64 * 1024);
+    return 2
+        * (kernel
+            + MessageBridge.MAX_BUFFERED_BYTES
+            + MessageBridge.MAX_QUEUED_SEND_BYTES
+            + 64 * 1024
+            + 64 * 1024);
   }
 
   private static long maxOf(String file) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WebSocketOptionsTest {
@@ -24,6 +26,7 @@ class WebSocketOptionsTest {
     assertThat(o.sslContext()).isEmpty();
     assertThat(o.eventLoopGroup()).isEmpty();
     assertThat(o.handlerExecutor()).isEmpty();
+    assertThat(o.allowedOrigins()).isEmpty();
   }
 
   @Test
@@ -34,12 +37,38 @@ class WebSocketOptionsTest {
             .path("/x")
             .pingInterval(Duration.ZERO)
             .maxPendingUpgrades(3)
+            .allowedOrigins(List.of("https://a.example"))
             .build();
     WebSocketOptions copy = o.toBuilder().build();
     assertThat(copy.maxMessageSize()).isEqualTo(10);
     assertThat(copy.path()).isEqualTo("/x");
     assertThat(copy.pingInterval()).isZero();
     assertThat(copy.maxPendingUpgrades()).isEqualTo(3);
+    assertThat(copy.allowedOrigins()).containsExactly("https://a.example");
+  }
+
+  @Test
+  void allowedOriginsAreStoredInLowerCase() {
+    assertThat(
+            WebSocketOptions.builder()
+                .allowedOrigins(List.of("HTTPS://App.Example:8443", "null"))
+                .build()
+                .allowedOrigins())
+        .containsExactlyInAnyOrder("https://app.example:8443", "null");
+  }
+
+  @Test
+  void allowedOriginWithAPathOrNoSchemeIsRejectedNamingTheField() {
+    WebSocketOptions.Builder b = WebSocketOptions.builder();
+    assertThatThrownBy(() -> b.allowedOrigins(List.of("https://a.example/")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("allowedOrigins");
+    assertThatThrownBy(() -> b.allowedOrigins(List.of("a.example")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("allowedOrigins");
+    assertThatThrownBy(() -> b.allowedOrigins(Arrays.asList("https://a.example", null)))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("allowedOrigins");
   }
 
   @Test

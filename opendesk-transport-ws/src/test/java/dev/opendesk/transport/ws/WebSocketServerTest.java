@@ -103,6 +103,7 @@ class WebSocketServerTest {
 
   @Test
   void handlerThatNeverReturnsDoesNotStopAccepting() throws Exception {
+    CountDownLatch firstHandlerBlocked = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger calls = new AtomicInteger();
     BlockingQueue<WebSocketConnection> handled = new LinkedBlockingQueue<>();
@@ -111,8 +112,10 @@ class WebSocketServerTest {
             "127.0.0.1",
             0,
             connection -> {
+              boolean first = calls.getAndIncrement() == 0;
               handled.add(connection);
-              if (calls.getAndIncrement() == 0) {
+              if (first) {
+                firstHandlerBlocked.countDown();
                 try {
                   release.await();
                 } catch (InterruptedException e) {
@@ -121,11 +124,15 @@ class WebSocketServerTest {
               }
             });
     try {
+      // One connection at a time: handlers of concurrent upgrades run in no particular order
+      // (different event loops, a thread pool), so the second connection is opened only once the
+      // first one's handler is known to be stuck, and the next handled connection is its peer.
       WebSocketConnection first =
           WebSocketClient.connect(uri(server, "/")).get(10, TimeUnit.SECONDS);
+      WebSocketConnection firstAccepted = handled.poll(10, TimeUnit.SECONDS);
+      assertThat(firstHandlerBlocked.await(10, TimeUnit.SECONDS)).isTrue();
       WebSocketConnection second =
           WebSocketClient.connect(uri(server, "/")).get(10, TimeUnit.SECONDS);
-      WebSocketConnection firstAccepted = handled.poll(10, TimeUnit.SECONDS);
       WebSocketConnection secondAccepted = handled.poll(10, TimeUnit.SECONDS);
       assertThat(secondAccepted).isNotNull();
       second.send(new byte[] {9});
