@@ -38,13 +38,17 @@ public record InterceptedCall(
   }
 
   /**
-   * The remote key's fingerprint (its first 8 bytes as 16 lower-case hex characters, PROTOCOL.md
-   * §5), or {@code ""} when the connection is not authenticated.
+   * The remote key's fingerprint as PROTOCOL.md §5 defines it (its first 8 bytes as lower-case hex,
+   * in four groups of four joined by {@code :}), or {@code ""} when the connection is not
+   * authenticated.
    */
   public String remoteFingerprint() {
-    return remotePublicKey == null || remotePublicKey.length < 8
-        ? ""
-        : HexFormat.of().formatHex(remotePublicKey, 0, 8);
+    if (remotePublicKey == null || remotePublicKey.length < 8) {
+      return "";
+    }
+    String hex = HexFormat.of().formatHex(remotePublicKey, 0, 8);
+    return String.join(
+        ":", hex.substring(0, 4), hex.substring(4, 8), hex.substring(8, 12), hex.substring(12));
   }
 
   @Override

@@ -117,7 +117,7 @@ class CallInterceptorTest {
     assertThat(seen.call().method()).isEqualTo("echo");
     assertThat(seen.call().direction()).isEqualTo(InterceptedCall.Direction.INBOUND);
     assertThat(seen.call().remotePublicKey()).isEqualTo(KEY);
-    assertThat(seen.call().remoteFingerprint()).isEqualTo("ab00000000000000");
+    assertThat(seen.call().remoteFingerprint()).isEqualTo("ab00:0000:0000:0000");
     assertThat(seen.params()).containsEntry("text", "hi");
     assertThat(recorder.next().code()).isEqualTo(CallOutcome.OK);
   }
@@ -127,7 +127,7 @@ class CallInterceptorTest {
     start();
     assertThatThrownBy(() -> client.callBlocking("admin.reset", Map.of()))
         .isInstanceOf(PermissionDeniedException.class)
-        .hasMessageContaining("admin methods are not for ab00000000000000");
+        .hasMessageContaining("admin methods are not for ab00:0000:0000:0000");
     CallOutcome outcome = recorder.next();
     assertThat(outcome.code()).isEqualTo("permission_denied");
     assertThat(outcome.ok()).isFalse();
