@@ -62,6 +62,21 @@ final class AuthV1 {
     return session.whenComplete((ignored, error) -> ephemeral.thenAccept(X25519KeyPair::destroy));
   }
 
+  /** Fails with {@code untrusted_peer} unless {@code serverKey} is trusted as a server. */
+  static void requireTrustedServer(TrustedPeers trustedPeers, byte[] serverKey) {
+    boolean trusted;
+    try {
+      trusted = trustedPeers.isTrusted(serverKey, PeerRole.SERVER);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the trusted peers", e);
+    }
+    if (!trusted) {
+      throw new AuthFailureException(
+          AuthFailureException.Reason.UNTRUSTED_PEER,
+          "server " + Identity.fingerprint(serverKey) + " is not a trusted server");
+    }
+  }
+
   private static KeySchedule.SessionKeys clientKeys(
       Identity identity, X25519KeyPair e, byte[] serverKey, Map<String, Object> offer) {
     HandshakeMessages.expectKind(offer, AUTH_OFFER);
@@ -134,7 +149,7 @@ final class AuthV1 {
                                     AuthFailureException.Reason.UNTRUSTED_PEER,
                                     "client "
                                         + Identity.fingerprint(offer.clientKey)
-                                        + " is not in the trusted peers");
+                                        + " is not a trusted client");
                               }
                               try {
                                 return new Session(
@@ -168,7 +183,7 @@ final class AuthV1 {
       ee = e.agree(clientEphemeral, "DH(es, Ec)");
       boolean trusted;
       try {
-        trusted = trustedPeers.isTrusted(clientKey);
+        trusted = trustedPeers.isTrusted(clientKey, PeerRole.CLIENT);
       } catch (IOException ex) {
         throw new UncheckedIOException("cannot read the trusted peers", ex);
       }

@@ -149,6 +149,30 @@ public final class Handshake {
     return io.run("authentication (client)", () -> AuthV1.client(io, identity, serverKey));
   }
 
+  /**
+   * Authenticates as the client to the server holding {@code serverKey}, provided {@code
+   * trustedPeers} trusts it as a {@link PeerRole#SERVER} (this side paired to it): a key that is
+   * not there, or is there only as a client of this side's own server, fails with {@code
+   * untrusted_peer} before anything is sent, and the connection is closed.
+   *
+   * @throws IllegalArgumentException if {@code serverKey} is not 32 bytes
+   */
+  public CompletableFuture<Session> authClient(
+      Connection connection, Identity identity, TrustedPeers trustedPeers, byte[] serverKey) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(trustedPeers, "trustedPeers");
+    byte[] key = serverKey.clone();
+    TrustedPeer.hex(key); // validates the length before anything runs
+    HandshakeIo io = new HandshakeIo(connection, this);
+    return io.run(
+        "authentication (client)",
+        () ->
+            CompletableFuture.runAsync(
+                    () -> AuthV1.requireTrustedServer(trustedPeers, key), executor)
+                .thenCompose(trusted -> AuthV1.client(io, identity, key)));
+  }
+
   // ---------------------------------------------------------------- server side
 
   /**

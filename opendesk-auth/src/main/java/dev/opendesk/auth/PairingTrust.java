@@ -38,7 +38,9 @@ final class PairingTrust {
     byte[] peerKey = remoteKey.clone();
     Handshake settings = io.settings();
     EncryptedConnection.FirstMessageGate gate =
-        first -> admit(settings, peerKey, first, trustedPeers, trusted);
+        first ->
+            admit(
+                settings, peerKey, PeerRole.ofPeerWhenLocal(client), first, trustedPeers, trusted);
     EncryptedConnection connection =
         client
             ? new EncryptedConnection(io.connection(), keys.c2s(), keys.s2c(), gate)
@@ -58,6 +60,7 @@ final class PairingTrust {
   private static CompletionStage<Void> admit(
       Handshake settings,
       byte[] peerKey,
+      PeerRole peerRole,
       byte[] first,
       TrustedPeers trustedPeers,
       CompletableFuture<Void> trusted) {
@@ -87,7 +90,7 @@ final class PairingTrust {
                 request -> {
                   if (trustedPeers != null) {
                     try {
-                      trustedPeers.add(peerKey, request.name(), request.description());
+                      trustedPeers.add(peerKey, peerRole, request.name(), request.description());
                     } catch (IOException e) {
                       throw new UncheckedIOException(
                           "cannot store the newly paired peer " + fingerprint, e);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -15,12 +16,14 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
@@ -44,10 +47,20 @@ import java.util.function.UnaryOperator;
  * }
  * }</pre>
  *
+ * <p><b>Roles.</b> Each entry records the roles its peer paired in ({@link PeerRole}, the extra
+ * field {@code "roles": ["client"]}, which other implementations keep as an unknown key): {@link
+ * Handshake#serve} admits only {@link PeerRole#CLIENT} entries, and a client authenticates only
+ * {@link PeerRole#SERVER} entries, so pairing to someone's server never lets that server into this
+ * side's server. The pairing handshakes record the role themselves. An entry without the field
+ * (written by an implementation that does not know roles, or by {@link #add(byte[], String,
+ * String)}) is trusted in both roles, as it is by that implementation; pairing with the peer again
+ * here records the role and ends that.
+ *
  * <p>Thread-safe. {@link #inMemory()} gives a store that lives only in this object (tests,
- * ephemeral servers).
+ * ephemeral servers): no file, no lock file. {@link #close()} ends a store of either kind: every
+ * later operation fails with {@link IllegalStateException}.
  */
-public final class TrustedPeers {
+public final class TrustedPeers implements Closeable {
 
   /**
    * Monitors shared by every instance on the same file in this JVM (file locks are per process).
@@ -65,13 +78,15 @@ public final class TrustedPeers {
           "description",
           "description_override",
           "last_host",
-          "last_port");
+          "last_port",
+          "roles");
 
   private final Path file;
   private final Path lockFile;
   private final ReentrantLock lock;
   private List<TrustedPeer> memory; // only for in-memory stores, guarded by lock
   private volatile PrivateFiles.BeforeRename beforeRename = PrivateFiles.NO_HOOK;
+  private volatile boolean closed;
 
   private TrustedPeers(Path file) {
     this.file = file;
@@ -114,8 +129,13 @@ public final class TrustedPeers {
     return Optional.ofNullable(file);
   }
 
-  /** All entries, in file order. */
+  /**
+   * All entries, in file order.
+   *
+   * @throws IllegalStateException if the store is closed
+   */
   public List<TrustedPeer> list() throws IOException {
+    checkOpen();
     if (file == null) {
       lock.lock();
       try {
@@ -133,9 +153,28 @@ public final class TrustedPeers {
     return list().stream().filter(p -> p.publicKeyHex().equals(hex)).findFirst();
   }
 
-  /** Whether {@code publicKey} is trusted. */
+  /**
+   * The entries trusted in {@code role} ({@link TrustedPeer#trustedAs(PeerRole)}), in file order.
+   */
+  public List<TrustedPeer> list(PeerRole role) throws IOException {
+    Objects.requireNonNull(role, "role");
+    return list().stream().filter(p -> p.trustedAs(role)).toList();
+  }
+
+  /** The entry for {@code publicKey} if it is trusted in {@code role}. */
+  public Optional<TrustedPeer> find(byte[] publicKey, PeerRole role) throws IOException {
+    Objects.requireNonNull(role, "role");
+    return find(publicKey).filter(p -> p.trustedAs(role));
+  }
+
+  /** Whether {@code publicKey} is trusted in any role. */
   public boolean isTrusted(byte[] publicKey) throws IOException {
     return find(publicKey).isPresent();
+  }
+
+  /** Whether {@code publicKey} is trusted in {@code role} ({@link TrustedPeer#trustedAs}). */
+  public boolean isTrusted(byte[] publicKey, PeerRole role) throws IOException {
+    return find(publicKey, role).isPresent();
   }
 
   /**
@@ -160,24 +199,67 @@ public final class TrustedPeers {
   }
 
   /**
-   * Records a pairing with {@code publicKey}: a new entry paired now, or, if the key is already
-   * trusted, the same entry with the new name, description and pairing time (the override, the last
-   * address and unknown keys are kept).
+   * Records a pairing with {@code publicKey} without recording its role: a new entry paired now,
+   * or, if the key is already trusted, the same entry with the new name, description and pairing
+   * time (the override, the last address, the roles and unknown keys are kept). A new entry is
+   * trusted in both roles, like an entry written by an implementation that does not know roles;
+   * prefer {@link #add(byte[], PeerRole, String, String)}.
    *
    * @return the stored entry
    */
   public TrustedPeer add(byte[] publicKey, String name, String description) throws IOException {
     TrustedPeer fresh = TrustedPeer.of(publicKey, name).withDescription(description);
+    return record(
+        fresh,
+        old ->
+            old.withName(fresh.name())
+                .withDescription(fresh.description())
+                .withPairedAt(fresh.pairedAt()));
+  }
+
+  /**
+   * Records that {@code publicKey} paired in {@code role}, with no name or description; the same as
+   * {@link #add(byte[], PeerRole, String, String)} with {@code ""} for both.
+   *
+   * @return the stored entry
+   */
+  public TrustedPeer add(byte[] publicKey, PeerRole role) throws IOException {
+    return add(publicKey, role, "", "");
+  }
+
+  /**
+   * Records that {@code publicKey} paired in {@code role}: a new entry paired now, or, if the key
+   * is already trusted, the same entry with {@code role} added to its roles (see {@link
+   * TrustedPeer#withRole(PeerRole)}), the new pairing time, and the new name and description where
+   * they are not empty (the override, the last address and unknown keys are kept).
+   *
+   * @param name a local name for the peer, {@code ""} or {@code null} if none
+   * @param description the peer's self-description, {@code ""} or {@code null} if none
+   * @return the stored entry
+   */
+  public TrustedPeer add(byte[] publicKey, PeerRole role, String name, String description)
+      throws IOException {
+    Objects.requireNonNull(role, "role");
+    TrustedPeer fresh = TrustedPeer.of(publicKey, role, name).withDescription(description);
+    return record(
+        fresh,
+        old -> {
+          TrustedPeer next = old.withRole(role).withPairedAt(fresh.pairedAt());
+          next = fresh.name().isEmpty() ? next : next.withName(fresh.name());
+          return fresh.description().isEmpty() ? next : next.withDescription(fresh.description());
+        });
+  }
+
+  /** Adds {@code fresh}, or replaces the entry with its key by {@code merge} applied to it. */
+  private TrustedPeer record(TrustedPeer fresh, UnaryOperator<TrustedPeer> merge)
+      throws IOException {
     TrustedPeer[] stored = {fresh};
     modify(
         peers -> {
           for (int i = 0; i < peers.size(); i++) {
             TrustedPeer old = peers.get(i);
             if (old.publicKeyHex().equals(fresh.publicKeyHex())) {
-              stored[0] =
-                  old.withName(fresh.name())
-                      .withDescription(fresh.description())
-                      .withPairedAt(fresh.pairedAt());
+              stored[0] = merge.apply(old);
               peers.set(i, stored[0]);
               return true;
             }
@@ -255,6 +337,31 @@ public final class TrustedPeers {
     return find(publicKey).map(TrustedPeer::effectiveDescription);
   }
 
+  /**
+   * Closes the store: every later operation fails with {@link IllegalStateException}, and an
+   * in-memory store forgets its entries. A file store holds no file open between operations, so
+   * nothing is left behind but the store and its {@code .lock} sidecar. Idempotent; an operation
+   * already running completes.
+   */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      if (file == null) {
+        memory = List.of();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException(this + " is closed");
+    }
+  }
+
   /** Test hook: runs between writing the temporary file and renaming it over the store. */
   void beforeRename(PrivateFiles.BeforeRename hook) {
     this.beforeRename = hook;
@@ -276,6 +383,7 @@ public final class TrustedPeers {
   private boolean modify(Change change) throws IOException {
     lock.lock();
     try {
+      checkOpen();
       if (file == null) {
         List<TrustedPeer> copy = new ArrayList<>(memory);
         boolean changed = change.apply(copy);
@@ -371,6 +479,7 @@ public final class TrustedPeers {
           text(node, "description_override", where, false),
           text(node, "last_host", where, true),
           port(node, where),
+          roles(node, where),
           extra);
     } catch (IllegalArgumentException e) {
       throw new CorruptTrustStoreException(file, where + ": " + e.getMessage(), e);
@@ -418,6 +527,30 @@ public final class TrustedPeers {
     return value.asInt();
   }
 
+  /**
+   * The recorded roles, or {@code null} when the entry has no {@code roles} field. Role names this
+   * version does not know grant nothing here (and are not written back).
+   */
+  private Set<PeerRole> roles(JsonNode node, String where) throws CorruptTrustStoreException {
+    JsonNode value = node.get("roles");
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isArray()) {
+      throw new CorruptTrustStoreException(
+          file, where + ".roles: expected an array of strings, got " + value.getNodeType(), null);
+    }
+    Set<PeerRole> roles = EnumSet.noneOf(PeerRole.class);
+    for (JsonNode role : value) {
+      if (!role.isTextual()) {
+        throw new CorruptTrustStoreException(
+            file, where + ".roles: expected strings, got " + role.getNodeType(), null);
+      }
+      PeerRole.fromWireName(role.asText()).ifPresent(roles::add);
+    }
+    return roles;
+  }
+
   private static byte[] serialize(List<TrustedPeer> peers) throws IOException {
     ArrayNode array = JSON.createArrayNode();
     for (TrustedPeer p : peers) {
@@ -436,6 +569,10 @@ public final class TrustedPeers {
         o.putNull("last_port");
       } else {
         o.put("last_port", p.lastPort());
+      }
+      if (p.roles() != null) {
+        ArrayNode roles = o.putArray("roles");
+        p.roles().forEach(role -> roles.add(role.wireName()));
       }
       for (Map.Entry<String, Object> e : p.extra().entrySet()) {
         if (!KNOWN_KEYS.contains(e.getKey())) {

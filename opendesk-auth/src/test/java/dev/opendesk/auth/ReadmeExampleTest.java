@@ -66,9 +66,10 @@ class ReadmeExampleTest {
     CompletableFuture<Session> servedAgain =
         handshake.serve(second.second(), serverIdentity, serverTrusted, pairing);
     connection = second.first();
-    TrustedPeer server = trusted.find(serverKey).orElseThrow();
-    Session again = handshake.authClient(connection, identity, server.publicKey()).join();
+    TrustedPeer server = trusted.list(PeerRole.SERVER).get(0);
+    Session again = handshake.authClient(connection, identity, trusted, server.publicKey()).join();
 
+    assertThat(server.publicKey()).isEqualTo(serverKey);
     assertThat(again.remoteFingerprint()).isEqualTo(serverIdentity.fingerprint());
     assertThat(Await.result(servedAgain).remotePublicKey()).isEqualTo(identity.publicKey());
   }

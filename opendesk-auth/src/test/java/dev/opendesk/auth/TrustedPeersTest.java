@@ -327,4 +327,41 @@ class TrustedPeersTest {
     assertThat(memory.effectiveDescription(KEY)).contains("o");
     assertThat(memory.path()).isEmpty();
   }
+
+  @Test
+  void aClosedStoreRefusesEveryOperation() throws IOException {
+    TrustedPeers memory = TrustedPeers.inMemory();
+    memory.add(KEY, PeerRole.CLIENT);
+
+    memory.close();
+    memory.close();
+
+    assertThatThrownBy(memory::list)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> memory.isTrusted(KEY)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> memory.add(KEY, PeerRole.SERVER))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void closingAFileStoreKeepsItsContentForTheNextOpen() throws IOException {
+    try (TrustedPeers store = store()) {
+      store.add(KEY, PeerRole.CLIENT, "laptop", "");
+    }
+
+    assertThat(store().find(KEY, PeerRole.CLIENT)).isPresent();
+  }
+
+  @Test
+  void anInMemoryStoreCreatesNoFile() throws IOException {
+    Path cwd = Paths.get("").toAbsolutePath();
+    try (TrustedPeers memory = TrustedPeers.inMemory()) {
+      memory.add(KEY, PeerRole.CLIENT);
+      assertThat(memory.isTrusted(KEY, PeerRole.CLIENT)).isTrue();
+    }
+
+    assertThat(Files.list(home)).isEmpty();
+    assertThat(Files.exists(cwd.resolve("trusted-peers.json.lock"))).isFalse();
+  }
 }

@@ -44,6 +44,14 @@ public final class CallStream<T> implements Flow.Publisher<T>, Iterator<T>, Auto
   }
 
   /**
+   * A stream that never started: its first use (subscription or iterator) fails with {@code
+   * failure}. For {@link Caller} implementations that refuse a stream before it reaches a peer.
+   */
+  public static <T> CallStream<T> failed(String method, Throwable failure) {
+    return new CallStream<>(OutboundStream.failed(method, failure));
+  }
+
+  /**
    * Subscribes the one consumer of this stream; a second subscriber, or one after the iterator was
    * used, gets {@code onError(IllegalStateException)}.
    */

@@ -127,6 +127,21 @@ public final class Dispatcher {
     return Map.of("capabilities", Collections.unmodifiableList(names));
   }
 
+  /**
+   * A dispatcher serving the same methods, with every call seen by {@code interceptor} (see {@link
+   * CallInterceptor}): its {@code before} runs ahead of each handler and may deny the call, its
+   * {@code completed} reports each call's outcome and duration. Intercepting an intercepted
+   * dispatcher nests: the interceptor added last runs its {@code before} first. Calls to methods
+   * this dispatcher does not serve are answered as before, without reaching the interceptor.
+   */
+  public Dispatcher intercepted(CallInterceptor interceptor) {
+    Objects.requireNonNull(interceptor, "interceptor");
+    Map<String, Route> wrapped = new LinkedHashMap<>();
+    routes.forEach(
+        (method, route) -> wrapped.put(method, InterceptedRoute.wrap(route, interceptor)));
+    return new Dispatcher(wrapped);
+  }
+
   Route route(String method) {
     return routes.get(method);
   }

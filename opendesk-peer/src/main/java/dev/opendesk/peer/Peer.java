@@ -91,7 +91,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: every method may be called from any thread.
  */
-public final class Peer implements AutoCloseable {
+public final class Peer implements Caller, AutoCloseable {
 
   static final Logger LOG = LoggerFactory.getLogger(Peer.class);
 
@@ -335,6 +335,7 @@ public final class Peer implements AutoCloseable {
    * Calls {@code method} with the peer's default options; see {@link #call(String, Map,
    * CallOptions)}.
    */
+  @Override
   public CompletableFuture<Map<String, Object>> call(String method, Map<String, ?> params) {
     return call(method, params, CallOptions.defaults());
   }
@@ -347,6 +348,7 @@ public final class Peer implements AutoCloseable {
    *     documentation, or with {@link IllegalArgumentException} naming the field when {@code
    *     params} cannot be encoded, or {@link IllegalStateException} before {@link #start()}
    */
+  @Override
   public CompletableFuture<Map<String, Object>> call(
       String method, Map<String, ?> params, CallOptions options) {
     return call(method, params, options, false);
@@ -378,11 +380,13 @@ public final class Peer implements AutoCloseable {
    * @param resultType what the result map converts to; a result that does not fit fails the future
    *     with {@link IllegalArgumentException}
    */
+  @Override
   public <T> CompletableFuture<T> call(String method, Object params, Class<T> resultType) {
     return call(method, params, resultType, CallOptions.defaults());
   }
 
   /** As {@link #call(String, Object, Class)}, with options. */
+  @Override
   public <T> CompletableFuture<T> call(
       String method, Object params, Class<T> resultType, CallOptions options) {
     Objects.requireNonNull(resultType, "resultType");
@@ -402,6 +406,7 @@ public final class Peer implements AutoCloseable {
    *     {@link ConnectionClosedException}, {@link CallCancelledException} if the thread is
    *     interrupted (the call is then cancelled)
    */
+  @Override
   public Map<String, Object> callBlocking(String method, Map<String, ?> params) {
     // The future stays here, only this thread waits on it: it may complete on the receive loop,
     // which wakes this thread directly instead of through a handler-executor task.
@@ -409,6 +414,7 @@ public final class Peer implements AutoCloseable {
   }
 
   /** As {@link #callBlocking(String, Map)}, typed as {@link #call(String, Object, Class)}. */
+  @Override
   public <T> T callBlocking(String method, Object params, Class<T> resultType) {
     return await(call(method, params, resultType));
   }
@@ -463,6 +469,7 @@ public final class Peer implements AutoCloseable {
    * Opens a stream call with the peer's default options; see {@link #stream(String, Map,
    * CallOptions)}.
    */
+  @Override
   public CallStream<Map<String, Object>> stream(String method, Map<String, ?> params) {
     return stream(method, params, CallOptions.defaults());
   }
@@ -473,17 +480,20 @@ public final class Peer implements AutoCloseable {
    * CANCEL. A stream that cannot start (not started, closed, evicted, capability gate, parameters
    * that do not encode) fails on first use with that error.
    */
+  @Override
   public CallStream<Map<String, Object>> stream(
       String method, Map<String, ?> params, CallOptions options) {
     return openStream(method, params, options, Function.identity());
   }
 
   /** Opens a stream call with typed parameters and items, converted through {@link Values}. */
+  @Override
   public <T> CallStream<T> stream(String method, Object params, Class<T> itemType) {
     return stream(method, params, itemType, CallOptions.defaults());
   }
 
   /** As {@link #stream(String, Object, Class)}, with options. */
+  @Override
   public <T> CallStream<T> stream(
       String method, Object params, Class<T> itemType, CallOptions options) {
     Objects.requireNonNull(itemType, "itemType");
@@ -559,6 +569,7 @@ public final class Peer implements AutoCloseable {
    *     ConnectionClosedException}, or {@link IllegalArgumentException} naming the field when the
    *     payload cannot be encoded
    */
+  @Override
   public CompletableFuture<Void> push(String topic, Map<String, ?> payload) {
     Objects.requireNonNull(topic, "topic");
     if (closed) {
@@ -579,6 +590,7 @@ public final class Peer implements AutoCloseable {
    *
    * @return closing the registration removes the handler
    */
+  @Override
   public Registration onPush(String topic, Consumer<Map<String, Object>> handler) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(handler, "handler");
@@ -586,6 +598,7 @@ public final class Peer implements AutoCloseable {
   }
 
   /** Registers a handler for PUSH events with {@code topic}, payloads converted to {@code type}. */
+  @Override
   public <T> Registration onPush(String topic, Class<T> type, Consumer<T> handler) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(handler, "handler");
@@ -593,6 +606,7 @@ public final class Peer implements AutoCloseable {
   }
 
   /** Registers a handler for PUSH events of every topic. */
+  @Override
   public Registration onPush(Consumer<Push> handler) {
     return pushes.register(null, Objects.requireNonNull(handler, "handler"));
   }

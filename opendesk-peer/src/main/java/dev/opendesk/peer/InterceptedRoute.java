@@ -1,0 +1,123 @@
+package dev.opendesk.peer;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * One dispatcher route wrapped by a {@link CallInterceptor}: {@code before} ahead of the handler,
+ * {@code completed} exactly once when the call ends, however it ends. Wrapping routes leaves the
+ * peer's call machinery untouched. Stateless apart from the wrapped pieces; thread-safe.
+ */
+final class InterceptedRoute {
+
+  private InterceptedRoute() {}
+
+  static Dispatcher.Route wrap(Dispatcher.Route route, CallInterceptor interceptor) {
+    if (route instanceof Dispatcher.UnaryRoute unary) {
+      return new Dispatcher.UnaryRoute(
+          (ctx, params) -> {
+            CallCompletion done = begin(ctx, params, interceptor);
+            Object result;
+            try {
+              result = unary.handler().handle(ctx, params);
+            } catch (Exception | Error e) {
+              done.failed(e);
+              throw e;
+            }
+            if (result instanceof CompletionStage<?> stage) {
+              stage.whenComplete((value, failure) -> done.finished(failure));
+            } else {
+              done.finished(null);
+            }
+            return result;
+          });
+    }
+    if (route instanceof Dispatcher.StreamRoute stream) {
+      return new Dispatcher.StreamRoute(
+          (ctx, params, sink) -> {
+            CallCompletion done = begin(ctx, params, interceptor);
+            try {
+              stream.handler().handle(ctx, params, sink);
+            } catch (Exception | Error e) {
+              done.failed(e);
+              throw e;
+            }
+            done.finished(null);
+          });
+    }
+    Dispatcher.PublisherRoute publisher = (Dispatcher.PublisherRoute) route;
+    return new Dispatcher.PublisherRoute(
+        (ctx, params) -> {
+          CallCompletion done = begin(ctx, params, interceptor);
+          Flow.Publisher<?> items;
+          try {
+            items = publisher.handler().handle(ctx, params);
+          } catch (Exception | Error e) {
+            done.failed(e);
+            throw e;
+          }
+          return observed(items, done);
+        });
+  }
+
+  /** Runs {@code before}; a denial completes the call's outcome and propagates. */
+  private static CallCompletion begin(
+      CallContext ctx, Map<String, Object> params, CallInterceptor interceptor) {
+    InterceptedCall call =
+        new InterceptedCall(
+            InterceptedCall.Direction.INBOUND, ctx.method(), ctx.isStream(), ctx.remotePublicKey());
+    CallCompletion done = new CallCompletion(call, interceptor);
+    try {
+      interceptor.before(call, Collections.unmodifiableMap(params));
+    } catch (RuntimeException | Error e) {
+      done.failed(e);
+      throw e;
+    }
+    // A CANCEL (or the peer closing) ends the call for the caller at once, whatever the handler
+    // still does.
+    ctx.onCancel(done::cancelled);
+    return done;
+  }
+
+  private static <T> Flow.Publisher<T> observed(Flow.Publisher<T> items, CallCompletion done) {
+    return subscriber ->
+        items.subscribe(
+            new Flow.Subscriber<T>() {
+              @Override
+              public void onSubscribe(Flow.Subscription subscription) {
+                subscriber.onSubscribe(
+                    new Flow.Subscription() {
+                      @Override
+                      public void request(long n) {
+                        subscription.request(n);
+                      }
+
+                      @Override
+                      public void cancel() {
+                        done.cancelled();
+                        subscription.cancel();
+                      }
+                    });
+              }
+
+              @Override
+              public void onNext(T item) {
+                subscriber.onNext(item);
+              }
+
+              @Override
+              public void onError(Throwable failure) {
+                done.failed(failure);
+                subscriber.onError(failure);
+              }
+
+              @Override
+              public void onComplete() {
+                done.finished(null);
+                subscriber.onComplete();
+              }
+            });
+  }
+}

@@ -1,0 +1,109 @@
+package dev.opendesk;
+
+import dev.opendesk.auth.Session;
+import dev.opendesk.peer.CallInterceptor;
+import dev.opendesk.peer.CallOutcome;
+import dev.opendesk.peer.InterceptedCall;
+import dev.opendesk.peer.Peer;
+import dev.opendesk.protocol.Push;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One connection of an {@link OpendeskServer} after its handshake: the peer serving it, what is
+ * known about the remote, and its inbound calls in flight (counted through a {@link
+ * CallInterceptor} on its dispatcher, so a graceful shutdown can wait for them). Thread-safe.
+ */
+final class ServerSession implements CallInterceptor {
+
+  final Session session;
+  final String remoteAddress;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private volatile boolean draining;
+  private volatile Peer peer;
+  private volatile SessionInfo info;
+  private volatile String closeReason;
+
+  ServerSession(Session session, String remoteAddress) {
+    this.session = session;
+    this.remoteAddress = remoteAddress;
+  }
+
+  void peer(Peer peer) {
+    this.peer = peer;
+  }
+
+  Peer peer() {
+    return peer;
+  }
+
+  /** The session became ready. */
+  SessionInfo ready(String name) {
+    SessionInfo ready =
+        new SessionInfo(
+            session.remotePublicKey(),
+            session.remoteFingerprint(),
+            name,
+            remoteAddress,
+            Instant.now(),
+            session.isPairing());
+    info = ready;
+    return ready;
+  }
+
+  /** What is known once ready, or {@code null} before. */
+  SessionInfo info() {
+    return info;
+  }
+
+  boolean matches(byte[] key) {
+    return Arrays.equals(session.remotePublicKey(), key);
+  }
+
+  /** Tells the remote it is evicted, then closes the session once the push was written. */
+  CompletableFuture<Void> evict(String reason) {
+    closeReason = "evicted: " + reason;
+    Peer p = peer;
+    return p.push(Push.SESSION_EVICTED, Map.of("reason", reason))
+        .handle((v, e) -> null)
+        .thenRun(p::close);
+  }
+
+  /**
+   * Sends {@code session.evicted} and returns a future that completes when no inbound call is in
+   * flight any more; the session stays open meanwhile.
+   */
+  CompletableFuture<Void> drain(String reason) {
+    closeReason = "evicted: " + reason;
+    draining = true;
+    peer.push(Push.SESSION_EVICTED, Map.of("reason", reason));
+    if (inFlight.get() == 0) {
+      drained.complete(null);
+    }
+    return drained;
+  }
+
+  String closeReason(Throwable cause) {
+    String reason = closeReason;
+    if (reason != null) {
+      return reason;
+    }
+    return cause == null ? "connection closed" : "connection failed: " + cause.getMessage();
+  }
+
+  @Override
+  public void before(InterceptedCall call, Map<String, Object> params) {
+    inFlight.incrementAndGet();
+  }
+
+  @Override
+  public void completed(InterceptedCall call, CallOutcome outcome) {
+    if (inFlight.decrementAndGet() == 0 && draining) {
+      drained.complete(null);
+    }
+  }
+}
