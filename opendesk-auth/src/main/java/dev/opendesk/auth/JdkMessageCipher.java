@@ -17,7 +17,7 @@ import javax.crypto.spec.IvParameterSpec;
  * allowed and is the documented way to change the nonce. That init costs allocations inside the JDK
  * (a copy of the key from {@link SecretKey#getEncoded()}, a new Poly1305 and engine object, a
  * keystream buffer of up to 1 KiB), which no public API avoids; so for small messages Bouncy Castle
- * is faster (see {@link AeadEngine}).
+ * is faster (see {@link AeadImplementation}).
  *
  * <p>{@link #destroy()} overwrites this object's key and re-initialises the cipher with a zero key,
  * which makes the JDK zero its own copy of the session key and replace its expanded state. What it

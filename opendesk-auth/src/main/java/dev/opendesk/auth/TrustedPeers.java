@@ -34,12 +34,13 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Roles.</b> Each entry records the roles its peer paired in ({@link PeerRole}, the extra
  * field {@code "roles": ["client"]}, which other implementations keep as an unknown key): {@link
- * Handshake#serve} admits only {@link PeerRole#CLIENT} entries, and a client authenticates only
- * {@link PeerRole#SERVER} entries, so pairing to someone's server never lets that server into this
- * side's server. The pairing handshakes record the role themselves. An entry without the field
- * (written by an implementation that does not know roles, or by {@link #add(byte[], String,
- * String)}) is trusted in both roles, as it is by that implementation; pairing with the peer again
- * here records the role and ends that.
+ * Handshake#serve} admits only {@link PeerRole#CLIENT} entries, and {@link
+ * Handshake#authClient(dev.opendesk.protocol.Connection, Identity, TrustedPeers, byte[])}
+ * authenticates only {@link PeerRole#SERVER} entries, so pairing to someone's server never lets
+ * that server into this side's server. The pairing handshakes record the role themselves. An entry
+ * without the field (written by an implementation that does not know roles, or by {@link
+ * #add(byte[], String, String)}) is trusted in both roles, as it is by that implementation; pairing
+ * with the peer again here records the role and ends that.
  *
  * <p>Thread-safe. {@link #inMemory()} gives a store that lives only in this object (tests,
  * ephemeral servers): no file, no lock file. {@link #close()} ends a store of either kind: every

@@ -183,11 +183,7 @@ class TrustRolesTest {
 
   @Test
   void anEntryListingOnlyUnknownRolesIsTrustedInNeither() throws IOException {
-    Path file = home.resolve("trusted-peers.json");
-    Files.writeString(
-        file,
-        "[{\"public_key\": \"" + TrustedPeer.hex(bob.publicKey()) + "\", \"roles\": [\"relay\"]}]");
-    TrustedPeers store = TrustedPeers.open(file);
+    TrustedPeers store = TrustedPeers.open(bobWithRoles("[\"relay\"]"));
 
     assertThat(store.find(bob.publicKey()).orElseThrow().roles()).isEmpty();
     assertThat(store.isTrusted(bob.publicKey(), PeerRole.CLIENT)).isFalse();
@@ -196,10 +192,7 @@ class TrustRolesTest {
 
   @Test
   void rolesThatAreNotAnArrayOfStringsAreACorruptStore() throws IOException {
-    Path file = home.resolve("trusted-peers.json");
-    Files.writeString(
-        file,
-        "[{\"public_key\": \"" + TrustedPeer.hex(bob.publicKey()) + "\", \"roles\": \"client\"}]");
+    Path file = bobWithRoles("\"client\"");
 
     assertThatThrownBy(() -> TrustedPeers.open(file).list())
         .isInstanceOf(CorruptTrustStoreException.class)
@@ -227,6 +220,17 @@ class TrustRolesTest {
     assertThat(peer.roles()).containsExactly(PeerRole.CLIENT);
     assertThatThrownBy(() -> peer.roles().add(PeerRole.SERVER))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  /** A store holding one entry for Bob whose {@code roles} field is the JSON {@code roles}. */
+  private Path bobWithRoles(String roles) throws IOException {
+    return Files.writeString(
+        home.resolve("trusted-peers.json"),
+        "[{\"public_key\": \""
+            + TrustedPeer.hex(bob.publicKey())
+            + "\", \"roles\": "
+            + roles
+            + "}]");
   }
 
   private static void writeLegacyEntry(Path file, Identity peer) throws IOException {

@@ -31,6 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code BC}: Bouncy Castle's lightweight {@link ChaCha20Poly1305} engine; {@code JDK}: the
  * JDK's {@code ChaCha20-Poly1305} {@link Cipher}. Each side keeps its engine, as a connection does.
+ * The faster of the two at a size is the ceiling for the encrypted connection, which picks between
+ * them at run time (Bouncy Castle below 256 B, the JDK's cipher from there where it is
+ * intrinsified); run the encrypted unary and stream benchmarks with {@code -jvmArgsAppend
+ * -Ddev.opendesk.aead=bouncy_castle} or {@code =jdk} to compare with one engine forced.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -45,7 +49,7 @@ public class ChaChaBenchmark {
   public String impl;
 
   /** Plaintext bytes per message. */
-  @Param({"64", "65536"})
+  @Param({"64", "4096", "65536"})
   public int size;
 
   private byte[] plaintext;
