@@ -6,7 +6,7 @@
 #
 # Usage: opendesk-benchmarks/scale.sh [SESSIONS] [BURST] [CONCURRENCY,...]   (default 10000 1000 50,200)
 # Env:   JAVA_HOME (the JDK for both JVMs), PORT (default 18423), CLIENT_XMX (default 2g),
-#        SERVER_JAVA_OPTS (extra server flags, e.g. a JFR recording).
+#        SERVER_JAVA_OPTS, CLIENT_JAVA_OPTS (extra flags, e.g. a JFR recording).
 # Build first, from the repository root: mvn -B -q package -DskipTests
 set -euo pipefail
 
@@ -61,8 +61,9 @@ URL="ws://127.0.0.1:$PORT/"
 
 timeout 120 "$JAVA" -jar "$DEMO" pair --url "$URL" --code "$CODE" --home "$WORK/client" > /dev/null
 
+# shellcheck disable=SC2086
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("$JAVA" -version 2>&1 | head -1)"
 echo "ulimit -n $(ulimit -n), ip_local_port_range $LOW-$HIGH, server pid $SERVER_PID"
-PATH=${JCMD_DIR:+$JCMD_DIR:}$PATH timeout 1800 "$JAVA" -Xmx"$CLIENT_XMX" -cp "$BENCH" \
+PATH=${JCMD_DIR:+$JCMD_DIR:}$PATH timeout 1800 "$JAVA" -Xmx"$CLIENT_XMX" ${CLIENT_JAVA_OPTS:-} -cp "$BENCH" \
   dev.opendesk.benchmarks.scale.SessionScale "$URL" "$WORK/client" "$SERVER_PID" \
   "$SESSIONS" "$BURST" "$CONCURRENCY"

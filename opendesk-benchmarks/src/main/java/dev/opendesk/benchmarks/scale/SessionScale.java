@@ -77,8 +77,10 @@ public final class SessionScale {
     int sessions = Integer.parseInt(args[3]);
     int burst = Integer.parseInt(args[4]);
     List<String> rows = new ArrayList<>();
+    // Measured once: a later round starts while the server may still be closing the last one's.
+    Server baseline = scale.server();
     for (String c : args[5].split(",")) {
-      rows.add(scale.round(sessions, Integer.parseInt(c.trim()), burst));
+      rows.add(scale.round(baseline, sessions, Integer.parseInt(c.trim()), burst));
     }
     System.out.println();
     System.out.println(
@@ -90,9 +92,8 @@ public final class SessionScale {
     System.exit(0);
   }
 
-  private String round(int n, int concurrency, int burst) throws Exception {
-    Server before = server();
-    log("round: %d sessions, %d handshakes at a time; server before: %s", n, concurrency, before);
+  private String round(Server before, int n, int concurrency, int burst) throws Exception {
+    log("round: %d sessions, %d handshakes at a time; server now: %s", n, concurrency, server());
     List<Peer> peers = new ArrayList<>(n);
     Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     Semaphore inFlight = new Semaphore(concurrency);
@@ -116,10 +117,19 @@ public final class SessionScale {
     log("server with %d sessions: %s", peers.size(), up);
 
     double echoSeconds = echoOnEach(peers);
+    double serverCpu = cpuSeconds(Long.toString(serverPid));
+    double clientCpu = cpuSeconds("self");
     double echoAgain = echoOnEach(peers);
+    // CPU the two processes got during the second round: far below 2 × wall time on 2 cores means
+    // the machine's other load, not our code, held the round up.
     log(
-        "one echo on each of %d sessions: %.3f s, again %.3f s",
-        peers.size(), echoSeconds, echoAgain);
+        "one echo on each of %d sessions: %.3f s, again %.3f s (CPU in it: server %.2f s, client"
+            + " %.2f s)",
+        peers.size(),
+        echoSeconds,
+        echoAgain,
+        cpuSeconds(Long.toString(serverPid)) - serverCpu,
+        cpuSeconds("self") - clientCpu);
     int threadsAfterEcho = server().threads;
 
     String burstResult = burst(burst);
@@ -261,6 +271,14 @@ public final class SessionScale {
         Integer.parseInt(status.get("Threads")),
         heap,
         Long.parseLong(status.get("VmRSS").replace("kB", "").trim()));
+  }
+
+  /** User plus system CPU seconds of a process so far ({@code /proc/PID/stat}, 100 ticks/s). */
+  private static double cpuSeconds(String pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
   }
 
   private String jcmd(String command) throws IOException, InterruptedException {
