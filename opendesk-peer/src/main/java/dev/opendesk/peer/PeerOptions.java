@@ -30,10 +30,13 @@ import java.util.concurrent.Executor;
  *     peer stops reading the connection (default {@value #DEFAULT_STREAM_BUFFER_FRAMES}); see
  *     {@link CallStream} for what that means for other calls
  * @param handlerExecutor runs handlers, push handlers and the delivery of results to callers;
- *     {@code null} (the default) uses one cached thread pool shared by all peers: threads made on
- *     demand and reused, ended after 30 s idle, all gone once the last peer closes. A supplied
- *     executor is not shut down by the peer, and must not run tasks on the calling thread if
- *     handlers may block.
+ *     {@code null} (the default) uses one executor shared by all peers, all of whose threads are
+ *     gone once the last peer closes: on JDK 21 and later it starts a virtual thread per task
+ *     ({@code opendesk-peer-vthread-*}), so blocking handlers across many sessions cost no platform
+ *     threads; on JDK 17–20 it is a cached thread pool, threads made on demand and reused, ended
+ *     after 30 s idle. A supplied executor is used as given (never replaced by virtual threads), is
+ *     not shut down by the peer, and must not run tasks on the calling thread if handlers may
+ *     block.
  * @param codec the frame codec (default {@link FrameCodec#standard()})
  * @param defaultCallTimeout the timeout of calls that do not set one, or {@code null} for none (the
  *     default)

@@ -1,20 +1,28 @@
 package dev.opendesk.peer;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads all open peers share: one timer thread (call deadlines) and one cached handler pool
- * (the default handler executor). Both are created when the first peer opens and shut down when the
- * last one closes, so that no thread outlives the peers, and an idle session holds no thread: the
- * pool grows with the handlers running at once, not with the sessions, and its idle threads end
- * after {@link #IDLE_SECONDS}.
+ * The threads all open peers share: one timer thread (call deadlines) and one handler executor (the
+ * default handler executor). Both are created when the first peer opens and shut down when the last
+ * one closes, so that no thread outlives the peers, and an idle session holds no thread.
+ *
+ * <p>On JDK 21 and later the handler executor starts one virtual thread per task, so a burst of
+ * blocking handlers costs virtual threads, not platform threads. On JDK 17–20 it is a cached pool:
+ * it grows with the handlers running at once, not with the sessions, and its idle threads end after
+ * {@link #IDLE_SECONDS}.
  *
  * <p>Thread-safe.
  */
@@ -25,8 +33,50 @@ final class SharedThreads {
 
   private static final AtomicInteger WORKER_NUMBERS = new AtomicInteger();
 
+  /**
+   * {@code Thread.ofVirtual().name("opendesk-peer-vthread-", 0).factory()}, or {@code null} before
+   * JDK 21 (looked up reflectively: the library is compiled for Java 17). Safe for concurrent use.
+   */
+  private static final ThreadFactory VIRTUAL_THREADS;
+
+  /** {@code Executors.newThreadPerTaskExecutor(ThreadFactory)}, or {@code null} before JDK 21. */
+  private static final MethodHandle THREAD_PER_TASK_EXECUTOR;
+
+  static {
+    ThreadFactory factory = null;
+    MethodHandle perTask = null;
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+      Class<?> builder = Class.forName("java.lang.Thread$Builder");
+      Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
+      Object b =
+          lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtual)).invoke();
+      b =
+          lookup
+              .findVirtual(
+                  ofVirtual, "name", MethodType.methodType(ofVirtual, String.class, long.class))
+              .invoke(b, "opendesk-peer-vthread-", 0L);
+      factory =
+          (ThreadFactory)
+              lookup
+                  .findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class))
+                  .invoke(b);
+      perTask =
+          lookup.findStatic(
+              Executors.class,
+              "newThreadPerTaskExecutor",
+              MethodType.methodType(ExecutorService.class, ThreadFactory.class));
+    } catch (Throwable e) {
+      // JDK 17-20: no virtual threads; the cached pool below is the default.
+      factory = null;
+      perTask = null;
+    }
+    VIRTUAL_THREADS = factory;
+    THREAD_PER_TASK_EXECUTOR = perTask;
+  }
+
   private static ScheduledThreadPoolExecutor timer;
-  private static ThreadPoolExecutor handlers;
+  private static ExecutorService handlers;
   private static int leases;
 
   private SharedThreads() {}
@@ -36,10 +86,10 @@ final class SharedThreads {
    */
   static final class Lease {
     private final ScheduledThreadPoolExecutor timer;
-    private final ThreadPoolExecutor handlers;
+    private final ExecutorService handlers;
     private boolean released;
 
-    private Lease(ScheduledThreadPoolExecutor timer, ThreadPoolExecutor handlers) {
+    private Lease(ScheduledThreadPoolExecutor timer, ExecutorService handlers) {
       this.timer = timer;
       this.handlers = handlers;
     }
@@ -54,8 +104,8 @@ final class SharedThreads {
     }
 
     /**
-     * The shared handler pool: unbounded (a handler that blocks never holds up another), its
-     * threads made on demand and reused.
+     * The shared handler executor: unbounded (a handler that blocks never holds up another); a
+     * virtual thread per task on JDK 21+, otherwise a cached pool whose threads are reused.
      */
     ExecutorService handlerPool() {
       return handlers;
@@ -86,17 +136,33 @@ final class SharedThreads {
       t.setRemoveOnCancelPolicy(true);
       t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
       timer = t;
-      handlers =
-          new ThreadPoolExecutor(
-              0,
-              Integer.MAX_VALUE,
-              IDLE_SECONDS,
-              TimeUnit.SECONDS,
-              new SynchronousQueue<>(),
-              r -> daemon(r, "opendesk-peer-worker-" + WORKER_NUMBERS.incrementAndGet()));
+      handlers = newHandlerExecutor();
     }
     leases++;
     return new Lease(timer, handlers);
+  }
+
+  /** Whether the default handler executor runs handlers on virtual threads (JDK 21+). */
+  static boolean virtualThreads() {
+    return VIRTUAL_THREADS != null;
+  }
+
+  private static ExecutorService newHandlerExecutor() {
+    if (VIRTUAL_THREADS != null) {
+      try {
+        // Its shutdownNow interrupts every running handler, as the cached pool's does.
+        return (ExecutorService) THREAD_PER_TASK_EXECUTOR.invokeExact(VIRTUAL_THREADS);
+      } catch (Throwable e) {
+        throw new IllegalStateException("cannot create the virtual-thread handler executor", e);
+      }
+    }
+    return new ThreadPoolExecutor(
+        0,
+        Integer.MAX_VALUE,
+        IDLE_SECONDS,
+        TimeUnit.SECONDS,
+        new SynchronousQueue<>(),
+        r -> daemon(r, "opendesk-peer-worker-" + WORKER_NUMBERS.incrementAndGet()));
   }
 
   private static Thread daemon(Runnable task, String name) {

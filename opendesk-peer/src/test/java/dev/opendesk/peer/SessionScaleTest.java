@@ -2,12 +2,10 @@ package dev.opendesk.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.LoopbackConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,11 +71,7 @@ class SessionScaleTest {
       Peer client = Peer.client(pair.first());
       peers.add(server);
       peers.add(client);
-      CompletableFuture<Hello> serverHello = server.hello();
-      client.hello().get(10, TimeUnit.SECONDS);
-      serverHello.get(10, TimeUnit.SECONDS);
-      server.start();
-      client.start();
+      Sessions.start(client, server);
       Map<String, Object> reply =
           client.call("echo", Map.of("i", (long) i)).get(10, TimeUnit.SECONDS);
       assertThat(reply).containsEntry("i", (long) i);

@@ -3,7 +3,6 @@ package dev.opendesk.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.LoopbackConnection;
 import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
@@ -89,10 +88,6 @@ class StreamSubscriberReleaseTest {
             .build();
     server = Peer.server(pair.second(), dispatcher);
     client = Peer.client(pair.first());
-    CompletableFuture<Hello> serverHello = server.hello();
-    client.hello().get(10, TimeUnit.SECONDS);
-    serverHello.get(10, TimeUnit.SECONDS);
-    server.start();
-    client.start();
+    Sessions.start(client, server);
   }
 }

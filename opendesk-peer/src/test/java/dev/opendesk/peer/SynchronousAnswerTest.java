@@ -3,14 +3,12 @@ package dev.opendesk.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.LoopbackConnection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,11 +52,7 @@ class SynchronousAnswerTest {
                         })
                     .build())
             .build();
-    CompletableFuture<Hello> serverHello = server.hello();
-    client.hello().get(10, TimeUnit.SECONDS);
-    serverHello.get(10, TimeUnit.SECONDS);
-    server.start();
-    client.start();
+    Sessions.start(client, server);
     // Both receive loops start on pool threads; once one answer came back inside call(), both run
     // on this thread alone, and every later answer must too.
     await().atMost(Duration.ofSeconds(10)).until(() -> client.call("echo", Map.of()).isDone());
