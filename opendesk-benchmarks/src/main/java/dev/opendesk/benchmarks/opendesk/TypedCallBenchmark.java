@@ -2,7 +2,7 @@ package dev.opendesk.benchmarks.opendesk;
 
 import dev.opendesk.benchmarks.Echo;
 import dev.opendesk.benchmarks.Payloads;
-import dev.opendesk.peer.Peer;
+import dev.opendesk.peer.Caller;
 import dev.opendesk.peer.ServicePrefix;
 import dev.opendesk.peer.WireName;
 import java.util.Map;
@@ -60,14 +60,14 @@ public class TypedCallBenchmark {
   }
 
   /** The transport between the peers: in memory, so the proxy's own cost is not drowned. */
-  @Param({"LOOPBACK", "LOOPBACK_DIRECT"})
-  public OpendeskEcho.Transport transport;
+  @Param({"INSTANT", "LOOPBACK", "LOOPBACK_DIRECT"})
+  public String transport;
 
   private static final Map<String, Object> SMALL = Payloads.SMALL.map();
   private static final Point POINT = new Point(1, 2);
 
   private OpendeskEcho echo;
-  private Peer peer;
+  private Caller peer;
   private MapEcho maps;
   private RecordEcho records;
   private NamedEcho named;
@@ -75,8 +75,12 @@ public class TypedCallBenchmark {
   /** Connects, makes the proxies and checks one echo of each. */
   @Setup
   public void setUp() throws Exception {
-    echo = new OpendeskEcho(transport, SMALL);
-    peer = echo.client();
+    if (transport.equals("INSTANT")) {
+      peer = new InstantEchoCaller();
+    } else {
+      echo = new OpendeskEcho(OpendeskEcho.Transport.valueOf(transport), SMALL);
+      peer = echo.client();
+    }
     maps = peer.service(MapEcho.class);
     records = peer.service(RecordEcho.class);
     named = peer.service(NamedEcho.class);
@@ -88,10 +92,12 @@ public class TypedCallBenchmark {
   /** Closes both peers. */
   @TearDown
   public void tearDown() throws Exception {
-    echo.close();
+    if (echo != null) {
+      echo.close();
+    }
   }
 
-  /** {@code peer.callBlocking("echo", map)}. */
+  /** {@code callBlocking("echo", map)} on the peer (or the instant caller). */
   @Benchmark
   public Object peerMap() {
     return peer.callBlocking("echo", SMALL);
