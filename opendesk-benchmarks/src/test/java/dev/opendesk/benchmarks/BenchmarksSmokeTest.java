@@ -22,7 +22,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * Runs every benchmark method once, with every parameter combination, in this JVM: a check that
  * each scenario sets up, works (each setup checks one echo or round trip) and tears down, not a
- * measurement. The real runs are {@code benchmarks/run.sh} or {@code java -jar
+ * measurement. The real runs are {@code opendesk-benchmarks/run.sh} or {@code java -jar
  * target/benchmarks.jar}.
  */
 class BenchmarksSmokeTest {

@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * does not stop the server from accepting others. The connection belongs to the handler: it must
  * close it.
  *
+ * <p>An upgrade request that carries an {@code Origin} (a web page) is refused with 403 unless
+ * {@link WebSocketOptions#allowedOrigins()} has it; native clients send none.
+ *
  * <p>At most {@link WebSocketOptions#maxPendingUpgrades()} accepted connections wait for their
  * upgrade at once; a new one arriving at the cap closes the oldest waiting one, so idle sockets can
  * neither exhaust file descriptors nor lock out a client that connects after them.
