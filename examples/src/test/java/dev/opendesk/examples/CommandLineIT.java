@@ -2,8 +2,8 @@ package dev.opendesk.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opendesk.OpendeskServer;
 import dev.opendesk.auth.PairingCode;
-import dev.opendesk.auth.PairingGate;
 import dev.opendesk.peer.Dispatcher;
 import dev.opendesk.protocol.FrameCodec;
 import dev.opendesk.transport.ws.WebSocketClient;
@@ -123,22 +123,17 @@ class CommandLineIT {
   @Test
   void checkAgainstABrokenServerReportsFailureAndExitsNonZero() throws Exception {
     // A test-only server in this JVM whose echo answers something else.
-    Home home = new Home(serverHome);
-    PairingGate gate = new PairingGate();
-    Pairing.arm(gate, PairingCode.parse(CODE), false, Duration.ofMinutes(2));
     Dispatcher broken =
         Dispatcher.builder()
             .unary("echo", (ctx, params) -> Map.of("broken", true))
             .unary("fail", (ctx, params) -> Map.of())
             .build();
-    Listener listener =
-        WebSocketTransport.listen(
-            new DemoServer(home.identity(), home.trustedPeers(), gate, broken, event -> {}),
-            "127.0.0.1",
-            0);
+    OpendeskServer listener =
+        DemoServer.start(OpendeskServer.builder().home(serverHome).port(0), broken, event -> {});
     cleanup.add(listener);
+    listener.armPairing(PairingCode.parse(CODE), Duration.ofMinutes(2), Pairing.mode(false));
 
-    Result result = check(listener.dialer().uri().toString(), "--pair-code", CODE);
+    Result result = check(listener.uri().toString(), "--pair-code", CODE);
 
     assertThat(result.out())
         .as(result.toString())
