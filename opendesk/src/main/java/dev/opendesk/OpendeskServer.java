@@ -771,9 +771,33 @@ public final class OpendeskServer implements AutoCloseable {
       return this;
     }
 
-    /** The server, not yet started. */
+    /** The server, not yet started; later changes to this builder do not affect it. */
     public OpendeskServer build() {
-      return new OpendeskServer(this);
+      return new OpendeskServer(copy());
+    }
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.home = home;
+      b.identity = identity;
+      b.trustedPeers = trustedPeers;
+      b.dispatcher = dispatcher;
+      b.host = host;
+      b.port = port;
+      b.webSocketOptions = webSocketOptions;
+      b.transport = transport;
+      b.handshake = handshake;
+      b.maxPendingHandshakes = maxPendingHandshakes;
+      b.peerOptions = peerOptions;
+      b.helloTimeout = helloTimeout;
+      b.drainTimeout = drainTimeout;
+      b.controllers = controllers;
+      b.name = name;
+      b.description = description;
+      b.sessionConnection = sessionConnection;
+      b.interceptors.addAll(interceptors);
+      b.listeners.addAll(listeners);
+      return b;
     }
 
     static Duration positive(Duration value, String name) {

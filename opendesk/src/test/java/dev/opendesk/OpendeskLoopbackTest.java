@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.opendesk.auth.AuthFailureException;
+import dev.opendesk.auth.Handshake;
 import dev.opendesk.auth.PairingMode;
 import dev.opendesk.auth.PeerRole;
+import dev.opendesk.auth.Session;
 import dev.opendesk.peer.CallInterceptor;
 import dev.opendesk.peer.CallOutcome;
 import dev.opendesk.peer.CallStream;
@@ -15,6 +17,7 @@ import dev.opendesk.peer.InterceptedCall;
 import dev.opendesk.peer.PermissionDeniedException;
 import dev.opendesk.peer.ProtocolException;
 import dev.opendesk.peer.SessionEvictedException;
+import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -473,6 +476,45 @@ class OpendeskLoopbackTest {
                     .isEqualTo("ada's laptop"));
     assertThat(stack.clientTrust.find(stack.serverIdentity.publicKey()).orElseThrow().description())
         .isEqualTo("the desk");
+  }
+
+  @Test
+  void aClientThatNeverSendsItsHelloIsClosedAfterTheHelloTimeout() throws Exception {
+    OpendeskServer server = stack.server(dispatcher(), b -> b.helloTimeout(Duration.ofMillis(300)));
+    OpendeskClient client = stack.client();
+    stack.pair(server, client);
+    Connection raw = stack.network.connect(LoopbackTransport.URI).get(10, TimeUnit.SECONDS);
+
+    Session session =
+        Handshake.defaults()
+            .authClient(raw, stack.clientIdentity, stack.serverIdentity.publicKey())
+            .get(10, TimeUnit.SECONDS);
+
+    // No HELLO from us: the server gives up on the session instead of waiting for ever.
+    session.connection().closeFuture().handle((v, e) -> null).get(10, TimeUnit.SECONDS);
+    assertThat(server.sessions()).isEmpty();
+  }
+
+  @Test
+  void legacyPairingRunsOnlyWhenBothSidesAskForIt() throws Exception {
+    OpendeskServer server = stack.server(dispatcher());
+    OpendeskClient client = stack.client();
+
+    assertThatThrownBy(
+            () ->
+                client.pair(
+                    LoopbackTransport.URI,
+                    server.armPairing(Duration.ofMinutes(1), PairingMode.LEGACY_V1)))
+        .isInstanceOf(AuthFailureException.class)
+        .hasMessageStartingWith("unsupported");
+    ClientSession legacy =
+        client.pair(
+            LoopbackTransport.URI,
+            server.armPairing(Duration.ofMinutes(1), PairingMode.LEGACY_V1),
+            PairingMode.LEGACY_V1,
+            s -> {});
+
+    assertThat(legacy.callBlocking("echo", Map.of("v", 1L))).containsEntry("v", 1L);
   }
 
   private static String next(LinkedBlockingQueue<String> queue) throws InterruptedException {
