@@ -167,9 +167,7 @@ class OpendeskLoopbackTest {
   @Test
   void aCallMadeWhileDisconnectedWaitsForTheConnection() throws Exception {
     OpendeskServer server = stack.server(dispatcher());
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     server.close();
     await().atMost(Duration.ofSeconds(10)).until(() -> session.state() != ConnectionState.READY);
 
@@ -183,9 +181,7 @@ class OpendeskLoopbackTest {
   @Test
   void aFailFastCallFailsAtOnceWhileDisconnected() throws Exception {
     OpendeskServer server = stack.server(dispatcher());
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     server.close();
     await().atMost(Duration.ofSeconds(10)).until(() -> session.state() != ConnectionState.READY);
 
@@ -209,9 +205,7 @@ class OpendeskLoopbackTest {
                         served.add(call.method());
                       }
                     }));
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     CompletableFuture<Map<String, Object>> call = session.call("slow", Map.of("ms", 30_000L));
     slowStarted.get(10, TimeUnit.SECONDS);
 
@@ -235,9 +229,7 @@ class OpendeskLoopbackTest {
     OpendeskServer server =
         stack.server(
             dispatcher(), b -> b.interceptor(counting).drainTimeout(Duration.ofMillis(50)));
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     CompletableFuture<Map<String, Object>> call =
         session.idempotent().call("slow", Map.of("ms", 30_000L));
     slowStarted.get(10, TimeUnit.SECONDS);
@@ -255,9 +247,7 @@ class OpendeskLoopbackTest {
   @Test
   void anEvictionStopsTheReconnectingAndSaysWhy() throws Exception {
     OpendeskServer server = stack.server(dispatcher());
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
 
     assertThat(server.evict(stack.clientIdentity.publicKey(), "you are done")).isTrue();
 
@@ -272,9 +262,7 @@ class OpendeskLoopbackTest {
   @Test
   void anAuthenticationFailureStopsTheReconnectingAndSaysWhy() throws Exception {
     OpendeskServer server = stack.server(dispatcher());
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     stack.serverTrust.remove(stack.clientIdentity.publicKey());
 
     server.evict(stack.clientIdentity.publicKey(), OpendeskServer.SHUTDOWN_REASON);
@@ -286,9 +274,7 @@ class OpendeskLoopbackTest {
   @Test
   void gracefulShutdownLetsASlowCallFinishWithinTheDrainTimeout() throws Exception {
     OpendeskServer server = stack.server(dispatcher(), b -> b.drainTimeout(Duration.ofSeconds(20)));
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     CompletableFuture<Map<String, Object>> call = session.call("slow", Map.of("ms", 300L));
     slowStarted.get(10, TimeUnit.SECONDS);
 
@@ -300,9 +286,7 @@ class OpendeskLoopbackTest {
   @Test
   void gracefulShutdownAbortsACallThatOutlivesTheDrainTimeout() throws Exception {
     OpendeskServer server = stack.server(dispatcher(), b -> b.drainTimeout(Duration.ofMillis(200)));
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     CompletableFuture<Map<String, Object>> call = session.call("slow", Map.of("ms", 60_000L));
     slowStarted.get(10, TimeUnit.SECONDS);
 
@@ -384,9 +368,7 @@ class OpendeskLoopbackTest {
           }
         };
     OpendeskServer server = stack.server(dispatcher(), b -> b.interceptor(deny));
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
 
     assertThatThrownBy(() -> session.callBlocking("echo", Map.of()))
         .isInstanceOf(PermissionDeniedException.class)

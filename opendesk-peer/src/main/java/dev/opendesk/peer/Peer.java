@@ -419,7 +419,10 @@ public final class Peer implements Caller, AutoCloseable {
     return await(call(method, params, resultType));
   }
 
-  private static <T> T await(CompletableFuture<T> future) {
+  /**
+   * Waits for a call's result as {@link #callBlocking} does (also for {@link InterceptedCaller}).
+   */
+  static <T> T await(CompletableFuture<T> future) {
     try {
       return future.get();
     } catch (InterruptedException e) {
