@@ -110,6 +110,8 @@ public final class OpendeskClient implements AutoCloseable {
               return t;
             });
     executor.setRemoveOnCancelPolicy(true);
+    // Pending reconnect attempts must not keep a thread alive after close().
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
   /** A builder with every default. */
