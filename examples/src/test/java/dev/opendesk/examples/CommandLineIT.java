@@ -220,6 +220,43 @@ class CommandLineIT {
   }
 
   @Test
+  void serveDrawsAndPrintsARandomCodeAndPairReadsItFromItsInput() throws Exception {
+    JarProcess server =
+        jar(
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--home",
+            serverHome.toString(),
+            "--pair");
+    String codeLine =
+        server
+            .awaitLine(l -> l.matches("pairing code \\d{6}"), START)
+            .orElseThrow(() -> new AssertionError(server.transcript()));
+    String url =
+        LISTENING
+            .matcher(
+                server
+                    .awaitLine(l -> LISTENING.matcher(l).matches(), START)
+                    .orElseThrow(() -> new AssertionError(server.transcript())))
+            .replaceAll("$1");
+
+    JarProcess pair = jar("pair", "--url", url, "--home", clientHome.toString());
+    pair.input(codeLine.substring("pairing code ".length()) + "\n");
+
+    assertThat(pair.waitFor(RUN)).as(pair.transcript()).isZero();
+    assertThat(pair.stdout()).startsWith("paired with ").contains("trusted in ");
+  }
+
+  @Test
+  void theHelpOfCodeOptionsSaysOtherLocalUsersCanSeeThem() throws Exception {
+    assertThat(run("serve", "--help").out()).contains("visible to other local users");
+    assertThat(run("pair", "--help").out()).contains("visible to other local users");
+  }
+
+  @Test
   void serveWithLegacyPairingWarnsAndPairsWithLegacyClients() throws Exception {
     List<String> args =
         List.of(
