@@ -293,7 +293,8 @@ public final class ClientSession implements Caller, AutoCloseable {
 
   private CompletableFuture<Opened> open(Session session) {
     Peer p =
-        SessionPeers.builder(session, Role.CLIENT)
+        Peer.builder(client.sessionConnection(session), Role.CLIENT)
+            .remotePublicKey(session.remotePublicKey())
             .dispatcher(client.dispatcher())
             .options(client.peerOptions())
             .build();

@@ -15,10 +15,11 @@ import java.util.Objects;
  *     {@code ""}
  * @param remoteAddress where the other side is
  * @param duration from the connection's arrival (or the client's connect) to the result
+ * @param detail what went wrong, in words for a log ({@code ""} on success); never key material
  *     <p>Immutable and thread-safe.
  */
 public record HandshakeEvent(
-    String result, String fingerprint, String remoteAddress, Duration duration) {
+    String result, String fingerprint, String remoteAddress, Duration duration, String detail) {
 
   /** The result of a successful authentication. */
   public static final String AUTHENTICATED = "authenticated";
@@ -35,6 +36,7 @@ public record HandshakeEvent(
     fingerprint = fingerprint == null ? "" : fingerprint;
     Objects.requireNonNull(remoteAddress, "remoteAddress");
     Objects.requireNonNull(duration, "duration");
+    detail = detail == null ? "" : detail;
   }
 
   /** Whether the handshake succeeded. */

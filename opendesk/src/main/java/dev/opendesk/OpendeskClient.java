@@ -12,6 +12,7 @@ import dev.opendesk.auth.TrustedPeers;
 import dev.opendesk.peer.CallInterceptor;
 import dev.opendesk.peer.Dispatcher;
 import dev.opendesk.peer.PeerOptions;
+import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.Role;
 import dev.opendesk.transport.ws.WebSocketClient;
@@ -32,6 +33,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +79,7 @@ public final class OpendeskClient implements AutoCloseable {
   private final String name;
   private final String description;
   private final List<CallInterceptor> interceptors;
+  private final UnaryOperator<Connection> sessionConnection;
   private final List<Consumer<HandshakeEvent>> handshakeListeners;
   private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
   private final ScheduledThreadPoolExecutor executor;
@@ -96,6 +99,7 @@ public final class OpendeskClient implements AutoCloseable {
     this.name = b.name;
     this.description = b.description;
     this.interceptors = List.copyOf(b.interceptors);
+    this.sessionConnection = b.sessionConnection;
     this.handshakeListeners = new CopyOnWriteArrayList<>(b.handshakeListeners);
     this.executor =
         new ScheduledThreadPoolExecutor(
@@ -106,6 +110,8 @@ public final class OpendeskClient implements AutoCloseable {
               return t;
             });
     executor.setRemoveOnCancelPolicy(true);
+    // Pending reconnect attempts must not keep a thread alive after close().
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
   /** A builder with every default. */
@@ -294,7 +300,11 @@ public final class OpendeskClient implements AutoCloseable {
         failure instanceof AuthFailureException a ? a.reason().wire() : HandshakeEvent.ERROR;
     HandshakeEvent event =
         new HandshakeEvent(
-            result, "", uri.toString(), Duration.ofNanos(System.nanoTime() - startedNanos));
+            result,
+            "",
+            uri.toString(),
+            Duration.ofNanos(System.nanoTime() - startedNanos),
+            OpendeskServer.describe(failure));
     if (failure instanceof AuthFailureException) {
       LOG.atInfo()
           .setMessage("handshake with {} failed: {}")
@@ -395,6 +405,10 @@ public final class OpendeskClient implements AutoCloseable {
     return interceptors;
   }
 
+  Connection sessionConnection(Session session) {
+    return sessionConnection.apply(session.connection());
+  }
+
   static int port(URI uri) {
     if (uri.getPort() >= 0) {
       return uri.getPort();
@@ -417,10 +431,20 @@ public final class OpendeskClient implements AutoCloseable {
     private Duration connectWait = DEFAULT_CONNECT_WAIT;
     private String name = "";
     private String description = "";
+    private UnaryOperator<Connection> sessionConnection = UnaryOperator.identity();
     private final List<CallInterceptor> interceptors = new ArrayList<>();
     private final List<Consumer<HandshakeEvent>> handshakeListeners = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Wraps each connection after its handshake (plaintext frames, encrypted below it) before its
+     * peer is built on it: e.g. to count bytes or watch frames. Default: none.
+     */
+    public Builder sessionConnectionDecorator(UnaryOperator<Connection> decorator) {
+      this.sessionConnection = Objects.requireNonNull(decorator, "decorator");
+      return this;
+    }
 
     /**
      * The directory with {@code identity.key} and {@code trusted-peers.json}; default {@code

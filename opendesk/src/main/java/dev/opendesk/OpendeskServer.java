@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -281,6 +282,27 @@ public final class OpendeskServer implements AutoCloseable {
   }
 
   /**
+   * Sends a PUSH event to every ready session of the peer with {@code publicKey} (e.g. from {@link
+   * ServerListener#sessionOpened}).
+   *
+   * @return completes when every such session's connection took the frame; at once when there is
+   *     none
+   */
+  public CompletableFuture<Void> push(byte[] publicKey, String topic, Map<String, ?> payload) {
+    Objects.requireNonNull(publicKey, "publicKey");
+    Objects.requireNonNull(topic, "topic");
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    synchronized (this) {
+      for (ServerSession s : ready) {
+        if (s.matches(publicKey)) {
+          sent.add(s.peer().push(topic, payload));
+        }
+      }
+    }
+    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+  }
+
+  /**
    * Shuts down gracefully and waits until done: refuses new connections, tells every peer {@code
    * session.evicted} ({@value #SHUTDOWN_REASON}), lets calls in flight finish within the drain
    * timeout, then closes every session and stops the transport. Idempotent. Must not be called from
@@ -392,7 +414,8 @@ public final class OpendeskServer implements AutoCloseable {
                   session.isPairing() ? HandshakeEvent.PAIRED : HandshakeEvent.AUTHENTICATED,
                   session.remoteFingerprint(),
                   remoteAddress,
-                  elapsed(startedNanos)));
+                  elapsed(startedNanos),
+                  ""));
           openSession(session, remoteAddress);
         },
         executor);
@@ -401,7 +424,8 @@ public final class OpendeskServer implements AutoCloseable {
   private void openSession(Session session, String remoteAddress) {
     ServerSession s = new ServerSession(session, remoteAddress);
     Peer peer =
-        SessionPeers.builder(session, Role.SERVER)
+        Peer.builder(config.sessionConnection.apply(session.connection()), Role.SERVER)
+            .remotePublicKey(session.remotePublicKey())
             .dispatcher(dispatcher.intercepted(s))
             .options(config.peerOptions)
             .build();
@@ -539,7 +563,8 @@ public final class OpendeskServer implements AutoCloseable {
         .addKeyValue("remote", remoteAddress)
         .addKeyValue("reason", result)
         .log();
-    notifyHandshake(new HandshakeEvent(result, "", remoteAddress, elapsed(startedNanos)));
+    notifyHandshake(
+        new HandshakeEvent(result, "", remoteAddress, elapsed(startedNanos), describe(cause)));
   }
 
   private void notifyHandshake(HandshakeEvent event) {
@@ -598,10 +623,20 @@ public final class OpendeskServer implements AutoCloseable {
     private ControllerPolicy controllers = ControllerPolicy.MANY;
     private String name = "";
     private String description = "";
+    private UnaryOperator<Connection> sessionConnection = UnaryOperator.identity();
     private final List<CallInterceptor> interceptors = new ArrayList<>();
     private final List<ServerListener> listeners = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Wraps each session's connection after its handshake (plaintext frames, encrypted below it)
+     * before its peer is built on it: e.g. to count bytes or watch frames. Default: none.
+     */
+    public Builder sessionConnectionDecorator(UnaryOperator<Connection> decorator) {
+      this.sessionConnection = Objects.requireNonNull(decorator, "decorator");
+      return this;
+    }
 
     /**
      * The directory with {@code identity.key} and {@code trusted-peers.json} (created on first
@@ -736,9 +771,33 @@ public final class OpendeskServer implements AutoCloseable {
       return this;
     }
 
-    /** The server, not yet started. */
+    /** The server, not yet started; later changes to this builder do not affect it. */
     public OpendeskServer build() {
-      return new OpendeskServer(this);
+      return new OpendeskServer(copy());
+    }
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.home = home;
+      b.identity = identity;
+      b.trustedPeers = trustedPeers;
+      b.dispatcher = dispatcher;
+      b.host = host;
+      b.port = port;
+      b.webSocketOptions = webSocketOptions;
+      b.transport = transport;
+      b.handshake = handshake;
+      b.maxPendingHandshakes = maxPendingHandshakes;
+      b.peerOptions = peerOptions;
+      b.helloTimeout = helloTimeout;
+      b.drainTimeout = drainTimeout;
+      b.controllers = controllers;
+      b.name = name;
+      b.description = description;
+      b.sessionConnection = sessionConnection;
+      b.interceptors.addAll(interceptors);
+      b.listeners.addAll(listeners);
+      return b;
     }
 
     static Duration positive(Duration value, String name) {

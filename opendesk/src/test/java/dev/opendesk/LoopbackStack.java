@@ -68,6 +68,12 @@ final class LoopbackStack implements AutoCloseable {
     client.pair(LoopbackTransport.URI, server.armPairing(Duration.ofMinutes(1))).close();
   }
 
+  /** Pairs {@code client} with {@code server}, then opens an authenticated session. */
+  ClientSession pairAndConnect(OpendeskServer server, OpendeskClient client) throws Exception {
+    pair(server, client);
+    return client.connect(LoopbackTransport.URI);
+  }
+
   @Override
   public void close() throws Exception {
     for (AutoCloseable c : open) {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.opendesk.auth.AuthFailureException;
+import dev.opendesk.auth.Handshake;
 import dev.opendesk.auth.PairingMode;
 import dev.opendesk.auth.PeerRole;
+import dev.opendesk.auth.Session;
 import dev.opendesk.peer.CallInterceptor;
 import dev.opendesk.peer.CallOutcome;
 import dev.opendesk.peer.CallStream;
@@ -15,6 +17,7 @@ import dev.opendesk.peer.InterceptedCall;
 import dev.opendesk.peer.PermissionDeniedException;
 import dev.opendesk.peer.ProtocolException;
 import dev.opendesk.peer.SessionEvictedException;
+import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,9 +167,7 @@ class OpendeskLoopbackTest {
   @Test
   void aCallMadeWhileDisconnectedWaitsForTheConnection() throws Exception {
     OpendeskServer server = stack.server(dispatcher());
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     server.close();
     await().atMost(Duration.ofSeconds(10)).until(() -> session.state() != ConnectionState.READY);
 
@@ -180,9 +181,7 @@ class OpendeskLoopbackTest {
   @Test
   void aFailFastCallFailsAtOnceWhileDisconnected() throws Exception {
     OpendeskServer server = stack.server(dispatcher());
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     server.close();
     await().atMost(Duration.ofSeconds(10)).until(() -> session.state() != ConnectionState.READY);
 
@@ -206,9 +205,7 @@ class OpendeskLoopbackTest {
                         served.add(call.method());
                       }
                     }));
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     CompletableFuture<Map<String, Object>> call = session.call("slow", Map.of("ms", 30_000L));
     slowStarted.get(10, TimeUnit.SECONDS);
 
@@ -232,9 +229,7 @@ class OpendeskLoopbackTest {
     OpendeskServer server =
         stack.server(
             dispatcher(), b -> b.interceptor(counting).drainTimeout(Duration.ofMillis(50)));
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     CompletableFuture<Map<String, Object>> call =
         session.idempotent().call("slow", Map.of("ms", 30_000L));
     slowStarted.get(10, TimeUnit.SECONDS);
@@ -252,9 +247,7 @@ class OpendeskLoopbackTest {
   @Test
   void anEvictionStopsTheReconnectingAndSaysWhy() throws Exception {
     OpendeskServer server = stack.server(dispatcher());
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
 
     assertThat(server.evict(stack.clientIdentity.publicKey(), "you are done")).isTrue();
 
@@ -269,9 +262,7 @@ class OpendeskLoopbackTest {
   @Test
   void anAuthenticationFailureStopsTheReconnectingAndSaysWhy() throws Exception {
     OpendeskServer server = stack.server(dispatcher());
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     stack.serverTrust.remove(stack.clientIdentity.publicKey());
 
     server.evict(stack.clientIdentity.publicKey(), OpendeskServer.SHUTDOWN_REASON);
@@ -283,9 +274,7 @@ class OpendeskLoopbackTest {
   @Test
   void gracefulShutdownLetsASlowCallFinishWithinTheDrainTimeout() throws Exception {
     OpendeskServer server = stack.server(dispatcher(), b -> b.drainTimeout(Duration.ofSeconds(20)));
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     CompletableFuture<Map<String, Object>> call = session.call("slow", Map.of("ms", 300L));
     slowStarted.get(10, TimeUnit.SECONDS);
 
@@ -297,9 +286,7 @@ class OpendeskLoopbackTest {
   @Test
   void gracefulShutdownAbortsACallThatOutlivesTheDrainTimeout() throws Exception {
     OpendeskServer server = stack.server(dispatcher(), b -> b.drainTimeout(Duration.ofMillis(200)));
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
     CompletableFuture<Map<String, Object>> call = session.call("slow", Map.of("ms", 60_000L));
     slowStarted.get(10, TimeUnit.SECONDS);
 
@@ -381,9 +368,7 @@ class OpendeskLoopbackTest {
           }
         };
     OpendeskServer server = stack.server(dispatcher(), b -> b.interceptor(deny));
-    OpendeskClient client = stack.client();
-    stack.pair(server, client);
-    ClientSession session = client.connect(LoopbackTransport.URI);
+    ClientSession session = stack.pairAndConnect(server, stack.client());
 
     assertThatThrownBy(() -> session.callBlocking("echo", Map.of()))
         .isInstanceOf(PermissionDeniedException.class)
@@ -473,6 +458,58 @@ class OpendeskLoopbackTest {
                     .isEqualTo("ada's laptop"));
     assertThat(stack.clientTrust.find(stack.serverIdentity.publicKey()).orElseThrow().description())
         .isEqualTo("the desk");
+  }
+
+  @Test
+  void aClientThatNeverSendsItsHelloIsClosedAfterTheHelloTimeout() throws Exception {
+    OpendeskServer server = stack.server(dispatcher(), b -> b.helloTimeout(Duration.ofMillis(300)));
+    OpendeskClient client = stack.client();
+    stack.pair(server, client);
+    Connection raw = stack.network.connect(LoopbackTransport.URI).get(10, TimeUnit.SECONDS);
+
+    Session session =
+        Handshake.defaults()
+            .authClient(raw, stack.clientIdentity, stack.serverIdentity.publicKey())
+            .get(10, TimeUnit.SECONDS);
+
+    // No HELLO from us: the server gives up on the session instead of waiting for ever.
+    session.connection().closeFuture().handle((v, e) -> null).get(10, TimeUnit.SECONDS);
+    assertThat(server.sessions()).isEmpty();
+  }
+
+  @Test
+  void legacyPairingRunsOnlyWhenBothSidesAskForIt() throws Exception {
+    // Legacy codes can be cracked offline: the server's approver compares fingerprints.
+    OpendeskServer server =
+        stack.server(
+            dispatcher(),
+            b ->
+                b.handshake(
+                    Handshake.builder()
+                        .approver(
+                            request ->
+                                CompletableFuture.completedFuture(
+                                    request
+                                        .fingerprint()
+                                        .equals(stack.clientIdentity.fingerprint())))
+                        .build()));
+    OpendeskClient client = stack.client();
+
+    assertThatThrownBy(
+            () ->
+                client.pair(
+                    LoopbackTransport.URI,
+                    server.armPairing(Duration.ofMinutes(1), PairingMode.LEGACY_V1)))
+        .isInstanceOf(AuthFailureException.class)
+        .hasMessageStartingWith("unsupported");
+    ClientSession legacy =
+        client.pair(
+            LoopbackTransport.URI,
+            server.armPairing(Duration.ofMinutes(1), PairingMode.LEGACY_V1),
+            PairingMode.LEGACY_V1,
+            s -> {});
+
+    assertThat(legacy.callBlocking("echo", Map.of("v", 1L))).containsEntry("v", 1L);
   }
 
   private static String next(LinkedBlockingQueue<String> queue) throws InterruptedException {

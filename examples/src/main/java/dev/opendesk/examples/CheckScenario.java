@@ -3,7 +3,7 @@ package dev.opendesk.examples;
 import dev.opendesk.auth.PairingCode;
 import dev.opendesk.peer.CallOptions;
 import dev.opendesk.peer.CallStream;
-import dev.opendesk.peer.Peer;
+import dev.opendesk.peer.Caller;
 import dev.opendesk.peer.ProtocolException;
 import dev.opendesk.protocol.ErrorCode;
 import dev.opendesk.protocol.Frame;
@@ -83,7 +83,7 @@ final class CheckScenario {
       return summary();
     }
     try (connected) {
-      Peer peer = connected.peer();
+      Caller peer = connected.peer();
       check("echo.values", () -> echoValues(peer));
       check("echo.concurrent", () -> echoConcurrent(peer, 200));
       check("count.order", () -> countInOrder(peer, 100));
@@ -149,7 +149,7 @@ final class CheckScenario {
     return values;
   }
 
-  private static void echoValues(Peer peer) throws Exception {
+  private static void echoValues(Caller peer) throws Exception {
     Map<String, Object> sent = sampleValues();
     Map<String, Object> got = await(peer.call("echo", sent, CALL));
     expect(
@@ -157,7 +157,7 @@ final class CheckScenario {
         "sent " + clip(JsonValues.render(sent)) + ", got " + clip(JsonValues.render(got)));
   }
 
-  private static void echoConcurrent(Peer peer, int calls) throws Exception {
+  private static void echoConcurrent(Caller peer, int calls) throws Exception {
     List<Map<String, Object>> sent = new ArrayList<>();
     List<CompletableFuture<Map<String, Object>>> replies = new ArrayList<>();
     for (long i = 0; i < calls; i++) {
@@ -179,7 +179,7 @@ final class CheckScenario {
     expect(wrong == 0, wrong + " of " + calls + " replies differ from their params; " + firstWrong);
   }
 
-  private static void countInOrder(Peer peer, long n) throws CheckFailed {
+  private static void countInOrder(Caller peer, long n) throws CheckFailed {
     List<Object> items = new ArrayList<>();
     try (CallStream<Map<String, Object>> stream =
         peer.stream("count", Map.of("n", n, "delay_ms", 0L), CALL)) {
@@ -248,7 +248,7 @@ final class CheckScenario {
     }
   }
 
-  private static void failRoundTrip(Peer peer, String code) throws Exception {
+  private static void failRoundTrip(Caller peer, String code) throws Exception {
     String message = "demo failure ✗ " + code;
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("code", code);
@@ -292,8 +292,7 @@ final class CheckScenario {
 
   private void reconnectWithAuth() throws Exception {
     try (ClientConnector.Connected again = connector.auth(p -> {})) {
-      expect(
-          !again.session().isPairing(), "the second connection paired instead of authenticating");
+      expect(!again.paired(), "the second connection paired instead of authenticating");
       Map<String, Object> got = await(again.peer().call("echo", Map.of("again", true), CALL));
       expect(
           Values.deepEquals(Map.of("again", true), got),

@@ -1,30 +1,25 @@
 package dev.opendesk.examples;
 
+import dev.opendesk.ClientSession;
+import dev.opendesk.ClientTransport;
+import dev.opendesk.OpendeskClient;
+import dev.opendesk.ReconnectPolicy;
 import dev.opendesk.auth.Handshake;
-import dev.opendesk.auth.Identity;
 import dev.opendesk.auth.PairingCode;
-import dev.opendesk.auth.Session;
-import dev.opendesk.auth.TrustedPeer;
-import dev.opendesk.auth.TrustedPeers;
-import dev.opendesk.peer.Peer;
-import dev.opendesk.protocol.Connection;
-import dev.opendesk.protocol.Role;
+import dev.opendesk.peer.Caller;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * The client side of every tool: connects to a server, pairs with a code (recording the server in
- * the home's trust store) or authenticates with the server already trusted there, exchanges HELLOs
- * and returns a started {@link Peer}. Blocking, every step bounded. Thread-safe (stateless).
+ * The client side of every tool: an {@link OpendeskClient} for one server address that pairs with a
+ * code (recording the server in the home's trust store) or authenticates with the server trusted
+ * there, and returns a ready session with a tap on its frames. One-shot tools: the session does not
+ * reconnect. Blocking, every step bounded. Thread-safe (stateless).
  */
 final class ClientConnector {
 
@@ -33,126 +28,94 @@ final class ClientConnector {
 
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
 
-  private final Dialer dialer;
-  private final Home home;
-  private final Handshake handshake = Handshake.builder().stepTimeout(STEP_TIMEOUT).build();
+  private final URI uri;
+  private final ClientTransport transport;
+  private final Path home;
 
-  ClientConnector(Dialer dialer, Home home) {
-    this.dialer = Objects.requireNonNull(dialer, "dialer");
+  /**
+   * @param transport how to reach the server, or {@code null} for WebSocket
+   */
+  ClientConnector(URI uri, ClientTransport transport, Path home) {
+    this.uri = Objects.requireNonNull(uri, "uri");
+    this.transport = transport;
     this.home = Objects.requireNonNull(home, "home");
   }
 
   /**
-   * A started session: the peer, the handshake that authenticated it, and a tap showing the frames
-   * the peer sends and receives. Closing closes the peer.
+   * A ready session, the frames its connection carries, and whether it began with a pairing.
+   * Closing closes the session and its client.
    */
-  record Connected(Peer peer, Session session, FrameTap tap) implements AutoCloseable {
+  record Connected(OpendeskClient client, ClientSession session, FrameTap tap, boolean paired)
+      implements AutoCloseable {
+    /** The calling surface. */
+    Caller peer() {
+      return session;
+    }
+
     @Override
     public void close() {
-      peer.close();
+      session.close();
+      client.close();
     }
   }
 
   /**
    * Pairs with {@code code}; the server is stored in the home's trust store with its address.
    *
-   * @param beforeStart runs before the receive loop starts, e.g. to register push handlers that
-   *     must see the server's first push
+   * @param beforeStart runs before the first connection, e.g. to register push handlers that must
+   *     see the server's first push
    */
-  Connected pair(PairingCode code, boolean legacy, Consumer<Peer> beforeStart) throws Exception {
-    Identity identity = home.identity();
-    TrustedPeers trusted = home.trustedPeers();
-    Connection connection = await(dialer.dial(), "connect to " + dialer.uri());
-    Session session =
-        await(
-            Pairing.pairClient(handshake, connection, identity, code, trusted, legacy), "pairing");
-    Connected connected = open(session, beforeStart);
+  Connected pair(PairingCode code, boolean legacy, Consumer<Caller> beforeStart) throws Exception {
+    AtomicReference<FrameTap> tap = new AtomicReference<>();
+    OpendeskClient client = client(tap);
     try {
-      // The server becomes trusted (and stored) once its HELLO has opened under the new keys.
-      await(session.trusted(), "storing the server in the trust store");
-      trusted.updateLastSeen(session.remotePublicKey(), dialer.uri().getHost(), port(dialer.uri()));
+      ClientSession session =
+          client.pair(uri, code, Pairing.mode(legacy), s -> beforeStart.accept(s));
+      return new Connected(client, session, tap.get(), true);
     } catch (Exception e) {
-      connected.close();
+      client.close();
       throw e;
     }
-    return connected;
   }
 
-  /**
-   * Authenticates with the server trusted in the home for this address (see {@link
-   * #trustedServer}).
-   */
-  Connected auth(Consumer<Peer> beforeStart) throws Exception {
-    Identity identity = home.identity();
-    TrustedPeer server = trustedServer();
-    Connection connection = await(dialer.dial(), "connect to " + dialer.uri());
-    Session session =
-        await(handshake.authClient(connection, identity, server.publicKey()), "authentication");
-    return open(session, beforeStart);
+  /** Authenticates with the server trusted in the home for this address. */
+  Connected auth(Consumer<Caller> beforeStart) throws Exception {
+    AtomicReference<FrameTap> tap = new AtomicReference<>();
+    OpendeskClient client = client(tap);
+    try {
+      ClientSession session = client.connect(uri, s -> beforeStart.accept(s));
+      return new Connected(client, session, tap.get(), false);
+    } catch (IOException e) {
+      client.close();
+      throw new IOException(e.getMessage() + " (pair --url URL --code CODE --home DIR)", e);
+    } catch (Exception e) {
+      client.close();
+      throw e;
+    }
   }
 
   /** Pairs when {@code code} is given, authenticates otherwise. */
-  Connected connect(PairingCode code, boolean legacy, Consumer<Peer> beforeStart) throws Exception {
+  Connected connect(PairingCode code, boolean legacy, Consumer<Caller> beforeStart)
+      throws Exception {
     return code != null ? pair(code, legacy, beforeStart) : auth(beforeStart);
   }
 
-  /**
-   * The trusted server to expect at this address: the entry last seen at this host and port, or
-   * else the only entry of the trust store.
-   *
-   * @throws IOException if there is no such entry, or several and none matches the address
-   */
-  TrustedPeer trustedServer() throws IOException {
-    URI uri = dialer.uri();
-    List<TrustedPeer> all = home.trustedPeers().list();
-    for (TrustedPeer p : all) {
-      if (uri.getHost().equals(p.lastHost()) && Integer.valueOf(port(uri)).equals(p.lastPort())) {
-        return p;
-      }
+  private OpendeskClient client(AtomicReference<FrameTap> tap) throws IOException {
+    OpendeskClient.Builder builder =
+        OpendeskClient.builder()
+            .home(home)
+            .name(PRINCIPAL)
+            .reconnect(ReconnectPolicy.never())
+            .handshake(Handshake.builder().stepTimeout(STEP_TIMEOUT).build())
+            .sessionConnectionDecorator(
+                connection -> {
+                  FrameTap t = new FrameTap(connection);
+                  tap.set(t);
+                  return t;
+                });
+    if (transport != null) {
+      builder.transport(transport);
     }
-    if (all.size() == 1) {
-      return all.get(0);
-    }
-    throw new IOException(
-        (all.isEmpty() ? "no trusted server in " : "no trusted server for " + uri + " in ")
-            + home.dir().resolve("trusted-peers.json")
-            + ": pair first (pair --url URL --code CODE --home DIR)");
-  }
-
-  private Connected open(Session session, Consumer<Peer> beforeStart) throws Exception {
-    FrameTap tap = new FrameTap(session.connection());
-    Peer peer = Peer.builder(tap, Role.CLIENT).remotePublicKey(session.remotePublicKey()).build();
-    try {
-      beforeStart.accept(peer);
-      await(peer.hello(PRINCIPAL, Map.of()), "HELLO exchange");
-      peer.start();
-      return new Connected(peer, session, tap);
-    } catch (Exception | Error e) {
-      peer.close();
-      throw e;
-    }
-  }
-
-  static int port(URI uri) {
-    if (uri.getPort() >= 0) {
-      return uri.getPort();
-    }
-    return "wss".equals(uri.getScheme()) ? 443 : 80;
-  }
-
-  /** Waits for a step, bounded; unwraps its failure so messages read well. */
-  static <T> T await(CompletableFuture<T> step, String what) throws Exception {
-    try {
-      return step.get(STEP_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Exception ex) {
-        throw ex;
-      }
-      throw e;
-    } catch (TimeoutException e) {
-      step.cancel(true);
-      throw new TimeoutException(what + " took longer than " + STEP_TIMEOUT.toSeconds() + " s");
-    }
+    return builder.build();
   }
 }

@@ -33,6 +33,6 @@ final class ClientOptions {
     if (url.getHost() == null) {
       throw new IllegalArgumentException("--url: no host in " + url);
     }
-    return new ClientConnector(WebSocketTransport.dialer(url), home());
+    return new ClientConnector(url, null, home().dir());
   }
 }

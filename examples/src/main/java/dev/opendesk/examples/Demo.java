@@ -1,8 +1,7 @@
 package dev.opendesk.examples;
 
-import dev.opendesk.auth.Identity;
+import dev.opendesk.OpendeskServer;
 import dev.opendesk.auth.PairingCode;
-import dev.opendesk.auth.PairingGate;
 import dev.opendesk.peer.CallOptions;
 import dev.opendesk.peer.CallStream;
 import dev.opendesk.peer.ProtocolException;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -32,16 +30,13 @@ final class Demo {
   private static final int COUNT = 20;
 
   private final PrintStream out;
-  private final Function<DemoServer, Listener> listen;
   private final boolean animate;
 
   /**
-   * @param listen makes the server reachable (e.g. a WebSocket server on an ephemeral port)
    * @param animate whether to redraw the progress bar in place (on a terminal)
    */
-  Demo(PrintStream out, Function<DemoServer, Listener> listen, boolean animate) {
+  Demo(PrintStream out, boolean animate) {
     this.out = out;
-    this.listen = listen;
     this.animate = animate;
   }
 
@@ -60,20 +55,18 @@ final class Demo {
   }
 
   private void run(Home serverHome, Home clientHome) throws Exception {
-    Identity serverIdentity = serverHome.identity();
-    PairingGate gate = new PairingGate();
-    PairingCode code = PairingCode.random();
-    Pairing.arm(gate, code, false, Duration.ofMinutes(1));
-    DemoServer server =
-        new DemoServer(
-            serverIdentity, serverHome.trustedPeers(), gate, DemoMethods.dispatcher(), event -> {});
-    try (Listener listener = listen.apply(server)) {
-      ClientConnector client = new ClientConnector(listener.dialer(), clientHome);
+    try (OpendeskServer server =
+        DemoServer.start(
+            OpendeskServer.builder().home(serverHome.dir()).port(0),
+            DemoMethods.dispatcher(),
+            event -> {})) {
+      PairingCode code = server.armPairing(Duration.ofMinutes(1));
+      ClientConnector client = new ClientConnector(server.uri(), null, clientHome.dir());
       out.println(
           "server  listening on "
-              + listener.dialer().uri()
+              + server.uri()
               + ", fingerprint "
-              + serverIdentity.fingerprint());
+              + server.identity().fingerprint());
       out.println("client  fingerprint " + clientHome.identity().fingerprint());
 
       out.println("pair    code " + code.digits() + ", pairing " + Pairing.describe(false));
@@ -85,7 +78,7 @@ final class Demo {
         firstTick.get(5, TimeUnit.SECONDS);
         out.println(
             "        client trusts server "
-                + paired.session().remoteFingerprint()
+                + paired.session().serverFingerprint()
                 + "; server trusts client "
                 + fingerprintsOf(serverHome));
       }
@@ -96,7 +89,7 @@ final class Demo {
           client.auth(p -> p.onPush(DemoServer.TICK_TOPIC, tick::complete))) {
         out.println(
             "auth    reconnected without a code to server "
-                + session.session().remoteFingerprint());
+                + session.session().serverFingerprint());
         out.println(
             "push    "
                 + DemoServer.TICK_TOPIC
@@ -146,8 +139,6 @@ final class Demo {
         }
       }
       out.println("close   session closed");
-    } finally {
-      server.close();
     }
   }
 

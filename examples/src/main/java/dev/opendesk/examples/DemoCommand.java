@@ -16,15 +16,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    new Demo(System.out, server -> listen(server), System.console() != null).run();
+    new Demo(System.out, System.console() != null).run();
     return 0;
-  }
-
-  private static Listener listen(DemoServer server) {
-    try {
-      return WebSocketTransport.listen(server, "127.0.0.1", 0);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

@@ -1,10 +1,12 @@
 package dev.opendesk.examples;
 
-import dev.opendesk.auth.Identity;
+import dev.opendesk.OpendeskServer;
+import dev.opendesk.auth.PairingApprover;
 import dev.opendesk.auth.PairingCode;
-import dev.opendesk.auth.PairingGate;
+import java.io.Console;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Serves echo, count, sleep and fail over WebSocket until stopped. Trusted clients authenticate; "
-            + "with --pair-code, one client may pair first.")
+            + "with --pair or --pair-code, one client may pair first.")
 final class ServeCommand implements Callable<Integer> {
 
   @Option(
@@ -37,50 +39,72 @@ final class ServeCommand implements Callable<Integer> {
   Path home;
 
   @Option(
+      names = "--pair",
+      description =
+          "Draw a random 6-digit pairing code, print it, and accept one pairing with it (one-shot, "
+              + "expires after 10 minutes).")
+  boolean pair;
+
+  @Option(
       names = "--pair-code",
       paramLabel = "CODE",
       description =
-          "Accept one pairing with this 6-digit code (one-shot, expires after 10 minutes).")
+          "Accept one pairing with this 6-digit code (one-shot, expires after 10 minutes). For scripts "
+              + "and tests: the code is visible to other local users in the process list; prefer --pair.")
   String pairCode;
 
   @Option(
       names = "--legacy-pairing",
       description =
-          "Arm --pair-code for legacy v1 pairing, for older opendesk peers. Insecure: anyone who connects "
-              + "while the code is armed can crack it offline.")
+          "Arm the code for legacy v1 pairing, for older opendesk peers. Insecure: anyone who connects "
+              + "while the code is armed can crack it offline. Prints the client's fingerprint and, when "
+              + "input is a terminal, asks before trusting it.")
   boolean legacyPairing;
 
   @Override
   public Integer call() throws Exception {
-    Home dir = home == null ? Home.defaultHome() : new Home(home);
-    Identity identity = dir.identity();
-    PairingGate gate = new PairingGate();
-    if (pairCode != null) {
-      PairingCode code = PairingCode.parse(pairCode);
-      if (legacyPairing) {
-        System.err.println(
-            "warning: legacy v1 pairing: anyone who connects while the code is armed can capture "
-                + "the exchange and crack the code offline; use it only to pair with older opendesk peers");
-      }
-      Pairing.arm(gate, code, legacyPairing, Pairing.CODE_TTL);
-    } else if (legacyPairing) {
-      System.err.println("warning: --legacy-pairing has no effect without --pair-code");
+    if (pair && pairCode != null) {
+      throw new IllegalArgumentException("--pair and --pair-code: give one of them");
     }
-    DemoServer server =
-        new DemoServer(
-            identity, dir.trustedPeers(), gate, DemoMethods.dispatcher(), System.out::println);
-    Listener listener = WebSocketTransport.listen(server, host, port);
+    boolean pairing = pair || pairCode != null;
+    if (legacyPairing && pairing) {
+      System.err.println(
+          "warning: legacy v1 pairing: anyone who connects while the code is armed can capture "
+              + "the exchange and crack the code offline; use it only to pair with older opendesk peers");
+    } else if (legacyPairing) {
+      System.err.println("warning: --legacy-pairing has no effect without --pair or --pair-code");
+    }
+    OpendeskServer.Builder builder = OpendeskServer.builder().host(host).port(port);
+    if (home != null) {
+      builder.home(home);
+    }
+    OpendeskServer server =
+        DemoServer.start(
+            builder,
+            DemoMethods.dispatcher(),
+            legacyPairing ? confirmingApprover() : PairingApprover.approveAll(),
+            System.out::println);
+    PairingCode code = null;
+    if (pairCode != null) {
+      code = PairingCode.parse(pairCode);
+      server.armPairing(code, Pairing.CODE_TTL, Pairing.mode(legacyPairing));
+    } else if (pair) {
+      code = server.armPairing(Pairing.CODE_TTL, Pairing.mode(legacyPairing));
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  listener.close();
+                  server.close();
                   stopped.countDown();
                 },
                 "opendesk-demo-shutdown"));
-    System.out.println("fingerprint " + identity.fingerprint());
-    if (pairCode != null) {
+    System.out.println("fingerprint " + server.identity().fingerprint());
+    if (code != null) {
+      if (pair) {
+        System.out.println("pairing code " + code.digits());
+      }
       System.out.println(
           "pairing armed: "
               + Pairing.describe(legacyPairing)
@@ -88,9 +112,33 @@ final class ServeCommand implements Callable<Integer> {
               + Pairing.CODE_TTL.toMinutes()
               + " minutes");
     }
-    System.out.println("listening on " + listener.dialer().uri());
+    System.out.println("listening on " + server.uri());
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Legacy pairing's real protection is the fingerprint check (PAIRING-V2.md): show the client's
+   * fingerprint, and on a terminal let the user compare it with the client's screen before it is
+   * trusted. Without a terminal (scripts, tests) the operator chose legacy pairing explicitly.
+   */
+  private static PairingApprover confirmingApprover() {
+    return request -> {
+      System.out.println("pairing request from fingerprint " + request.fingerprint());
+      System.out.flush();
+      Console console = System.console();
+      if (console == null) {
+        return CompletableFuture.completedFuture(true);
+      }
+      return CompletableFuture.supplyAsync(
+          () -> {
+            String answer =
+                console.readLine(
+                    "trust %s? compare with the client's screen [y/N] ", request.fingerprint());
+            return answer != null && answer.trim().equalsIgnoreCase("y");
+          },
+          runnable -> new Thread(runnable, "opendesk-demo-confirm").start());
+    };
   }
 }

@@ -2,8 +2,9 @@ package dev.opendesk.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opendesk.LoopbackTransport;
+import dev.opendesk.OpendeskServer;
 import dev.opendesk.auth.PairingCode;
-import dev.opendesk.auth.PairingGate;
 import dev.opendesk.peer.Dispatcher;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,20 +24,29 @@ class CheckScenarioTest {
   @TempDir Path serverDir;
   @TempDir Path clientDir;
 
-  private final PairingGate gate = new PairingGate();
-  private DemoServer server;
-  private Listener listener;
+  private final LoopbackTransport network = new LoopbackTransport();
+  private OpendeskServer server;
 
   private void startServer(Dispatcher dispatcher) throws Exception {
-    Home home = new Home(serverDir);
-    server = new DemoServer(home.identity(), home.trustedPeers(), gate, dispatcher, event -> {});
-    listener = new LoopbackListener(server);
+    // Legacy codes can be cracked offline: the server only trusts the client whose fingerprint it
+    // expects, as a user comparing the two screens would.
+    String client = new Home(clientDir).identity().fingerprint();
+    server =
+        DemoServer.start(
+            OpendeskServer.builder().home(serverDir).transport(network),
+            dispatcher,
+            request -> CompletableFuture.completedFuture(request.fingerprint().equals(client)),
+            event -> {});
+  }
+
+  private void arm(PairingCode code, boolean legacy) {
+    server.armPairing(code, Duration.ofMinutes(1), Pairing.mode(legacy));
   }
 
   @AfterEach
   void stop() {
-    if (listener != null) {
-      listener.close();
+    if (server != null) {
+      server.close();
     }
   }
 
@@ -50,7 +61,7 @@ class CheckScenarioTest {
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     boolean passed =
         new CheckScenario(
-                new ClientConnector(listener.dialer(), new Home(clientDir)), code, legacy, out)
+                new ClientConnector(LoopbackTransport.URI, network, clientDir), code, legacy, out)
             .run();
     return new Run(passed, bytes.toString(StandardCharsets.UTF_8));
   }
@@ -59,7 +70,7 @@ class CheckScenarioTest {
   void pairRunThenAuthRunPassEveryCheck() throws Exception {
     startServer(DemoMethods.dispatcher());
     PairingCode code = PairingCode.random();
-    Pairing.arm(gate, code, false, Duration.ofMinutes(1));
+    arm(code, false);
 
     Run pairing = check(code);
     Run auth = check(null);
@@ -80,7 +91,7 @@ class CheckScenarioTest {
   void legacyPairingOnBothSidesPassesEveryCheck() throws Exception {
     startServer(DemoMethods.dispatcher());
     PairingCode code = PairingCode.random();
-    Pairing.arm(gate, code, true, Duration.ofMinutes(1));
+    arm(code, true);
 
     Run run = check(code, true);
 
@@ -94,7 +105,7 @@ class CheckScenarioTest {
   void v2ClientAgainstALegacyCodeFailsUnsupportedWithoutFallingBack() throws Exception {
     startServer(DemoMethods.dispatcher());
     PairingCode code = PairingCode.random();
-    Pairing.arm(gate, code, true, Duration.ofMinutes(1));
+    arm(code, true);
 
     Run run = check(code, false);
 
@@ -109,7 +120,7 @@ class CheckScenarioTest {
         Dispatcher.builder().unary("echo", (ctx, params) -> Map.of("not", "what was sent")).build();
     startServer(broken);
     PairingCode code = PairingCode.random();
-    Pairing.arm(gate, code, false, Duration.ofMinutes(1));
+    arm(code, false);
 
     Run run = check(code);
 
@@ -122,7 +133,7 @@ class CheckScenarioTest {
   @Test
   void wrongCodeFailsThePairCheckAndStops() throws Exception {
     startServer(DemoMethods.dispatcher());
-    Pairing.arm(gate, PairingCode.parse("111111"), false, Duration.ofMinutes(1));
+    arm(PairingCode.parse("111111"), false);
 
     Run run = check(PairingCode.parse("222222"));
 

@@ -2,8 +2,8 @@ package dev.opendesk.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opendesk.OpendeskServer;
 import dev.opendesk.auth.PairingCode;
-import dev.opendesk.auth.PairingGate;
 import dev.opendesk.peer.Dispatcher;
 import dev.opendesk.protocol.FrameCodec;
 import dev.opendesk.transport.ws.WebSocketClient;
@@ -123,22 +123,17 @@ class CommandLineIT {
   @Test
   void checkAgainstABrokenServerReportsFailureAndExitsNonZero() throws Exception {
     // A test-only server in this JVM whose echo answers something else.
-    Home home = new Home(serverHome);
-    PairingGate gate = new PairingGate();
-    Pairing.arm(gate, PairingCode.parse(CODE), false, Duration.ofMinutes(2));
     Dispatcher broken =
         Dispatcher.builder()
             .unary("echo", (ctx, params) -> Map.of("broken", true))
             .unary("fail", (ctx, params) -> Map.of())
             .build();
-    Listener listener =
-        WebSocketTransport.listen(
-            new DemoServer(home.identity(), home.trustedPeers(), gate, broken, event -> {}),
-            "127.0.0.1",
-            0);
+    OpendeskServer listener =
+        DemoServer.start(OpendeskServer.builder().home(serverHome).port(0), broken, event -> {});
     cleanup.add(listener);
+    listener.armPairing(PairingCode.parse(CODE), Duration.ofMinutes(2), Pairing.mode(false));
 
-    Result result = check(listener.dialer().uri().toString(), "--pair-code", CODE);
+    Result result = check(listener.uri().toString(), "--pair-code", CODE);
 
     assertThat(result.out())
         .as(result.toString())
@@ -222,6 +217,43 @@ class CommandLineIT {
     assertThat(count.out()).isEqualTo("{\"i\":0}\n{\"i\":1}\n{\"i\":2}");
     assertThat(fail.status()).isEqualTo(1);
     assertThat(fail.err()).isEqualTo("error: not_found: no such window {\"window\":7}");
+  }
+
+  @Test
+  void serveDrawsAndPrintsARandomCodeAndPairReadsItFromItsInput() throws Exception {
+    JarProcess server =
+        jar(
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--home",
+            serverHome.toString(),
+            "--pair");
+    String codeLine =
+        server
+            .awaitLine(l -> l.matches("pairing code \\d{6}"), START)
+            .orElseThrow(() -> new AssertionError(server.transcript()));
+    String url =
+        LISTENING
+            .matcher(
+                server
+                    .awaitLine(l -> LISTENING.matcher(l).matches(), START)
+                    .orElseThrow(() -> new AssertionError(server.transcript())))
+            .replaceAll("$1");
+
+    JarProcess pair = jar("pair", "--url", url, "--home", clientHome.toString());
+    pair.input(codeLine.substring("pairing code ".length()) + "\n");
+
+    assertThat(pair.waitFor(RUN)).as(pair.transcript()).isZero();
+    assertThat(pair.stdout()).startsWith("paired with ").contains("trusted in ");
+  }
+
+  @Test
+  void theHelpOfCodeOptionsSaysOtherLocalUsersCanSeeThem() throws Exception {
+    assertThat(run("serve", "--help").out()).contains("visible to other local users");
+    assertThat(run("pair", "--help").out()).contains("visible to other local users");
   }
 
   @Test

@@ -11,20 +11,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class DemoTest {
 
-  private static Listener listen(DemoServer server) {
-    try {
-      return WebSocketTransport.listen(server, "127.0.0.1", 0);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   @Test
   void demoRunsToCompletionAndPrintsTheTranscript() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
-    new Demo(out, server -> listen(server), false).run();
+    new Demo(out, false).run();
 
     String transcript = bytes.toString(StandardCharsets.UTF_8);
     assertThat(transcript)

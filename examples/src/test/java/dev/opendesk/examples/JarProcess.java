@@ -94,6 +94,13 @@ final class JarProcess implements AutoCloseable {
     }
   }
 
+  /** Writes {@code text} to the process's standard input, then closes it. */
+  void input(String text) throws IOException {
+    try (var in = process.getOutputStream()) {
+      in.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   /**
    * Waits for the process to exit and its output to be read; returns the exit status, or -1 on
    * timeout (it is then killed).

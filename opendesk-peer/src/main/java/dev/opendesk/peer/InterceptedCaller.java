@@ -6,8 +6,6 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -68,12 +66,12 @@ public final class InterceptedCaller implements Caller {
 
   @Override
   public Map<String, Object> callBlocking(String method, Map<String, ?> params) {
-    return join(call(method, params, CallOptions.defaults()));
+    return Peer.await(call(method, params, CallOptions.defaults()));
   }
 
   @Override
   public <T> T callBlocking(String method, Object params, Class<T> resultType) {
-    return join(call(method, params, resultType, CallOptions.defaults()));
+    return Peer.await(call(method, params, resultType, CallOptions.defaults()));
   }
 
   @Override
@@ -148,24 +146,5 @@ public final class InterceptedCaller implements Caller {
     // The caller keeps the original future, so cancelling it still sends CANCEL.
     call.whenComplete((result, failure) -> done.finished(failure));
     return call;
-  }
-
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new CallCancelledException("interrupted while waiting for a call");
-    } catch (ExecutionException e) {
-      Throwable cause = ErrorMapping.unwrap(e);
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new CompletionException(cause);
-    }
   }
 }

@@ -293,7 +293,9 @@ public final class Peer implements Caller, AutoCloseable {
     return await(call(method, params, resultType));
   }
 
-  /** Waits for {@code future} as {@link #callBlocking(String, Map)} does. */
+  /**
+   * Waits for a call's result as {@link #callBlocking} does (also for {@link InterceptedCaller}).
+   */
   static <T> T await(CompletableFuture<T> future) {
     try {
       return future.get();

@@ -2,13 +2,13 @@ package dev.opendesk.examples.embed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opendesk.OpendeskServer;
 import dev.opendesk.auth.PairingCode;
 import dev.opendesk.auth.TrustedPeers;
-import dev.opendesk.transport.ws.WebSocketServer;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,24 +20,23 @@ class EmbedExamplesTest {
   @TempDir Path serverHome;
   @TempDir Path clientHome;
 
-  private WebSocketServer server;
+  private OpendeskServer server;
 
   @AfterEach
   void stop() {
     if (server != null) {
       server.close();
-      server.closeFuture().orTimeout(10, TimeUnit.SECONDS).join();
     }
   }
 
   private URI url() {
-    return URI.create("ws://127.0.0.1:" + server.port() + "/");
+    return server.uri();
   }
 
   @Test
   void minimalClientPairsWithMinimalServerAndEchoes() throws Exception {
-    PairingCode code = PairingCode.random();
-    server = MinimalServer.start(serverHome, 0, code);
+    server = MinimalServer.start(serverHome, 0);
+    PairingCode code = server.armPairing(Duration.ofMinutes(1));
 
     Map<String, Object> echoed = MinimalClient.echo(url(), code, "hi");
 
@@ -46,8 +45,8 @@ class EmbedExamplesTest {
 
   @Test
   void pairThenReconnectLeavesEachSideTrustingTheOther() throws Exception {
-    PairingCode code = PairingCode.random();
-    server = MinimalServer.start(serverHome, 0, code);
+    server = MinimalServer.start(serverHome, 0);
+    PairingCode code = server.armPairing(Duration.ofMinutes(1));
 
     PairThenReconnect.run(url(), code, clientHome);
 
