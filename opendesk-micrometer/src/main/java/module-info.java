@@ -5,6 +5,8 @@
  * listener and transport hooks.
  */
 module dev.opendesk.micrometer {
+  // Nullness annotations in the API: needed to compile against it, not to run it.
+  requires static transitive org.jspecify;
   requires transitive dev.opendesk;
   requires transitive micrometer.core;
 

@@ -64,4 +64,7 @@
  * <p>Secrets: MACs and keys are compared in constant time, ephemeral private keys and derived
  * handshake keys are zeroed once used, and no key material is ever logged (fingerprints are).
  */
+@NullMarked
 package dev.opendesk.auth;
+
+import org.jspecify.annotations.NullMarked;
