@@ -6,6 +6,8 @@
  * security model.
  */
 module dev.opendesk.auth {
+  // Nullness annotations in the API: needed to compile against it, not to run it.
+  requires static transitive org.jspecify;
   requires transitive dev.opendesk.protocol;
   requires org.bouncycastle.provider;
   requires org.slf4j;

@@ -4,6 +4,8 @@
  * inbound calls.
  */
 module dev.opendesk.peer {
+  // Nullness annotations in the API: needed to compile against it, not to run it.
+  requires static transitive org.jspecify;
   requires transitive dev.opendesk.protocol;
   requires org.slf4j;
 

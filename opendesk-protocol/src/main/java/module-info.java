@@ -4,6 +4,8 @@
  * dev.opendesk.protocol.LoopbackConnection}.
  */
 module dev.opendesk.protocol {
+  // Nullness annotations in the API: needed to compile against it, not to run it.
+  requires static transitive org.jspecify;
   requires transitive com.fasterxml.jackson.databind;
   requires msgpack.core;
 

@@ -5,6 +5,8 @@
  * TLS) on Netty.
  */
 module dev.opendesk.transport.ws {
+  // Nullness annotations in the API: needed to compile against it, not to run it.
+  requires static transitive org.jspecify;
   requires transitive dev.opendesk.protocol;
   // SslContext and EventLoopGroup appear in WebSocketOptions.
   requires transitive io.netty.handler;

@@ -5,6 +5,8 @@
  * shutdown. The lower modules stay public for custom transports and tests.
  */
 module dev.opendesk {
+  // Nullness annotations in the API: needed to compile against it, not to run it.
+  requires static transitive org.jspecify;
   requires transitive dev.opendesk.peer;
   requires transitive dev.opendesk.auth;
   requires transitive dev.opendesk.transport.ws;

@@ -1,6 +1,7 @@
 package dev.opendesk;
 
 import dev.opendesk.protocol.Connection;
+import dev.opendesk.transport.ws.WebSocketOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +21,15 @@ public interface ServerTransport {
    * @throws IOException if the transport cannot listen (e.g. the port is taken)
    */
   Listening listen(Acceptor acceptor) throws IOException;
+
+  /**
+   * A WebSocket server on {@code host}:{@code port} (0 for a free port): what {@link
+   * OpendeskServer} listens on by default, for wrapping in a decorator (e.g. one that counts
+   * bytes).
+   */
+  static ServerTransport webSocket(String host, int port, WebSocketOptions options) {
+    return new WebSocketServerTransport(host, port, options);
+  }
 
   /** Receives accepted connections. */
   @FunctionalInterface

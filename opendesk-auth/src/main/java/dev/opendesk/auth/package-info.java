@@ -74,4 +74,7 @@
  * control and invisible characters and cut in length before it reaches an exception message, a log
  * line, the trust store or a {@link dev.opendesk.auth.PairingRequest}; fingerprints come first.
  */
+@NullMarked
 package dev.opendesk.auth;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,4 +7,7 @@
  * wire {@link dev.opendesk.protocol.ErrorInfo}; a lost or closed connection as {@link
  * dev.opendesk.protocol.ConnectionClosedException}.
  */
+@NullMarked
 package dev.opendesk.peer;
+
+import org.jspecify.annotations.NullMarked;

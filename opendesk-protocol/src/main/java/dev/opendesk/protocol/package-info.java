@@ -28,4 +28,7 @@
  * <p>Maps given to frame constructors are wrapped read-only but not copied: do not mutate them
  * afterwards.
  */
+@NullMarked
 package dev.opendesk.protocol;
+
+import org.jspecify.annotations.NullMarked;

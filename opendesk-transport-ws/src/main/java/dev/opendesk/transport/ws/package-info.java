@@ -6,4 +6,7 @@
  * dev.opendesk.protocol.Connection}s; {@link dev.opendesk.transport.ws.WebSocketOptions} holds the
  * settings.
  */
+@NullMarked
 package dev.opendesk.transport.ws;
+
+import org.jspecify.annotations.NullMarked;
