@@ -48,7 +48,7 @@ final class FrameDecoder {
   Frame decodeFrame(byte[] message, int maxMessageSize, int maxDepth) {
     start(message, maxMessageSize, maxDepth);
     try {
-      int size = mapHeader(1, "message is not a map");
+      int size = messageMapHeader();
       Map<String, Object> map =
           size <= FrameFields.CAPACITY ? fields : new LinkedHashMap<>((int) (size / 0.75f) + 1);
       for (int i = 0; i < size; i++) {
@@ -70,7 +70,7 @@ final class FrameDecoder {
   Map<String, Object> decodeMap(byte[] message, int maxMessageSize, int maxDepth) {
     start(message, maxMessageSize, maxDepth);
     try {
-      Map<String, Object> map = map(mapHeader(1, "message is not a map"), 1);
+      Map<String, Object> map = map(messageMapHeader(), 1);
       end();
       return map;
     } finally {
@@ -185,21 +185,21 @@ final class FrameDecoder {
     return size;
   }
 
-  /** Reads the header of the message's own map, or fails with {@code notAMap}. */
-  private int mapHeader(int depth, String notAMap) {
-    int b = buf[pos] & 0xff;
+  /** Reads the header of the message's own map (nesting 1); anything else is refused. */
+  private int messageMapHeader() {
+    int b = buf[0] & 0xff;
     if (b >= 0x80 && b <= 0x8f) {
       pos++;
-      return containerAt(depth, b & 0x0f, 2);
+      return containerAt(1, b & 0x0f, 2);
     }
     if (b == 0xde || b == 0xdf) {
       pos++;
-      return containerAt(depth, b, 2);
+      return containerAt(1, b, 2);
     }
     if (b == 0xc1) {
       throw malformed("reserved byte 0xc1");
     }
-    throw new CodecException(notAMap + " (got " + typeName(b) + ")");
+    throw new CodecException("message is not a map (got " + typeName(b) + ")");
   }
 
   private Map<String, Object> map(int size, int depth) {
