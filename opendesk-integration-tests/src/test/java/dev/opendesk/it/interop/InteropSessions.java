@@ -40,20 +40,24 @@ final class InteropSessions implements AutoCloseable {
   }
 
   static Dispatcher dispatcher() {
+    return served().build();
+  }
+
+  /** A builder with the methods above, for tests that serve more. */
+  static Dispatcher.Builder served() {
     return Dispatcher.builder().unary("echo", (ctx, params) -> params).stream(
-            "count",
-            (ctx, params, sink) -> {
-              long n = (Long) params.get("n");
-              for (long i = 0; i < n; i++) {
-                sink.next(Map.of("i", i));
-              }
-            })
+        "count",
+        (ctx, params, sink) -> {
+          long n = (Long) params.get("n");
+          for (long i = 0; i < n; i++) {
+            sink.next(Map.of("i", i));
+          }
+        })
         .stream(
             "fail",
             (ctx, params, sink) -> {
               throw new IllegalStateException("failing on purpose");
-            })
-        .build();
+            });
   }
 
   static InteropSessions open(Transport transport) throws Exception {

@@ -2,6 +2,7 @@ package dev.opendesk.it.interop;
 
 import dev.opendesk.peer.CallStream;
 import dev.opendesk.peer.Dispatcher;
+import dev.opendesk.peer.testing.CollectingSubscriber;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Flow;
@@ -45,7 +46,8 @@ public class PublisherForwarderTckTest
   @SuppressWarnings("unchecked")
   public Flow.Subscriber<Map<String, Object>> createFlowSubscriber() {
     CallStream<Map<String, Object>> call = sessions.client.stream("capture", Map.of());
-    call.subscribe(new Drain());
+    // The caller takes every item, so the connection never stalls.
+    CollectingSubscriber.collect(call);
     try {
       Flow.Subscriber<? super Object> forwarder =
           subscribers.poll(InteropSessions.WAIT_SECONDS, TimeUnit.SECONDS);
@@ -62,22 +64,5 @@ public class PublisherForwarderTckTest
   @Override
   public Map<String, Object> createElement(int element) {
     return Map.of("i", (long) element);
-  }
-
-  /** The caller's side: takes every item so the connection never stalls. */
-  private static final class Drain implements Flow.Subscriber<Map<String, Object>> {
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-      subscription.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(Map<String, Object> item) {}
-
-    @Override
-    public void onError(Throwable failure) {}
-
-    @Override
-    public void onComplete() {}
   }
 }

@@ -55,15 +55,7 @@ class ReactorInteropTest {
   }
 
   private Dispatcher.Builder served() {
-    return Dispatcher.builder().unary("echo", (ctx, params) -> params).stream(
-            "count",
-            (ctx, params, sink) -> {
-              long n = (Long) params.get("n");
-              for (long i = 0; i < n; i++) {
-                sink.next(Map.of("i", i));
-              }
-            })
-        .stream(
+    return InteropSessions.served().stream(
             "endless",
             (ctx, params, sink) -> {
               endless.complete(ctx);
@@ -78,10 +70,18 @@ class ReactorInteropTest {
               return new CompletableFuture<>();
             })
         .unary(
-            "fail",
+            "missing",
             (ctx, params) -> {
               throw new ProtocolException("not_found", "nothing here", null);
             });
+  }
+
+  /** Waits until the call served by "endless" or "never" was cancelled by its caller. */
+  private void awaitServerSideCancel() throws Exception {
+    CallContext served = endless.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    CompletableFuture<Void> cancelled = new CompletableFuture<>();
+    served.onCancel(() -> cancelled.complete(null));
+    cancelled.get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
   @Test
@@ -147,10 +147,7 @@ class ReactorInteropTest {
             .block(WAIT);
 
     assertThat(firstThree).hasSize(3);
-    CallContext served = endless.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    CompletableFuture<Void> cancelled = new CompletableFuture<>();
-    served.onCancel(() -> cancelled.complete(null));
-    cancelled.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    awaitServerSideCancel();
   }
 
   @Test
@@ -168,7 +165,7 @@ class ReactorInteropTest {
     open(served().build());
 
     assertThatThrownBy(
-            () -> Mono.fromFuture(() -> sessions.client.call("fail", Map.of())).block(WAIT))
+            () -> Mono.fromFuture(() -> sessions.client.call("missing", Map.of())).block(WAIT))
         .isInstanceOf(ProtocolException.class)
         .hasMessage("not_found: nothing here");
   }
@@ -183,10 +180,7 @@ class ReactorInteropTest {
                     .timeout(Duration.ofMillis(200))
                     .block(WAIT))
         .hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
-    CallContext served = endless.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    CompletableFuture<Void> cancelled = new CompletableFuture<>();
-    served.onCancel(() -> cancelled.complete(null));
-    cancelled.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    awaitServerSideCancel();
   }
 
   @Test
