@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *       or {@code CLOSED}; {@link #onStateChange} listens to it.
  *   <li>A call made while disconnected waits for the connection within its deadline (its {@link
  *       CallOptions#timeout()}, or the client's connect wait), or fails at once with {@link
- *       ConnectionClosedException} when made through {@link #failFast()}.
+ *       ConnectionClosedException} when made through {@link #failFast()}. (A stream call waits on
+ *       the calling thread; calls and pushes return their future at once.)
  *   <li>A call in flight when the link drops fails with {@link ConnectionClosedException} and is
  *       never re-sent, because the server may already have acted on it; calls made through {@link
  *       #idempotent()} are sent again on the next connection, within their deadline.

@@ -158,16 +158,22 @@ public final class OpendeskServer implements AutoCloseable {
       }
       started = true;
     }
-    home = Home.open(config.home, config.identity, config.trustedPeers);
-    admission = HandshakeAdmission.create(config.handshake, config.maxPendingHandshakes);
-    ServerTransport transport =
-        config.transport != null
-            ? config.transport
-            : new WebSocketServerTransport(config.host, config.port, config.webSocketOptions);
     try {
+      home = Home.open(config.home, config.identity, config.trustedPeers);
+      admission = HandshakeAdmission.create(config.handshake, config.maxPendingHandshakes);
+      ServerTransport transport =
+          config.transport != null
+              ? config.transport
+              : new WebSocketServerTransport(config.host, config.port, config.webSocketOptions);
       listening = transport.listen(this::accept);
     } catch (IOException | RuntimeException e) {
+      synchronized (this) {
+        closing = true;
+      }
       executor.shutdown();
+      if (home != null && config.trustedPeers == null) {
+        home.trustedPeers().close();
+      }
       closeFuture.complete(null);
       throw e;
     }
@@ -337,7 +343,9 @@ public final class OpendeskServer implements AutoCloseable {
     }
     CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new))
         .orTimeout(config.drainTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle(
+        // Off the thread that finished the last call, so that call's answer is on its way before
+        // the sessions close.
+        .handleAsync(
             (v, timeout) -> {
               if (timeout != null) {
                 LOG.info(
@@ -350,7 +358,8 @@ public final class OpendeskServer implements AutoCloseable {
                 closed.add(s.peer().closeFuture().handle((x, e) -> null));
               }
               return CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new));
-            })
+            },
+            executor)
         .thenCompose(f -> f)
         .thenCompose(
             v -> {

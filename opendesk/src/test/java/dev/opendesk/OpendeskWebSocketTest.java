@@ -1,6 +1,7 @@
 package dev.opendesk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.management.UnixOperatingSystemMXBean;
@@ -78,6 +79,17 @@ class OpendeskWebSocketTest {
         assertThat(session.uri().getPort()).isEqualTo(server.port());
         assertThat(session.callBlocking("echo", Map.of("k", true))).containsEntry("k", true);
       }
+    }
+  }
+
+  @Test
+  void aServerThatCannotListenFailsToStartAndIsClosed() throws Exception {
+    try (OpendeskServer first = startServer(0)) {
+      OpendeskServer second =
+          OpendeskServer.builder().home(serverHome).port(first.port()).dispatcher(ECHO).build();
+
+      assertThatThrownBy(second::start).isInstanceOf(java.io.IOException.class);
+      assertThat(second.closeFuture()).isDone();
     }
   }
 

@@ -64,6 +64,13 @@ class CommandLineIT {
 
   /** Starts {@code serve} on an ephemeral port and returns its URL once it says it is listening. */
   private String serve(String... extra) throws Exception {
+    return serving(extra).url();
+  }
+
+  private record Serving(JarProcess process, String url) {}
+
+  /** As {@link #serve}, also returning the process (to read what else it printed). */
+  private Serving serving(String... extra) throws Exception {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -78,7 +85,7 @@ class CommandLineIT {
     Matcher m = LISTENING.matcher(line);
     assertThat(m.matches()).isTrue();
     assertThat(Integer.parseInt(m.group(2))).isPositive();
-    return m.group(1);
+    return new Serving(server, m.group(1));
   }
 
   private record Result(int status, String out, String err) {}
@@ -221,27 +228,13 @@ class CommandLineIT {
 
   @Test
   void serveDrawsAndPrintsARandomCodeAndPairReadsItFromItsInput() throws Exception {
-    JarProcess server =
-        jar(
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--home",
-            serverHome.toString(),
-            "--pair");
+    Serving server = serving("--pair");
     String codeLine =
         server
+            .process()
             .awaitLine(l -> l.matches("pairing code \\d{6}"), START)
-            .orElseThrow(() -> new AssertionError(server.transcript()));
-    String url =
-        LISTENING
-            .matcher(
-                server
-                    .awaitLine(l -> LISTENING.matcher(l).matches(), START)
-                    .orElseThrow(() -> new AssertionError(server.transcript())))
-            .replaceAll("$1");
+            .orElseThrow(() -> new AssertionError(server.process().transcript()));
+    String url = server.url();
 
     JarProcess pair = jar("pair", "--url", url, "--home", clientHome.toString());
     pair.input(codeLine.substring("pairing code ".length()) + "\n");
