@@ -316,6 +316,9 @@ class OpendeskLoopbackTest {
     stack.pair(server, client);
     closed.poll(10, TimeUnit.SECONDS); // the pairing session
     ClientSession session = client.connect(LoopbackTransport.URI);
+    // connect() returns at once; shut down only once the server counts the session as ready (one
+    // still starting is closed, not told why).
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.sessions().size() == 1);
 
     server.close();
 
