@@ -2,9 +2,9 @@ package dev.opendesk.examples;
 
 import dev.opendesk.protocol.CodecException;
 import dev.opendesk.protocol.Connection;
+import dev.opendesk.protocol.ForwardingConnection;
 import dev.opendesk.protocol.Frame;
 import dev.opendesk.protocol.FrameCodec;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
  * Messages pass through unchanged; one that does not decode is passed on without being shown (the
  * peer reports it). Thread-safe.
  */
-final class FrameTap implements Connection {
+final class FrameTap extends ForwardingConnection {
 
   /** Which way a frame went. */
   enum Direction {
@@ -25,12 +25,11 @@ final class FrameTap implements Connection {
 
   private static final FrameCodec CODEC = FrameCodec.standard();
 
-  private final Connection delegate;
   private final CopyOnWriteArrayList<BiConsumer<Direction, Frame>> listeners =
       new CopyOnWriteArrayList<>();
 
   FrameTap(Connection delegate) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(delegate);
   }
 
   /** Adds a listener; it runs on the transport's thread and must not block. */
@@ -69,20 +68,5 @@ final class FrameTap implements Connection {
               show(Direction.RECEIVED, message);
               return message;
             });
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
-
-  @Override
-  public CompletableFuture<Void> closeFuture() {
-    return delegate.closeFuture();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return delegate.isOpen();
   }
 }

@@ -1,9 +1,8 @@
 package dev.opendesk.examples;
 
 import dev.opendesk.peer.ProtocolException;
+import dev.opendesk.protocol.Failures;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -55,11 +54,7 @@ public final class Main implements Callable<Integer> {
    * some.
    */
   static String describe(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
+    Throwable t = Failures.unwrap(failure);
     if (t instanceof ProtocolException p) {
       return p.getMessage() + (p.details().isEmpty() ? "" : " " + JsonValues.render(p.details()));
     }

@@ -2,10 +2,10 @@ package dev.opendesk.auth;
 
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
+import dev.opendesk.protocol.Failures;
 import dev.opendesk.protocol.FrameCodec;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -132,7 +132,7 @@ public final class EncryptedConnection implements Connection {
               if (f != null) {
                 closeFuture.completeExceptionally(f);
               } else if (error != null) {
-                closeFuture.completeExceptionally(unwrap(error));
+                closeFuture.completeExceptionally(Failures.unwrap(error));
               } else {
                 closeFuture.complete(null);
               }
@@ -212,7 +212,7 @@ public final class EncryptedConnection implements Connection {
         sent.whenComplete(
             (ignored, error) -> {
               if (error != null) {
-                taken.completeExceptionally(unwrap(error));
+                taken.completeExceptionally(Failures.unwrap(error));
               } else {
                 taken.complete(null);
               }
@@ -266,7 +266,7 @@ public final class EncryptedConnection implements Connection {
       }
       ConnectionClosedException f = failure.get();
       receiving.set(false);
-      result.completeExceptionally(f != null ? f : unwrap(error));
+      result.completeExceptionally(f != null ? f : Failures.unwrap(error));
       return;
     }
     byte[] plaintext = open(ciphertext);
@@ -301,7 +301,7 @@ public final class EncryptedConnection implements Connection {
         admitted.whenComplete(
             (ignored, refused) -> {
               if (refused != null) {
-                Throwable cause = unwrapCompletion(refused);
+                Throwable cause = Failures.unwrap(refused);
                 fail(
                     new ConnectionClosedException(
                         "peer not admitted: " + cause.getMessage(), cause));
@@ -460,18 +460,6 @@ public final class EncryptedConnection implements Connection {
   /** The underlying connection (e.g. to read transport details); do not send or receive on it. */
   public Connection underlying() {
     return inner;
-  }
-
-  private static Throwable unwrapCompletion(Throwable error) {
-    Throwable e = error;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return unwrapCompletion(error);
   }
 
   @Override

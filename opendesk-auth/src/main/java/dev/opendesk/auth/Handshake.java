@@ -41,11 +41,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures complete the future exceptionally with {@link AuthFailureException} (reason {@code
  * wrong_code}, {@code untrusted_peer}, {@code unexpected_peer}, {@code protocol}, {@code
- * unsupported} or {@code timeout}) and close the connection without sending anything more; a
- * failure never writes trust. A trust store that cannot be read fails it with {@link
- * java.io.UncheckedIOException}. Every step waits at most the step timeout (default 10 s). CPU work
- * (PBKDF2, P-256, X25519) and trust-store I/O run on the handshake executor, never on the thread
- * that completed a transport future (default: a small shared pool of daemon threads).
+ * unsupported} or {@code timeout}) and close the connection (WebSocket status 1008) without sending
+ * anything more; a failure never writes trust. A trust store that cannot be read fails it with
+ * {@link java.io.UncheckedIOException}. Every step waits at most the step timeout (default 10 s),
+ * and so does the peer's first encrypted frame wherever {@link Session#trusted()} waits for it. CPU
+ * work (PBKDF2, P-256, X25519) and trust-store I/O run on the handshake executor, never on the
+ * thread that completed a transport future (default: a small shared pool of daemon threads).
  *
  * <p>Immutable and thread-safe: one instance can run any number of handshakes at once.
  */
@@ -379,7 +380,10 @@ public final class Handshake {
 
     /**
      * Where handshake CPU work (PBKDF2, P-256, X25519) and trust-store I/O run; default a small
-     * shared pool of daemon threads. Must not be a transport event loop.
+     * shared pool of daemon threads with a bounded queue. Must not be a transport event loop. A
+     * step it refuses ({@link java.util.concurrent.RejectedExecutionException}) fails that
+     * handshake with {@code timeout} and closes its connection; nothing runs on the caller's
+     * thread.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");

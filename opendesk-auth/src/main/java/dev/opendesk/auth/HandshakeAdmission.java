@@ -1,6 +1,7 @@
 package dev.opendesk.auth;
 
 import dev.opendesk.protocol.Connection;
+import dev.opendesk.protocol.Failures;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -121,7 +122,7 @@ public final class HandshakeAdmission {
                 "evicted to admit a newer connection: more than "
                     + maxPending
                     + " handshakes pending",
-                HandshakeIo.unwrap(failure));
+                Failures.unwrap(failure));
           }
           throw failure instanceof CompletionException c ? c : new CompletionException(failure);
         });

@@ -2,6 +2,7 @@ package dev.opendesk.auth;
 
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
+import dev.opendesk.protocol.Failures;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -110,7 +111,7 @@ final class HandshakeIo {
         (ignored, error) -> {
           if (error != null) {
             throw HandshakeMessages.protocol(
-                "connection closed before " + what + " was sent", unwrap(error));
+                "connection closed before " + what + " was sent", Failures.unwrap(error));
           }
           return null;
         });
@@ -146,7 +147,7 @@ final class HandshakeIo {
               if (error == null) {
                 skipIfOverloaded("decoding " + expected);
               } else {
-                Throwable cause = unwrap(error);
+                Throwable cause = Failures.unwrap(error);
                 if (cause instanceof TimeoutException) {
                   throw new AuthFailureException(
                       AuthFailureException.Reason.TIMEOUT,
@@ -179,7 +180,7 @@ final class HandshakeIo {
           if (error == null) {
             return value;
           }
-          Throwable cause = unwrap(error);
+          Throwable cause = Failures.unwrap(error);
           fail();
           if (cause instanceof AuthFailureException failure) {
             log.debug("{} failed: {}", description, failure.getMessage());
@@ -208,7 +209,7 @@ final class HandshakeIo {
               if (error == null) {
                 return null;
               }
-              Throwable cause = unwrap(error);
+              Throwable cause = Failures.unwrap(error);
               if (cause instanceof TimeoutException) {
                 fail();
                 cause =
@@ -219,13 +220,5 @@ final class HandshakeIo {
               }
               throw new CompletionException(cause);
             });
-  }
-
-  static Throwable unwrap(Throwable error) {
-    Throwable e = error;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 }

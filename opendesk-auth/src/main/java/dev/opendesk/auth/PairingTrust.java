@@ -1,6 +1,7 @@
 package dev.opendesk.auth;
 
 import dev.opendesk.protocol.CodecException;
+import dev.opendesk.protocol.Failures;
 import dev.opendesk.protocol.FrameCodec;
 import dev.opendesk.protocol.Hello;
 import java.io.IOException;
@@ -47,7 +48,7 @@ final class PairingTrust {
         .whenComplete(
             (ignored, error) -> {
               if (error != null) {
-                trusted.completeExceptionally(HandshakeIo.unwrap(error));
+                trusted.completeExceptionally(Failures.unwrap(error));
               }
             });
     return new Session(connection, peerKey, true, trusted);
@@ -105,7 +106,7 @@ final class PairingTrust {
     return done.whenComplete(
         (ignored, error) -> {
           if (error != null) {
-            trusted.completeExceptionally(HandshakeIo.unwrap(error));
+            trusted.completeExceptionally(Failures.unwrap(error));
           } else {
             trusted.complete(null);
           }

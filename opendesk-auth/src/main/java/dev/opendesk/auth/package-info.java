@@ -63,7 +63,15 @@
  * merely forwarded by a man in the middle is never stored) and the approver agreed; a failed
  * pairing never writes trust.
  *
- * <p>Secrets: MACs and keys are compared in constant time, ephemeral private keys and derived
- * handshake keys are zeroed once used, and no key material is ever logged (fingerprints are).
+ * <p>Secrets: MACs and keys are compared in constant time, ephemeral private keys, DH outputs,
+ * PSKs, derived handshake keys and the byte arrays they were built from are zeroed once used or
+ * when the handshake ends, and no key material is ever logged (fingerprints are). What the JDK does
+ * not let us wipe: the SPAKE2 scalars and password scalar and the EC points ({@code BigInteger} and
+ * Bouncy Castle's {@code ECPoint} are immutable), a {@link dev.opendesk.auth.PairingCode}'s digits
+ * (a {@code String}), and the internal state of Bouncy Castle's HKDF, HMAC and X25519.
+ *
+ * <p>Peer-chosen text (a handshake {@code kind}, a HELLO principal or description) is cleaned of
+ * control and invisible characters and cut in length before it reaches an exception message, a log
+ * line, the trust store or a {@link dev.opendesk.auth.PairingRequest}; fingerprints come first.
  */
 package dev.opendesk.auth;

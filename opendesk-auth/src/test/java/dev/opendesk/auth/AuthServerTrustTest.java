@@ -47,16 +47,7 @@ class AuthServerTrustTest {
     // The public key is all the impostor has: it was sent in clear on an earlier connection.
     Await.result(
         link.first()
-            .send(
-                Messages.map(
-                    "v",
-                    1,
-                    "kind",
-                    "auth_hello",
-                    "e",
-                    Identity.generate().publicKey(),
-                    "s",
-                    clientIdentity.publicKey())));
+            .send(Messages.authHello(Identity.generate().publicKey(), clientIdentity.publicKey())));
     Await.result(link.first().receive()); // auth_offer
     Session server = Await.result(served);
     Await.result(link.first().send(new byte[32])); // a "frame" that cannot open
@@ -67,10 +58,15 @@ class AuthServerTrustTest {
 
   @Test
   void aClientWhoseFirstFrameNeverArrivesIsClosedAfterTheStepTimeout() {
-    Handshake quick = TestKeys.fast().stepTimeout(Duration.ofMillis(200)).build();
+    // Only the server's steps are short; the client starts first so that its hello is on its way
+    // before the server's clock runs.
+    Handshake quick = TestKeys.fast().stepTimeout(Duration.ofSeconds(1)).build();
+    Handshake patient = TestKeys.fast().build();
     LoopbackConnection.Pair link = LoopbackConnection.pair();
+    CompletableFuture<Session> client =
+        patient.authClient(link.first(), clientIdentity, serverIdentity.publicKey());
     CompletableFuture<Session> served = quick.authServer(link.second(), serverIdentity, trust);
-    Await.result(quick.authClient(link.first(), clientIdentity, serverIdentity.publicKey()));
+    Await.result(client);
     Session server = Await.result(served);
 
     assertThat(Await.reason(server.trusted())).isEqualTo(AuthFailureException.Reason.TIMEOUT);

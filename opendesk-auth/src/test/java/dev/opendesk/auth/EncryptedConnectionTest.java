@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
+import dev.opendesk.protocol.ForwardingConnection;
 import dev.opendesk.protocol.FrameCodec;
 import dev.opendesk.protocol.LoopbackConnection;
-import dev.opendesk.protocol.testing.ForwardingConnection;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

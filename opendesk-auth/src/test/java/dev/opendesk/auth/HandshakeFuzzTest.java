@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.opendesk.protocol.Connection;
+import dev.opendesk.protocol.Failures;
 import dev.opendesk.protocol.LoopbackConnection;
 import dev.opendesk.protocol.testing.FuzzBudget;
 import dev.opendesk.protocol.testing.RobustnessFigures;
@@ -308,14 +309,14 @@ class HandshakeFuzzTest {
    * What one run produced: the role's failure ({@code null} on success), its end, and whether the
    * other end saw a close.
    */
-  private record Outcome(Throwable failure, Connection roleEnd, boolean driverSawClose) {}
+  record Outcome(Throwable failure, Connection roleEnd, boolean driverSawClose) {}
 
   /**
    * Starts the role on one end and plays {@code traffic} from the other: each message of the other
    * side is sent, each of the role's is received; a receive that fails (the role closed) ends the
    * script. Then waits for the role's outcome, bounded.
    */
-  private static Outcome runOnce(RoleUnderTest role, List<Message> traffic) throws Exception {
+  static Outcome runOnce(RoleUnderTest role, List<Message> traffic) throws Exception {
     LoopbackConnection.Pair link = LoopbackConnection.pair();
     Connection roleEnd = link.first();
     Connection driver = link.second();
@@ -337,7 +338,7 @@ class HandshakeFuzzTest {
       try {
         session = result.get(limit, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
-        Throwable cause = HandshakeIo.unwrap(e.getCause());
+        Throwable cause = Failures.unwrap(e.getCause());
         if (cause instanceof AuthFailureException a
             && a.reason() == AuthFailureException.Reason.TIMEOUT) {
           fail(role + ": a step timed out although the replay never stalls: " + a.getMessage());

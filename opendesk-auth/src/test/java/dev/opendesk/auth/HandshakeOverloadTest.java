@@ -47,15 +47,7 @@ class HandshakeOverloadTest {
   }
 
   private static byte[] authHello() {
-    return Messages.map(
-        "v",
-        1,
-        "kind",
-        "auth_hello",
-        "e",
-        Identity.generate().publicKey(),
-        "s",
-        Identity.generate().publicKey());
+    return Messages.authHello(Identity.generate().publicKey(), Identity.generate().publicKey());
   }
 
   @Test

@@ -90,17 +90,7 @@ class LowOrderPointTest {
         handshake.authServer(link.second(), serverIdentity, trusted);
 
     Await.result(
-        link.first()
-            .send(
-                map(
-                    "v",
-                    1,
-                    "kind",
-                    "auth_hello",
-                    "e",
-                    Identity.generate().publicKey(),
-                    "s",
-                    point(hex))));
+        link.first().send(Messages.authHello(Identity.generate().publicKey(), point(hex))));
 
     assertThat(Await.reason(served)).isEqualTo(AuthFailureException.Reason.PROTOCOL);
     assertThat(Await.failure(link.first().receive())).isInstanceOf(ConnectionClosedException.class);

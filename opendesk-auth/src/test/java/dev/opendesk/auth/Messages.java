@@ -20,6 +20,11 @@ final class Messages {
     return FrameCodec.standard().encodeMap(map);
   }
 
+  /** {@code {v: 1, kind: "auth_hello", e, s}}, as a client (or an impostor) sends it. */
+  static byte[] authHello(byte[] e, byte[] s) {
+    return map("v", 1, "kind", "auth_hello", "e", e, "s", s);
+  }
+
   static byte[] bytes(int length, int fill) {
     byte[] b = new byte[length];
     java.util.Arrays.fill(b, (byte) fill);

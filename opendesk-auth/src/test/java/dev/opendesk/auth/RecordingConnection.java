@@ -1,7 +1,7 @@
 package dev.opendesk.auth;
 
 import dev.opendesk.protocol.Connection;
-import dev.opendesk.protocol.testing.ForwardingConnection;
+import dev.opendesk.protocol.ForwardingConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

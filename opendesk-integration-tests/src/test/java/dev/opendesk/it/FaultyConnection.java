@@ -2,7 +2,7 @@ package dev.opendesk.it;
 
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
-import dev.opendesk.protocol.testing.ForwardingConnection;
+import dev.opendesk.protocol.ForwardingConnection;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;

@@ -31,6 +31,14 @@ class FullStackLoopbackTest {
   private final TrustedPeers serverTrust = TrustedPeers.inMemory();
   private final TrustedPeers clientTrust = TrustedPeers.inMemory();
   private final Handshake handshake = Handshake.defaults();
+  // As a user comparing fingerprints would: a server pairs legacy v1 only with a real approver.
+  private final Handshake serverHandshake =
+      Handshake.builder()
+          .approver(
+              request ->
+                  CompletableFuture.completedFuture(
+                      request.fingerprint().equals(clientIdentity.fingerprint())))
+          .build();
   private final Dispatcher whoAmI =
       Dispatcher.builder()
           .unary(
@@ -79,7 +87,7 @@ class FullStackLoopbackTest {
       throws Exception {
     LoopbackConnection.Pair pair = LoopbackConnection.pair();
     CompletableFuture<Session> serverSession =
-        handshake.serve(pair.second(), serverIdentity, serverTrust, gate);
+        serverHandshake.serve(pair.second(), serverIdentity, serverTrust, gate);
     Session clientSession = clientHandshake.apply(pair.first()).get(10, TimeUnit.SECONDS);
     Session server = serverSession.get(10, TimeUnit.SECONDS);
 

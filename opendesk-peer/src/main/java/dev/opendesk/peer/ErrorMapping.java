@@ -2,12 +2,11 @@ package dev.opendesk.peer;
 
 import dev.opendesk.protocol.ErrorCode;
 import dev.opendesk.protocol.ErrorInfo;
+import dev.opendesk.protocol.Failures;
 import java.io.FileNotFoundException;
 import java.nio.file.NoSuchFileException;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /** How handler failures become wire errors (the table in {@link Dispatcher}'s documentation). */
@@ -42,14 +41,9 @@ final class ErrorMapping {
     return ErrorInfo.of(ErrorCode.INTERNAL, "handler failed with " + t.getClass().getName());
   }
 
-  /** Strips the wrappers that futures add around the real failure. */
+  /** Strips the wrappers that futures add around the real failure ({@link Failures#unwrap}). */
   static Throwable unwrap(Throwable t) {
-    Throwable current = t;
-    while ((current instanceof CompletionException || current instanceof ExecutionException)
-        && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
+    return Failures.unwrap(t);
   }
 
   private static String messageOf(Throwable t) {

@@ -1,26 +1,17 @@
 package dev.opendesk.protocol;
 
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.CodingErrorAction;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import org.msgpack.core.MessageFormat;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessagePackException;
-import org.msgpack.core.MessageSizeException;
-import org.msgpack.core.MessageUnpacker;
-import org.msgpack.core.buffer.ArrayBufferInput;
-import org.msgpack.core.buffer.MessageBuffer;
-import org.msgpack.value.ValueType;
 
 /**
- * Reads one message at a time into the value model (see {@link FrameCodec}) with a reused unpacker,
- * checking sizes, depth and the {@link AllocationBudget} as it goes. Not thread-safe: {@link
+ * Reads one message at a time into the value model (see {@link FrameCodec}), straight from its
+ * array: msgpack headers are parsed here, short strs come from the {@link StringCache}, and small
+ * maps and arrays become a {@link DecodedMap} or {@link DecodedList}. Before anything is built the
+ * message must fit the {@link AllocationBudget}; while reading, every length header is checked
+ * against the bytes that remain, and nesting against the depth limit. Not thread-safe: {@link
  * #get()} gives each thread its own.
  */
 final class FrameDecoder {
@@ -28,23 +19,17 @@ final class FrameDecoder {
   private static final ThreadLocal<FrameDecoder> DECODERS =
       ThreadLocal.withInitial(FrameDecoder::new);
 
-  private static final MessagePack.UnpackerConfig UNPACKER_CONFIG =
-      new MessagePack.UnpackerConfig()
-          .withAllowReadingBinaryAsString(false)
-          .withAllowReadingStringAsBinary(false)
-          .withActionOnMalformedString(CodingErrorAction.REPORT)
-          .withActionOnUnmappableString(CodingErrorAction.REPORT);
+  private static final BigInteger TWO_TO_THE_64 = BigInteger.ONE.shiftLeft(64);
 
-  private static final byte[] EMPTY = new byte[0];
-  private static final MessageBuffer EMPTY_BUFFER = MessageBuffer.wrap(EMPTY);
-
-  private final ArrayBufferInput input = new ArrayBufferInput(EMPTY);
-  private final MessageUnpacker unpacker = UNPACKER_CONFIG.newUnpacker(input);
   private final FrameFields fields = new FrameFields();
   private final StringCache strings = new StringCache();
-  private final byte[] scratch = new byte[StringCache.MAX_BYTES];
   private long[] levels = new long[FrameCodec.DEFAULT_MAX_DEPTH + 1];
-  private int length;
+
+  /** The message being read (dropped after each one), the read position, and the depth limit. */
+  private byte[] buf;
+
+  private int pos;
+  private int maxDepth;
 
   private FrameDecoder() {}
 
@@ -54,16 +39,26 @@ final class FrameDecoder {
   }
 
   /**
-   * Decodes one frame.
+   * Decodes one frame. Its outer map is only looked at by {@link FrameReader} and then dropped, so
+   * it is read into the reusable {@link FrameFields} instead of a new map; the values (params,
+   * result) are new.
    *
    * @throws CodecException as {@link FrameCodec#decode} documents
    */
   Frame decodeFrame(byte[] message, int maxMessageSize, int maxDepth) {
-    Map<String, Object> map = read(message, true, maxMessageSize, maxDepth);
+    start(message, maxMessageSize, maxDepth);
     try {
+      int size = mapHeader(1, "message is not a map");
+      Map<String, Object> map =
+          size <= FrameFields.CAPACITY ? fields : new LinkedHashMap<>((int) (size / 0.75f) + 1);
+      for (int i = 0; i < size; i++) {
+        map.put(key(), value(2));
+      }
+      end();
       return FrameReader.toFrame(map);
     } finally {
       fields.clear();
+      buf = null;
     }
   }
 
@@ -72,19 +67,18 @@ final class FrameDecoder {
    *
    * @throws CodecException as {@link FrameCodec#decodeMap} documents
    */
-  @SuppressWarnings("unchecked")
   Map<String, Object> decodeMap(byte[] message, int maxMessageSize, int maxDepth) {
-    return read(message, false, maxMessageSize, maxDepth);
+    start(message, maxMessageSize, maxDepth);
+    try {
+      Map<String, Object> map = map(mapHeader(1, "message is not a map"), 1);
+      end();
+      return map;
+    } finally {
+      buf = null;
+    }
   }
 
-  /**
-   * Reads the message's map. For a frame ({@code frame}), the outer map is only looked at by {@link
-   * FrameReader} and then dropped, so it is read into the reusable {@link FrameFields} (cleared by
-   * the caller) instead of a new map per frame; the values (params, result) are new.
-   */
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> read(
-      byte[] message, boolean frame, int maxMessageSize, int maxDepth) {
+  private void start(byte[] message, int maxMessageSize, int maxDepth) {
     if (message.length == 0) {
       throw new CodecException("empty message");
     }
@@ -96,167 +90,297 @@ final class FrameDecoder {
       levels = new long[maxDepth + 1];
     }
     AllocationBudget.check(message, maxDepth, levels);
-    boolean read = false;
-    try {
-      reset(message);
-      if (unpacker.getNextFormat().getValueType() != ValueType.MAP) {
-        throw new CodecException(
-            "message is not a map (got " + describe(unpacker.getNextFormat()) + ")");
-      }
-      Map<String, Object> map =
-          frame ? readFrameMap(maxDepth) : (Map<String, Object>) readValue(1, maxDepth);
-      if (unpacker.hasNext()) {
-        throw new CodecException(
-            "trailing bytes after the message: " + (message.length - unpacker.getTotalReadBytes()));
-      }
-      read = true;
-      return map;
-    } catch (MessageSizeException e) {
-      // A 32-bit length header beyond 2^31-1: msgpack-core reports it without a message. (Built
-      // without string concatenation: its first use would bootstrap an invokedynamic call site,
-      // allocating megabytes on a path that hostile input reaches.)
-      String what =
-          new StringBuilder("a length header claims ")
-              .append(e.getSize())
-              .append(" elements or bytes, beyond the message")
-              .toString();
-      throw new CodecException(null, what, e);
-    } catch (MessagePackException | IOException e) {
-      throw new CodecException(null, "malformed msgpack: " + e.getMessage(), e);
-    } finally {
-      if (!read) {
-        fields.clear();
-      }
-      release();
+    this.buf = message;
+    this.pos = 0;
+    this.maxDepth = maxDepth;
+  }
+
+  private void end() {
+    if (pos < buf.length) {
+      throw new CodecException("trailing bytes after the message: " + (buf.length - pos));
     }
   }
 
-  private void reset(byte[] message) throws IOException {
-    input.reset(message);
-    unpacker.reset(input);
-    length = message.length;
-  }
+  // ------------------------------------------------------------------ values
 
-  private void release() {
-    // Drop the reference so a large message is not retained by the thread.
-    try {
-      input.reset(EMPTY_BUFFER);
-      unpacker.reset(input);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+  /** Reads one value at nesting {@code depth} (the message's own map is at 1). */
+  private Object value(int depth) {
+    int b = next();
+    if (b <= 0x7f) {
+      return (long) b;
+    } else if (b >= 0xe0) {
+      return (long) (byte) b;
+    } else if (b <= 0x8f) {
+      return map(containerAt(depth, b & 0x0f, 2), depth);
+    } else if (b <= 0x9f) {
+      return array(containerAt(depth, b & 0x0f, 1), depth);
+    } else if (b <= 0xbf) {
+      return str(b & 0x1f);
     }
+    return switch (b) {
+      case 0xc0 -> null;
+      case 0xc2 -> Boolean.FALSE;
+      case 0xc3 -> Boolean.TRUE;
+      case 0xc4 -> bin(length(uint8()));
+      case 0xc5 -> bin(length(uint16()));
+      case 0xc6 -> bin(length(uint32()));
+      case 0xca -> (double) Float.intBitsToFloat((int) uint32());
+      case 0xcb -> Double.longBitsToDouble(int64());
+      case 0xcc -> (long) uint8();
+      case 0xcd -> (long) uint16();
+      case 0xce -> uint32();
+      case 0xcf -> uint64();
+      case 0xd0 -> (long) (byte) uint8();
+      case 0xd1 -> (long) (short) uint16();
+      case 0xd2 -> (long) (int) uint32();
+      case 0xd3 -> int64();
+      case 0xd9 -> str(length(uint8()));
+      case 0xda -> str(length(uint16()));
+      case 0xdb -> str(length(uint32()));
+      case 0xdc -> array(containerAt(depth, 0xdc, 1), depth);
+      case 0xdd -> array(containerAt(depth, 0xdd, 1), depth);
+      case 0xde -> map(containerAt(depth, 0xde, 2), depth);
+      case 0xdf -> map(containerAt(depth, 0xdf, 2), depth);
+      case 0xc1 -> throw malformed("reserved byte 0xc1");
+      default -> throw new CodecException("unsupported msgpack type extension");
+    };
   }
 
-  private long remaining() {
-    return length - unpacker.getTotalReadBytes();
-  }
-
-  private void claim(long minimumBytes, String what) {
-    if (minimumBytes > remaining()) {
-      throw new CodecException(
-          what + " claims at least " + minimumBytes + " bytes but only " + remaining() + " remain");
+  /** Reads a map key: a str (the same string for a repeated short key, from the cache). */
+  private String key() {
+    int b = next();
+    if (b >= 0xa0 && b <= 0xbf) {
+      return str(b & 0x1f);
     }
-  }
-
-  /** As {@link #claim(long, String)} for a container; its description is only built on failure. */
-  private void claimContainer(long minimumBytes, String kind, int size, String unit) {
-    if (minimumBytes > remaining()) {
-      claim(minimumBytes, kind + " of " + size + " " + unit);
-    }
+    return switch (b) {
+      case 0xd9 -> str(length(uint8()));
+      case 0xda -> str(length(uint16()));
+      case 0xdb -> str(length(uint32()));
+      case 0xc1 -> throw malformed("reserved byte 0xc1");
+      default -> throw new CodecException("map keys must be str, got " + typeName(b));
+    };
   }
 
   /**
-   * Reads a str payload of {@code length} bytes; short ones go through the {@link StringCache},
-   * read into a reused scratch array, so a miss allocates only the string itself.
+   * The size of a map or array whose first byte {@code b} was just read at nesting {@code depth}
+   * ({@code b} is the size itself for a fix type), after the depth limit and its claim on the
+   * remaining bytes ({@code bytesPerElement} each at least) are checked.
    */
-  private String readString(int length) throws IOException {
-    if (length > StringCache.MAX_BYTES) {
-      return Utf8.decodeStrict(unpacker.readPayload(length));
+  private int containerAt(int depth, int b, int bytesPerElement) {
+    if (depth > maxDepth) {
+      throw nestedTooDeep();
     }
-    unpacker.readPayload(scratch, 0, length);
-    return strings.decode(scratch, 0, length);
+    int size;
+    if (b <= 0x0f) {
+      size = b;
+    } else if (b == 0xdc || b == 0xde) {
+      size = uint16();
+    } else {
+      size = length(uint32());
+    }
+    long claimed = (long) bytesPerElement * size;
+    if (claimed > buf.length - pos) {
+      throw claims(bytesPerElement == 2 ? "map" : "array", size, claimed);
+    }
+    return size;
   }
 
-  /** Reads the outer map of a frame (depth 1) into {@link #fields}, or a new map if it is large. */
-  private Map<String, Object> readFrameMap(int maxDepth) throws IOException {
-    int size = unpacker.unpackMapHeader();
-    claimContainer(2L * size, "map", size, "entries");
-    Map<String, Object> map =
-        size <= FrameFields.CAPACITY ? fields : new LinkedHashMap<>((int) (size / 0.75f) + 1);
-    fields.clear();
-    readEntries(map, size, 1, maxDepth);
-    return map;
+  /** Reads the header of the message's own map, or fails with {@code notAMap}. */
+  private int mapHeader(int depth, String notAMap) {
+    int b = buf[pos] & 0xff;
+    if (b >= 0x80 && b <= 0x8f) {
+      pos++;
+      return containerAt(depth, b & 0x0f, 2);
+    }
+    if (b == 0xde || b == 0xdf) {
+      pos++;
+      return containerAt(depth, b, 2);
+    }
+    if (b == 0xc1) {
+      throw malformed("reserved byte 0xc1");
+    }
+    throw new CodecException(notAMap + " (got " + typeName(b) + ")");
   }
 
-  private void readEntries(Map<String, Object> map, int size, int depth, int maxDepth)
-      throws IOException {
+  private Map<String, Object> map(int size, int depth) {
+    if (size > DecodedMap.MAX_ENTRIES) {
+      Map<String, Object> map = new LinkedHashMap<>((int) (size / 0.75f) + 1);
+      for (int i = 0; i < size; i++) {
+        map.put(key(), value(depth + 1));
+      }
+      return Collections.unmodifiableMap(map);
+    }
+    Object[] entries = new Object[2 * size];
+    int distinct = 0;
     for (int i = 0; i < size; i++) {
-      MessageFormat keyFormat = unpacker.getNextFormat();
-      if (keyFormat.getValueType() != ValueType.STRING) {
-        throw new CodecException("map keys must be str, got " + describe(keyFormat));
+      String key = key();
+      Object value = value(depth + 1);
+      int at = indexOf(entries, distinct, key);
+      if (at >= 0) {
+        entries[at + 1] = value; // a repeated key replaces the value, as in a LinkedHashMap
+      } else {
+        entries[2 * distinct] = key;
+        entries[2 * distinct + 1] = value;
+        distinct++;
       }
-      String key = (String) readValue(depth + 1, maxDepth);
-      map.put(key, readValue(depth + 1, maxDepth));
+    }
+    return new DecodedMap(entries, distinct);
+  }
+
+  private static int indexOf(Object[] entries, int distinct, String key) {
+    for (int i = 0; i < 2 * distinct; i += 2) {
+      if (entries[i].equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private DecodedList array(int size, int depth) {
+    Object[] elements = new Object[size];
+    for (int i = 0; i < size; i++) {
+      elements[i] = value(depth + 1);
+    }
+    return new DecodedList(elements);
+  }
+
+  private String str(int length) {
+    if (length > buf.length - pos) {
+      throw claims("str", length);
+    }
+    int at = pos;
+    pos += length;
+    return length <= StringCache.MAX_BYTES
+        ? strings.decode(buf, at, length)
+        : Utf8.decodeStrict(buf, at, length);
+  }
+
+  private byte[] bin(int length) {
+    if (length > buf.length - pos) {
+      throw claims("bin", length);
+    }
+    int at = pos;
+    pos += length;
+    return Arrays.copyOfRange(buf, at, at + length);
+  }
+
+  // ------------------------------------------------------------------ fixed-size fields
+
+  private int next() {
+    if (pos >= buf.length) {
+      throw truncated();
+    }
+    return buf[pos++] & 0xff;
+  }
+
+  private void require(int bytes) {
+    if (bytes > buf.length - pos) {
+      throw truncated();
     }
   }
 
-  private Object readValue(int depth, int maxDepth) throws IOException {
-    MessageFormat format = unpacker.getNextFormat();
-    switch (format.getValueType()) {
-      case NIL -> {
-        unpacker.unpackNil();
-        return null;
-      }
-      case BOOLEAN -> {
-        return unpacker.unpackBoolean();
-      }
-      case INTEGER -> {
-        if (format == MessageFormat.UINT64) {
-          BigInteger big = unpacker.unpackBigInteger();
-          return big.bitLength() < 64 ? (Object) big.longValue() : big;
-        }
-        return unpacker.unpackLong();
-      }
-      case FLOAT -> {
-        return unpacker.unpackDouble();
-      }
-      case STRING -> {
-        int length = unpacker.unpackRawStringHeader();
-        claim(length, "str");
-        return readString(length);
-      }
-      case BINARY -> {
-        int length = unpacker.unpackBinaryHeader();
-        claim(length, "bin");
-        return unpacker.readPayload(length);
-      }
-      case ARRAY -> {
-        if (depth > maxDepth) {
-          throw new CodecException("nesting deeper than " + maxDepth);
-        }
-        int size = unpacker.unpackArrayHeader();
-        claimContainer(size, "array", size, "elements");
-        List<Object> list = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-          list.add(readValue(depth + 1, maxDepth));
-        }
-        return Collections.unmodifiableList(list);
-      }
-      case MAP -> {
-        if (depth > maxDepth) {
-          throw new CodecException("nesting deeper than " + maxDepth);
-        }
-        int size = unpacker.unpackMapHeader();
-        claimContainer(2L * size, "map", size, "entries");
-        Map<String, Object> map = new LinkedHashMap<>(Math.max(4, (int) (size / 0.75f) + 1));
-        readEntries(map, size, depth, maxDepth);
-        return Collections.unmodifiableMap(map);
-      }
-      default -> throw new CodecException("unsupported msgpack type " + describe(format));
-    }
+  private int uint8() {
+    return next();
   }
 
-  private static String describe(MessageFormat format) {
-    return format.getValueType().name().toLowerCase(Locale.ROOT);
+  private int uint16() {
+    require(2);
+    int value = ((buf[pos] & 0xff) << 8) | (buf[pos + 1] & 0xff);
+    pos += 2;
+    return value;
+  }
+
+  private long uint32() {
+    require(4);
+    long value =
+        ((long) (buf[pos] & 0xff) << 24)
+            | ((buf[pos + 1] & 0xff) << 16)
+            | ((buf[pos + 2] & 0xff) << 8)
+            | (buf[pos + 3] & 0xff);
+    pos += 4;
+    return value;
+  }
+
+  private long int64() {
+    require(8);
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      value = (value << 8) | (buf[pos + i] & 0xff);
+    }
+    pos += 8;
+    return value;
+  }
+
+  /** A uint64: a {@code Long} below 2^63, else the {@code BigInteger}. */
+  private Object uint64() {
+    long bits = int64();
+    return bits >= 0 ? (Object) bits : BigInteger.valueOf(bits).add(TWO_TO_THE_64);
+  }
+
+  /** A 32-bit length or count as an {@code int}; one beyond 2^31-1 exceeds any message. */
+  private static int length(long value) {
+    if (value > Integer.MAX_VALUE) {
+      // Built without string concatenation: its first use would bootstrap an invokedynamic call
+      // site, allocating megabytes on a path that hostile input reaches.
+      throw new CodecException(
+          new StringBuilder("a length header claims ")
+              .append(value)
+              .append(" elements or bytes, beyond the message")
+              .toString());
+    }
+    return (int) value;
+  }
+
+  // ------------------------------------------------------------------ failures
+
+  private CodecException claims(String kind, int length) {
+    return new CodecException(
+        kind + " claims at least " + length + " bytes but only " + (buf.length - pos) + " remain");
+  }
+
+  private CodecException claims(String kind, int size, long bytes) {
+    String unit = kind.equals("map") ? " entries" : " elements";
+    return new CodecException(
+        kind
+            + " of "
+            + size
+            + unit
+            + " claims at least "
+            + bytes
+            + " bytes but only "
+            + (buf.length - pos)
+            + " remain");
+  }
+
+  private CodecException nestedTooDeep() {
+    return new CodecException("nesting deeper than " + maxDepth);
+  }
+
+  private CodecException truncated() {
+    return malformed("truncated after " + buf.length + " bytes");
+  }
+
+  private static CodecException malformed(String what) {
+    return new CodecException("malformed msgpack: " + what);
+  }
+
+  /** The msgpack type a first byte starts, as the error messages name it. */
+  private static String typeName(int b) {
+    if (b <= 0x7f || b >= 0xe0 || (b >= 0xcc && b <= 0xd3)) {
+      return "integer";
+    } else if (b <= 0x8f || b == 0xde || b == 0xdf) {
+      return "map";
+    } else if (b <= 0x9f || b == 0xdc || b == 0xdd) {
+      return "array";
+    } else if (b <= 0xbf || (b >= 0xd9 && b <= 0xdb)) {
+      return "string";
+    }
+    return switch (b) {
+      case 0xc0 -> "nil";
+      case 0xc2, 0xc3 -> "boolean";
+      case 0xc4, 0xc5, 0xc6 -> "binary";
+      case 0xca, 0xcb -> "float";
+      default -> "extension";
+    };
   }
 }

@@ -18,7 +18,20 @@ final class FrameFields extends AbstractMap<String, Object> {
   private final Object[] values = new Object[CAPACITY];
   private int size;
 
+  /**
+   * Frame keys and the literals {@link FrameReader} looks up are the same instances (see {@link
+   * StringCache}), so an identity pass finds them without comparing characters.
+   */
   private int indexOf(Object key) {
+    for (int i = 0; i < size; i++) {
+      if (keys[i] == key) {
+        return i;
+      }
+    }
+    return equalIndex(key);
+  }
+
+  private int equalIndex(Object key) {
     for (int i = 0; i < size; i++) {
       if (keys[i].equals(key)) {
         return i;
@@ -29,7 +42,7 @@ final class FrameFields extends AbstractMap<String, Object> {
 
   @Override
   public Object put(String key, Object value) {
-    int i = indexOf(key);
+    int i = equalIndex(key);
     if (i >= 0) {
       Object old = values[i];
       values[i] = value;

@@ -180,10 +180,16 @@ public final class Values {
     }
   }
 
-  /** {@code null} becomes an empty map; anything else is wrapped read-only (not copied). */
+  /**
+   * {@code null} becomes an empty map; a decoded map is immutable already; anything else is wrapped
+   * read-only (not copied).
+   */
   static Map<String, Object> readOnly(Map<String, Object> map) {
     if (map == null || map.isEmpty()) {
       return Map.of();
+    }
+    if (map instanceof DecodedMap) {
+      return map;
     }
     return Collections.unmodifiableMap(map);
   }

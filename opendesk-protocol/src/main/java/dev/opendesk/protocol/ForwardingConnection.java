@@ -1,20 +1,21 @@
-package dev.opendesk.protocol.testing;
+package dev.opendesk.protocol;
 
-import dev.opendesk.protocol.Connection;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A {@link Connection} decorator that forwards every call to another connection; test decorators
- * (recording, fault injection, overlap detection) override only what they change. Thread-safe as
- * far as the delegate is.
+ * A {@link Connection} decorator that forwards every call to another connection: a decorator (one
+ * that records, shows or changes messages) overrides only what it changes. Thread-safe as far as
+ * the delegate is and the overrides are.
  */
 public abstract class ForwardingConnection implements Connection {
 
   /** The connection every call goes to. */
   protected final Connection delegate;
 
+  /** A decorator of {@code delegate}. */
   protected ForwardingConnection(Connection delegate) {
-    this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
   }
 
   @Override
