@@ -29,7 +29,9 @@ import java.util.Map;
  * <p>For each call that reaches an interceptor, {@link #completed} is called exactly once after
  * {@link #before}, also when {@code before} denied the call, so the two can count calls in flight.
  * Implementations must be thread-safe: calls of many sessions reach them concurrently. Both methods
- * run on the thread that serves (or makes, or completes) the call and should return quickly.
+ * run on the thread that serves (or makes, or completes) the call and should return quickly: for a
+ * handler registered with {@code unaryAsync} that is the peer's receiving thread, so they must not
+ * block there.
  */
 public interface CallInterceptor {
 

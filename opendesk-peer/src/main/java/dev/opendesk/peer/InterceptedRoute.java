@@ -32,7 +32,10 @@ final class InterceptedRoute {
               done.finished(null);
             }
             return result;
-          });
+          },
+          // An interceptor must return quickly (CallInterceptor), so a receive-path handler keeps
+          // its fast path when intercepted.
+          unary.onReceivePath());
     }
     if (route instanceof Dispatcher.StreamRoute stream) {
       return new Dispatcher.StreamRoute(

@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -120,6 +123,47 @@ class CallInterceptorTest {
     assertThat(seen.call().remoteFingerprint()).isEqualTo("ab00:0000:0000:0000");
     assertThat(seen.params()).containsEntry("text", "hi");
     assertThat(recorder.next().code()).isEqualTo(CallOutcome.OK);
+  }
+
+  @Test
+  void anInterceptedReceivePathHandlerStillRunsWithoutAHandOff() throws Exception {
+    AtomicInteger handOffs = new AtomicInteger();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    Dispatcher dispatcher =
+        Dispatcher.builder()
+            .unaryAsync("echo", (ctx, params) -> CompletableFuture.completedFuture(params))
+            .build()
+            .intercepted(recorder);
+    LoopbackConnection.Pair pair = LoopbackConnection.pair();
+    server =
+        Peer.builder(pair.second(), dev.opendesk.protocol.Role.SERVER)
+            .dispatcher(dispatcher)
+            .options(
+                PeerOptions.builder()
+                    .handlerExecutor(
+                        task -> {
+                          handOffs.incrementAndGet();
+                          pool.execute(task);
+                        })
+                    .build())
+            .build();
+    client = Peer.client(pair.first());
+    CompletableFuture<?> serverHello = server.hello();
+    client.hello().orTimeout(5, TimeUnit.SECONDS).join();
+    serverHello.orTimeout(5, TimeUnit.SECONDS).join();
+    server.start();
+    client.start();
+    try {
+      client.call("echo", Map.of("warm", 1L)).get(10, TimeUnit.SECONDS);
+      int before = handOffs.get();
+      assertThat(client.call("echo", Map.of("i", 1L)).get(10, TimeUnit.SECONDS))
+          .containsEntry("i", 1L);
+      assertThat(handOffs.get() - before).as("hand-offs for an intercepted receive-path call")
+          .isZero();
+      assertThat(recorder.before).hasSize(2);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
