@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The opendesk handshakes: pairing with a 6-digit code on first contact, and authentication with
@@ -97,7 +98,10 @@ public final class Handshake {
    * @param trustedPeers where to record the server, or {@code null}
    */
   public CompletableFuture<Session> pairClient(
-      Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
+      Connection connection,
+      Identity identity,
+      PairingCode code,
+      @Nullable TrustedPeers trustedPeers) {
     return pairClient(connection, identity, code, trustedPeers, PairingMode.V2);
   }
 
@@ -114,7 +118,7 @@ public final class Handshake {
       Connection connection,
       Identity identity,
       PairingCode code,
-      TrustedPeers trustedPeers,
+      @Nullable TrustedPeers trustedPeers,
       PairingMode mode) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(identity, "identity");
@@ -192,7 +196,10 @@ public final class Handshake {
    * @param trustedPeers where to record the client, or {@code null}
    */
   public CompletableFuture<Session> pairServer(
-      Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
+      Connection connection,
+      Identity identity,
+      PairingCode code,
+      @Nullable TrustedPeers trustedPeers) {
     return pairServer(connection, identity, code, trustedPeers, PairingMode.V2);
   }
 
@@ -209,7 +216,7 @@ public final class Handshake {
       Connection connection,
       Identity identity,
       PairingCode code,
-      TrustedPeers trustedPeers,
+      @Nullable TrustedPeers trustedPeers,
       PairingMode mode) {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(mode, "mode");
@@ -241,7 +248,10 @@ public final class Handshake {
    * @param pairing the armed pairing code, or {@code null} to refuse every pairing
    */
   public CompletableFuture<Session> serve(
-      Connection connection, Identity identity, TrustedPeers trustedPeers, PairingGate pairing) {
+      Connection connection,
+      Identity identity,
+      TrustedPeers trustedPeers,
+      @Nullable PairingGate pairing) {
     Objects.requireNonNull(trustedPeers, "trustedPeers");
     return dispatch(connection, identity, trustedPeers, pairing, true);
   }

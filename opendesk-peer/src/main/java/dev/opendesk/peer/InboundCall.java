@@ -8,6 +8,7 @@ import dev.opendesk.protocol.Res;
 import dev.opendesk.protocol.Values;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -287,7 +288,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   }
 
   @Override
-  public Hello remoteHello() {
+  public Optional<Hello> remoteHello() {
     return peer.remoteHello();
   }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Caller} whose outbound calls pass through a {@link CallInterceptor}, the calling-side
@@ -36,7 +37,7 @@ public final class InterceptedCaller implements Caller {
    *     when unknown)
    */
   public InterceptedCaller(
-      Caller delegate, Supplier<byte[]> remotePublicKey, CallInterceptor interceptor) {
+      Caller delegate, @Nullable Supplier<byte[]> remotePublicKey, CallInterceptor interceptor) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.remotePublicKey = Objects.requireNonNull(remotePublicKey, "remotePublicKey");
     this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
@@ -44,7 +45,7 @@ public final class InterceptedCaller implements Caller {
 
   @Override
   public CompletableFuture<Map<String, Object>> call(
-      String method, Map<String, ?> params, CallOptions options) {
+      String method, @Nullable Map<String, ?> params, CallOptions options) {
     CallCompletion done;
     try {
       done = admit(method, false, params);
@@ -56,7 +57,7 @@ public final class InterceptedCaller implements Caller {
 
   @Override
   public <T> CompletableFuture<T> call(
-      String method, Object params, Class<T> resultType, CallOptions options) {
+      String method, @Nullable Object params, Class<T> resultType, CallOptions options) {
     CallCompletion done;
     try {
       done = admit(method, false, params);
@@ -67,18 +68,18 @@ public final class InterceptedCaller implements Caller {
   }
 
   @Override
-  public Map<String, Object> callBlocking(String method, Map<String, ?> params) {
+  public Map<String, Object> callBlocking(String method, @Nullable Map<String, ?> params) {
     return join(call(method, params, CallOptions.defaults()));
   }
 
   @Override
-  public <T> T callBlocking(String method, Object params, Class<T> resultType) {
+  public <T> T callBlocking(String method, @Nullable Object params, Class<T> resultType) {
     return join(call(method, params, resultType, CallOptions.defaults()));
   }
 
   @Override
   public CallStream<Map<String, Object>> stream(
-      String method, Map<String, ?> params, CallOptions options) {
+      String method, @Nullable Map<String, ?> params, CallOptions options) {
     try {
       admit(method, true, params);
     } catch (RuntimeException e) {
@@ -89,7 +90,7 @@ public final class InterceptedCaller implements Caller {
 
   @Override
   public <T> CallStream<T> stream(
-      String method, Object params, Class<T> itemType, CallOptions options) {
+      String method, @Nullable Object params, Class<T> itemType, CallOptions options) {
     try {
       admit(method, true, params);
     } catch (RuntimeException e) {
@@ -99,7 +100,7 @@ public final class InterceptedCaller implements Caller {
   }
 
   @Override
-  public CompletableFuture<Void> push(String topic, Map<String, ?> payload) {
+  public CompletableFuture<Void> push(String topic, @Nullable Map<String, ?> payload) {
     return delegate.push(topic, payload);
   }
 
@@ -122,7 +123,7 @@ public final class InterceptedCaller implements Caller {
    * Runs {@code before}; returns the call's completion, or throws the denial (already reported as
    * the call's outcome).
    */
-  private CallCompletion admit(String method, boolean stream, Object params) {
+  private CallCompletion admit(String method, boolean stream, @Nullable Object params) {
     Objects.requireNonNull(method, "method");
     InterceptedCall call =
         new InterceptedCall(
@@ -137,7 +138,7 @@ public final class InterceptedCaller implements Caller {
     return done;
   }
 
-  private static Map<String, Object> paramsOf(Object params) {
+  private static Map<String, Object> paramsOf(@Nullable Object params) {
     if (params == null) {
       return Map.of();
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings shared by {@link WebSocketServer} and {@link WebSocketClient}. Immutable and
@@ -259,7 +260,7 @@ public final class WebSocketOptions {
     }
 
     /** See {@link WebSocketOptions#sslContext()}; {@code null} for none. */
-    public Builder sslContext(SslContext context) {
+    public Builder sslContext(@Nullable SslContext context) {
       this.sslContext = context;
       return this;
     }
@@ -267,13 +268,13 @@ public final class WebSocketOptions {
     /**
      * See {@link WebSocketOptions#eventLoopGroup()}; {@code null} for an owned or default group.
      */
-    public Builder eventLoopGroup(EventLoopGroup group) {
+    public Builder eventLoopGroup(@Nullable EventLoopGroup group) {
       this.eventLoopGroup = group;
       return this;
     }
 
     /** See {@link WebSocketOptions#handlerExecutor()}; {@code null} for a server-owned pool. */
-    public Builder handlerExecutor(Executor executor) {
+    public Builder handlerExecutor(@Nullable Executor executor) {
       this.handlerExecutor = executor;
       return this;
     }
