@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,10 +178,10 @@ public final class ClientSession implements Caller, AutoCloseable {
     return key == null ? "" : dev.opendesk.auth.Identity.fingerprint(key);
   }
 
-  /** The server's HELLO on the current or last connection, or {@code null} before the first. */
-  public Hello serverHello() {
+  /** The server's HELLO on the current or last connection; empty before the first. */
+  public Optional<Hello> serverHello() {
     synchronized (lock) {
-      return serverHello;
+      return Optional.ofNullable(serverHello);
     }
   }
 
@@ -188,10 +190,10 @@ public final class ClientSession implements Caller, AutoCloseable {
     return uri;
   }
 
-  /** Why the session closed, or {@code null} while it is open. */
-  public String closeReason() {
+  /** Why the session closed; empty while it is open. */
+  public Optional<String> closeReason() {
     synchronized (lock) {
-      return closeReason;
+      return Optional.ofNullable(closeReason);
     }
   }
 
@@ -372,7 +374,7 @@ public final class ClientSession implements Caller, AutoCloseable {
   }
 
   private void linkLost(Peer lost, Throwable cause) {
-    String evicted = lost.evictionReason();
+    String evicted = lost.evictionReason().orElse(null);
     boolean announced;
     synchronized (lock) {
       announced = draining == lost;
@@ -691,40 +693,40 @@ public final class ClientSession implements Caller, AutoCloseable {
 
     @Override
     public CompletableFuture<Map<String, Object>> call(
-        String method, Map<String, ?> params, CallOptions options) {
+        String method, @Nullable Map<String, ?> params, CallOptions options) {
       return run(options, failFast, idempotent, o -> p -> p.call(method, params, o));
     }
 
     @Override
     public <T> CompletableFuture<T> call(
-        String method, Object params, Class<T> resultType, CallOptions options) {
+        String method, @Nullable Object params, Class<T> resultType, CallOptions options) {
       return run(options, failFast, idempotent, o -> p -> p.call(method, params, resultType, o));
     }
 
     @Override
-    public Map<String, Object> callBlocking(String method, Map<String, ?> params) {
+    public Map<String, Object> callBlocking(String method, @Nullable Map<String, ?> params) {
       return await(call(method, params, CallOptions.defaults()));
     }
 
     @Override
-    public <T> T callBlocking(String method, Object params, Class<T> resultType) {
+    public <T> T callBlocking(String method, @Nullable Object params, Class<T> resultType) {
       return await(call(method, params, resultType, CallOptions.defaults()));
     }
 
     @Override
     public CallStream<Map<String, Object>> stream(
-        String method, Map<String, ?> params, CallOptions options) {
+        String method, @Nullable Map<String, ?> params, CallOptions options) {
       return openStream(method, options, failFast, (p, o) -> p.stream(method, params, o));
     }
 
     @Override
     public <T> CallStream<T> stream(
-        String method, Object params, Class<T> itemType, CallOptions options) {
+        String method, @Nullable Object params, Class<T> itemType, CallOptions options) {
       return openStream(method, options, failFast, (p, o) -> p.stream(method, params, itemType, o));
     }
 
     @Override
-    public CompletableFuture<Void> push(String topic, Map<String, ?> payload) {
+    public CompletableFuture<Void> push(String topic, @Nullable Map<String, ?> payload) {
       return run(CallOptions.defaults(), failFast, false, o -> p -> p.push(topic, payload));
     }
 
@@ -813,40 +815,40 @@ public final class ClientSession implements Caller, AutoCloseable {
 
   @Override
   public CompletableFuture<Map<String, Object>> call(
-      String method, Map<String, ?> params, CallOptions options) {
+      String method, @Nullable Map<String, ?> params, CallOptions options) {
     return calls.call(method, params, options);
   }
 
   @Override
   public <T> CompletableFuture<T> call(
-      String method, Object params, Class<T> resultType, CallOptions options) {
+      String method, @Nullable Object params, Class<T> resultType, CallOptions options) {
     return calls.call(method, params, resultType, options);
   }
 
   @Override
-  public Map<String, Object> callBlocking(String method, Map<String, ?> params) {
+  public Map<String, Object> callBlocking(String method, @Nullable Map<String, ?> params) {
     return calls.callBlocking(method, params);
   }
 
   @Override
-  public <T> T callBlocking(String method, Object params, Class<T> resultType) {
+  public <T> T callBlocking(String method, @Nullable Object params, Class<T> resultType) {
     return calls.callBlocking(method, params, resultType);
   }
 
   @Override
   public CallStream<Map<String, Object>> stream(
-      String method, Map<String, ?> params, CallOptions options) {
+      String method, @Nullable Map<String, ?> params, CallOptions options) {
     return calls.stream(method, params, options);
   }
 
   @Override
   public <T> CallStream<T> stream(
-      String method, Object params, Class<T> itemType, CallOptions options) {
+      String method, @Nullable Object params, Class<T> itemType, CallOptions options) {
     return calls.stream(method, params, itemType, options);
   }
 
   @Override
-  public CompletableFuture<Void> push(String topic, Map<String, ?> payload) {
+  public CompletableFuture<Void> push(String topic, @Nullable Map<String, ?> payload) {
     return calls.push(topic, payload);
   }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link ClientSession} reconnects after losing its connection: exponential backoff with
@@ -28,7 +29,7 @@ public record ReconnectPolicy(
     Duration maxDelay,
     double multiplier,
     double jitter,
-    Duration giveUpAfter,
+    @Nullable Duration giveUpAfter,
     boolean enabled) {
 
   private static final ReconnectPolicy DEFAULTS =

@@ -253,7 +253,7 @@ class OpendeskLoopbackTest {
 
     session.closeFuture().get(10, TimeUnit.SECONDS);
     assertThat(session.state()).isEqualTo(ConnectionState.CLOSED);
-    assertThat(session.closeReason()).contains("evicted", "you are done");
+    assertThat(session.closeReason().orElseThrow()).contains("evicted", "you are done");
     assertThatThrownBy(() -> session.callBlocking("echo", Map.of()))
         .isInstanceOf(SessionEvictedException.class);
     await().atMost(Duration.ofSeconds(10)).until(() -> server.sessions().isEmpty());
@@ -268,7 +268,8 @@ class OpendeskLoopbackTest {
     server.evict(stack.clientIdentity.publicKey(), OpendeskServer.SHUTDOWN_REASON);
 
     session.closeFuture().get(10, TimeUnit.SECONDS);
-    assertThat(session.closeReason()).contains("authentication failed", "untrusted_peer");
+    assertThat(session.closeReason().orElseThrow())
+        .contains("authentication failed", "untrusted_peer");
   }
 
   @Test
@@ -405,7 +406,7 @@ class OpendeskLoopbackTest {
     ClientSession second = client.connect(LoopbackTransport.URI);
 
     first.closeFuture().get(10, TimeUnit.SECONDS);
-    assertThat(first.closeReason()).contains(OpendeskServer.REPLACED_REASON);
+    assertThat(first.closeReason().orElseThrow()).contains(OpendeskServer.REPLACED_REASON);
     assertThat(second.callBlocking("echo", Map.of("n", 2L))).containsEntry("n", 2L);
     await().atMost(Duration.ofSeconds(10)).until(() -> server.sessions().size() == 1);
   }

@@ -1,6 +1,8 @@
 package dev.opendesk.auth;
 
+import dev.opendesk.protocol.OpendeskException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A handshake failed. {@link #reason()} says why, as one of the stable wire reasons of PROTOCOL.md
@@ -8,7 +10,7 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  */
-public final class AuthFailureException extends RuntimeException {
+public final class AuthFailureException extends OpendeskException {
 
   private static final long serialVersionUID = 1L;
 
@@ -69,7 +71,7 @@ public final class AuthFailureException extends RuntimeException {
    * @param message a human-readable explanation (never key material)
    * @param cause the underlying error, or {@code null}
    */
-  public AuthFailureException(Reason reason, String message, Throwable cause) {
+  public AuthFailureException(Reason reason, String message, @Nullable Throwable cause) {
     super(Objects.requireNonNull(reason, "reason").wire() + ": " + message, cause);
     this.reason = reason;
   }

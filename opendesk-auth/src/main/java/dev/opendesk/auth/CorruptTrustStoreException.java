@@ -2,6 +2,7 @@ package dev.opendesk.auth;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The trust store file exists but is not a valid trusted-peers document (PROTOCOL.md §5). The file
@@ -20,7 +21,7 @@ public final class CorruptTrustStoreException extends IOException {
    * @param message what is wrong, naming the entry and field where there is one
    * @param cause the parser's error, or {@code null}
    */
-  public CorruptTrustStoreException(Path file, String message, Throwable cause) {
+  public CorruptTrustStoreException(Path file, String message, @Nullable Throwable cause) {
     super(file + ": " + message, cause);
     this.file = file;
   }

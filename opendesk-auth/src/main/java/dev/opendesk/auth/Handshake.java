@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +108,10 @@ public final class Handshake {
    * @param trustedPeers where to record the server, or {@code null}
    */
   public CompletableFuture<Session> pairClient(
-      Connection connection, Identity identity, PairingCode code, TrustedPeers trustedPeers) {
+      Connection connection,
+      Identity identity,
+      PairingCode code,
+      @Nullable TrustedPeers trustedPeers) {
     return pairClient(connection, identity, code, trustedPeers, PairingMode.V2);
   }
 
@@ -124,7 +128,7 @@ public final class Handshake {
       Connection connection,
       Identity identity,
       PairingCode code,
-      TrustedPeers trustedPeers,
+      @Nullable TrustedPeers trustedPeers,
       PairingMode mode) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(identity, "identity");
@@ -203,7 +207,10 @@ public final class Handshake {
    * @param pairing the gate holding the armed code
    */
   public CompletableFuture<Session> pairServer(
-      Connection connection, Identity identity, TrustedPeers trustedPeers, PairingGate pairing) {
+      Connection connection,
+      Identity identity,
+      @Nullable TrustedPeers trustedPeers,
+      PairingGate pairing) {
     Objects.requireNonNull(pairing, "pairing");
     return dispatch(connection, identity, trustedPeers, pairing, false, null);
   }
@@ -231,7 +238,10 @@ public final class Handshake {
    * @param pairing the armed pairing code, or {@code null} to refuse every pairing
    */
   public CompletableFuture<Session> serve(
-      Connection connection, Identity identity, TrustedPeers trustedPeers, PairingGate pairing) {
+      Connection connection,
+      Identity identity,
+      TrustedPeers trustedPeers,
+      @Nullable PairingGate pairing) {
     return serve(connection, identity, trustedPeers, pairing, null);
   }
 
@@ -244,8 +254,8 @@ public final class Handshake {
       Connection connection,
       Identity identity,
       TrustedPeers trustedPeers,
-      PairingGate pairing,
-      Runnable onWellFormedHello) {
+      @Nullable PairingGate pairing,
+      @Nullable Runnable onWellFormedHello) {
     Objects.requireNonNull(trustedPeers, "trustedPeers");
     return dispatch(connection, identity, trustedPeers, pairing, true, onWellFormedHello);
   }
@@ -253,10 +263,10 @@ public final class Handshake {
   private CompletableFuture<Session> dispatch(
       Connection connection,
       Identity identity,
-      TrustedPeers trustedPeers,
-      PairingGate pairing,
+      @Nullable TrustedPeers trustedPeers,
+      @Nullable PairingGate pairing,
       boolean allowAuth,
-      Runnable onWellFormedHello) {
+      @Nullable Runnable onWellFormedHello) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(identity, "identity");
     HandshakeIo io = new HandshakeIo(connection, this);

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of the {@link TrustedPeers} store (PROTOCOL.md §5).
@@ -36,8 +37,8 @@ public record TrustedPeer(
     double pairedAt,
     String description,
     String descriptionOverride,
-    String lastHost,
-    Integer lastPort,
+    @Nullable String lastHost,
+    @Nullable Integer lastPort,
     Set<PeerRole> roles,
     Map<String, Object> extra) {
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The trust store (PROTOCOL.md §5): the peers this peer has paired with, as a JSON array in {@code
@@ -184,7 +185,8 @@ public final class TrustedPeers implements Closeable {
    * @param description the peer's self-description, {@code ""} or {@code null} if none
    * @return the stored entry
    */
-  public TrustedPeer add(byte[] publicKey, PeerRole role, String name, String description)
+  public TrustedPeer add(
+      byte[] publicKey, PeerRole role, @Nullable String name, @Nullable String description)
       throws IOException {
     Objects.requireNonNull(role, "role");
     TrustedPeer fresh = TrustedPeer.of(publicKey, role, name).withDescription(description);
@@ -262,8 +264,8 @@ public final class TrustedPeers implements Closeable {
   }
 
   /** Sets where the peer was last reached ({@code last_host}/{@code last_port}). */
-  public Optional<TrustedPeer> updateLastSeen(byte[] publicKey, String host, Integer port)
-      throws IOException {
+  public Optional<TrustedPeer> updateLastSeen(
+      byte[] publicKey, @Nullable String host, @Nullable Integer port) throws IOException {
     return update(publicKey, p -> p.withLastSeen(host, port));
   }
 

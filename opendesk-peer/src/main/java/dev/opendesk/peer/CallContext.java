@@ -1,6 +1,7 @@
 package dev.opendesk.peer;
 
 import dev.opendesk.protocol.Hello;
+import java.util.Optional;
 
 /**
  * What a handler knows about the inbound call it serves, and how it learns that the call was
@@ -30,10 +31,8 @@ public interface CallContext {
    */
   byte[] remotePublicKey();
 
-  /**
-   * The remote peer's HELLO, or {@code null} if the session was started without a HELLO exchange.
-   */
-  Hello remoteHello();
+  /** The remote peer's HELLO; empty if the session was started without a HELLO exchange. */
+  Optional<Hello> remoteHello();
 
   /** The peer serving this call, e.g. to push events to the caller. */
   Peer peer();

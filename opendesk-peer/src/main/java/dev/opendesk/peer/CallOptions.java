@@ -1,6 +1,7 @@
 package dev.opendesk.peer;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-call options.
@@ -15,7 +16,7 @@ import java.time.Duration;
  *     CANCEL is sent and the call fails with {@link CallTimeoutException}. {@code null} takes the
  *     peer's {@link PeerOptions#defaultCallTimeout() default} (none unless configured).
  */
-public record CallOptions(Duration timeout) {
+public record CallOptions(@Nullable Duration timeout) {
 
   private static final CallOptions DEFAULTS = new CallOptions(null);
 

@@ -6,6 +6,7 @@ import dev.opendesk.protocol.Values;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The calling surface of an opendesk session: calls, blocking calls, streams and pushes to the
@@ -34,7 +35,8 @@ public interface Caller {
    *
    * @param params the parameters; {@code null} for none
    */
-  default CompletableFuture<Map<String, Object>> call(String method, Map<String, ?> params) {
+  default CompletableFuture<Map<String, Object>> call(
+      String method, @Nullable Map<String, ?> params) {
     return call(method, params, CallOptions.defaults());
   }
 
@@ -48,13 +50,14 @@ public interface Caller {
    *     {@code params} cannot be encoded. Cancelling the future sends CANCEL.
    */
   CompletableFuture<Map<String, Object>> call(
-      String method, Map<String, ?> params, CallOptions options);
+      String method, @Nullable Map<String, ?> params, CallOptions options);
 
   /**
    * Calls {@code method} with typed parameters and result and default options; as {@link
    * #call(String, Object, Class, CallOptions)}.
    */
-  default <T> CompletableFuture<T> call(String method, Object params, Class<T> resultType) {
+  default <T> CompletableFuture<T> call(
+      String method, @Nullable Object params, Class<T> resultType) {
     return call(method, params, resultType, CallOptions.defaults());
   }
 
@@ -66,7 +69,7 @@ public interface Caller {
    *     with {@link IllegalArgumentException}
    */
   <T> CompletableFuture<T> call(
-      String method, Object params, Class<T> resultType, CallOptions options);
+      String method, @Nullable Object params, Class<T> resultType, CallOptions options);
 
   /**
    * Calls {@code method} with default options and waits for the result.
@@ -75,13 +78,13 @@ public interface Caller {
    *     {@link ConnectionClosedException}, {@link CallCancelledException} if the thread is
    *     interrupted (the call is then cancelled)
    */
-  Map<String, Object> callBlocking(String method, Map<String, ?> params);
+  Map<String, Object> callBlocking(String method, @Nullable Map<String, ?> params);
 
   /** As {@link #callBlocking(String, Map)}, typed as {@link #call(String, Object, Class)}. */
-  <T> T callBlocking(String method, Object params, Class<T> resultType);
+  <T> T callBlocking(String method, @Nullable Object params, Class<T> resultType);
 
   /** Opens a stream call with default options; as {@link #stream(String, Map, CallOptions)}. */
-  default CallStream<Map<String, Object>> stream(String method, Map<String, ?> params) {
+  default CallStream<Map<String, Object>> stream(String method, @Nullable Map<String, ?> params) {
     return stream(method, params, CallOptions.defaults());
   }
 
@@ -90,15 +93,17 @@ public interface Caller {
    * blocking iterator; closing it before the end sends CANCEL. A stream that cannot start fails on
    * first use with the reason.
    */
-  CallStream<Map<String, Object>> stream(String method, Map<String, ?> params, CallOptions options);
+  CallStream<Map<String, Object>> stream(
+      String method, @Nullable Map<String, ?> params, CallOptions options);
 
   /** Opens a typed stream call with default options; as {@link #stream(String, Object, Class)}. */
-  default <T> CallStream<T> stream(String method, Object params, Class<T> itemType) {
+  default <T> CallStream<T> stream(String method, @Nullable Object params, Class<T> itemType) {
     return stream(method, params, itemType, CallOptions.defaults());
   }
 
   /** Opens a stream call with typed parameters and items, converted through {@link Values}. */
-  <T> CallStream<T> stream(String method, Object params, Class<T> itemType, CallOptions options);
+  <T> CallStream<T> stream(
+      String method, @Nullable Object params, Class<T> itemType, CallOptions options);
 
   /**
    * Sends a PUSH event.
@@ -108,7 +113,7 @@ public interface Caller {
    *     ConnectionClosedException}, or {@link IllegalArgumentException} naming the field when the
    *     payload cannot be encoded
    */
-  CompletableFuture<Void> push(String topic, Map<String, ?> payload);
+  CompletableFuture<Void> push(String topic, @Nullable Map<String, ?> payload);
 
   /**
    * Registers a handler for the remote's PUSH events with {@code topic}; handlers run one at a

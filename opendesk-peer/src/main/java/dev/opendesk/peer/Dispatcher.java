@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link Peer} serves inbound calls: a fixed table of handlers by method name.
@@ -56,7 +57,7 @@ public final class Dispatcher {
      *     those for an asynchronous answer
      * @throws Exception answered with the mapped error code (see {@link Dispatcher})
      */
-    Object handle(CallContext context, Map<String, Object> params) throws Exception;
+    @Nullable Object handle(CallContext context, Map<String, Object> params) throws Exception;
   }
 
   /**

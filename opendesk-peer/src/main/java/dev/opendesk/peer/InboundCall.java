@@ -8,6 +8,7 @@ import dev.opendesk.protocol.Res;
 import dev.opendesk.protocol.Values;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -373,8 +374,8 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   }
 
   @Override
-  public Hello remoteHello() {
-    return table.remoteHello();
+  public Optional<Hello> remoteHello() {
+    return Optional.ofNullable(table.remoteHello());
   }
 
   @Override

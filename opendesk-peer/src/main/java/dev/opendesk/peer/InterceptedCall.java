@@ -2,6 +2,7 @@ package dev.opendesk.peer;
 
 import java.util.HexFormat;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The call a {@link CallInterceptor} is shown.
@@ -14,7 +15,7 @@ import java.util.Objects;
  *     <p>Immutable and thread-safe.
  */
 public record InterceptedCall(
-    Direction direction, String method, boolean stream, byte[] remotePublicKey) {
+    Direction direction, String method, boolean stream, byte @Nullable [] remotePublicKey) {
 
   /** Which side of the call this is. */
   public enum Direction {
@@ -33,7 +34,7 @@ public record InterceptedCall(
 
   /** The remote's static key (a copy), or {@code null}. */
   @Override
-  public byte[] remotePublicKey() {
+  public byte @Nullable [] remotePublicKey() {
     return remotePublicKey == null ? null : remotePublicKey.clone();
   }
 

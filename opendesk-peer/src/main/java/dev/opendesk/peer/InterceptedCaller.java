@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Caller} whose outbound calls pass through a {@link CallInterceptor}, the calling-side
@@ -34,7 +35,7 @@ public final class InterceptedCaller implements Caller {
    *     when unknown)
    */
   public InterceptedCaller(
-      Caller delegate, Supplier<byte[]> remotePublicKey, CallInterceptor interceptor) {
+      Caller delegate, @Nullable Supplier<byte[]> remotePublicKey, CallInterceptor interceptor) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.remotePublicKey = Objects.requireNonNull(remotePublicKey, "remotePublicKey");
     this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
@@ -42,7 +43,7 @@ public final class InterceptedCaller implements Caller {
 
   @Override
   public CompletableFuture<Map<String, Object>> call(
-      String method, Map<String, ?> params, CallOptions options) {
+      String method, @Nullable Map<String, ?> params, CallOptions options) {
     CallCompletion done;
     try {
       done = admit(method, false, params);
@@ -54,7 +55,7 @@ public final class InterceptedCaller implements Caller {
 
   @Override
   public <T> CompletableFuture<T> call(
-      String method, Object params, Class<T> resultType, CallOptions options) {
+      String method, @Nullable Object params, Class<T> resultType, CallOptions options) {
     CallCompletion done;
     try {
       done = admit(method, false, params);
@@ -65,18 +66,18 @@ public final class InterceptedCaller implements Caller {
   }
 
   @Override
-  public Map<String, Object> callBlocking(String method, Map<String, ?> params) {
+  public Map<String, Object> callBlocking(String method, @Nullable Map<String, ?> params) {
     return Peer.await(call(method, params, CallOptions.defaults()));
   }
 
   @Override
-  public <T> T callBlocking(String method, Object params, Class<T> resultType) {
+  public <T> T callBlocking(String method, @Nullable Object params, Class<T> resultType) {
     return Peer.await(call(method, params, resultType, CallOptions.defaults()));
   }
 
   @Override
   public CallStream<Map<String, Object>> stream(
-      String method, Map<String, ?> params, CallOptions options) {
+      String method, @Nullable Map<String, ?> params, CallOptions options) {
     try {
       admit(method, true, params);
     } catch (RuntimeException e) {
@@ -87,7 +88,7 @@ public final class InterceptedCaller implements Caller {
 
   @Override
   public <T> CallStream<T> stream(
-      String method, Object params, Class<T> itemType, CallOptions options) {
+      String method, @Nullable Object params, Class<T> itemType, CallOptions options) {
     try {
       admit(method, true, params);
     } catch (RuntimeException e) {
@@ -97,7 +98,7 @@ public final class InterceptedCaller implements Caller {
   }
 
   @Override
-  public CompletableFuture<Void> push(String topic, Map<String, ?> payload) {
+  public CompletableFuture<Void> push(String topic, @Nullable Map<String, ?> payload) {
     return delegate.push(topic, payload);
   }
 
@@ -120,7 +121,7 @@ public final class InterceptedCaller implements Caller {
    * Runs {@code before}; returns the call's completion, or throws the denial (already reported as
    * the call's outcome).
    */
-  private CallCompletion admit(String method, boolean stream, Object params) {
+  private CallCompletion admit(String method, boolean stream, @Nullable Object params) {
     Objects.requireNonNull(method, "method");
     InterceptedCall call =
         new InterceptedCall(
@@ -135,7 +136,7 @@ public final class InterceptedCaller implements Caller {
     return done;
   }
 
-  private static Map<String, Object> paramsOf(Object params) {
+  private static Map<String, Object> paramsOf(@Nullable Object params) {
     if (params == null) {
       return Map.of();
     }

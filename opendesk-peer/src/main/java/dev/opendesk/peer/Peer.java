@@ -10,11 +10,13 @@ import dev.opendesk.protocol.Values;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One end of an opendesk session over a {@link Connection}: both ends are peers, each may call,
@@ -192,9 +194,9 @@ public final class Peer implements Caller, AutoCloseable {
     return hellos.reject(error);
   }
 
-  /** The remote HELLO, or {@code null} before it arrived. */
-  public Hello remoteHello() {
-    return hellos.remoteHello();
+  /** The remote HELLO; empty before it arrived. */
+  public Optional<Hello> remoteHello() {
+    return Optional.ofNullable(hellos.remoteHello());
   }
 
   // ------------------------------------------------------------------ receive loop
@@ -217,7 +219,8 @@ public final class Peer implements Caller, AutoCloseable {
    * CallOptions)}.
    */
   @Override
-  public CompletableFuture<Map<String, Object>> call(String method, Map<String, ?> params) {
+  public CompletableFuture<Map<String, Object>> call(
+      String method, @Nullable Map<String, ?> params) {
     return call(method, params, CallOptions.defaults());
   }
 
@@ -231,13 +234,13 @@ public final class Peer implements Caller, AutoCloseable {
    */
   @Override
   public CompletableFuture<Map<String, Object>> call(
-      String method, Map<String, ?> params, CallOptions options) {
+      String method, @Nullable Map<String, ?> params, CallOptions options) {
     return call(method, params, options, false);
   }
 
   /** As {@link #call(String, Map, CallOptions)}; {@code direct}: see {@link OutboundUnary}. */
   private CompletableFuture<Map<String, Object>> call(
-      String method, Map<String, ?> params, CallOptions options, boolean direct) {
+      String method, @Nullable Map<String, ?> params, CallOptions options, boolean direct) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(options, "options");
     RuntimeException refusal = gate.refusal(method);
@@ -255,14 +258,15 @@ public final class Peer implements Caller, AutoCloseable {
    *     with {@link IllegalArgumentException}
    */
   @Override
-  public <T> CompletableFuture<T> call(String method, Object params, Class<T> resultType) {
+  public <T> CompletableFuture<T> call(
+      String method, @Nullable Object params, Class<T> resultType) {
     return call(method, params, resultType, CallOptions.defaults());
   }
 
   /** As {@link #call(String, Object, Class)}, with options. */
   @Override
   public <T> CompletableFuture<T> call(
-      String method, Object params, Class<T> resultType, CallOptions options) {
+      String method, @Nullable Object params, Class<T> resultType, CallOptions options) {
     Objects.requireNonNull(resultType, "resultType");
     Map<String, Object> map;
     try {
@@ -281,7 +285,7 @@ public final class Peer implements Caller, AutoCloseable {
    *     interrupted (the call is then cancelled)
    */
   @Override
-  public Map<String, Object> callBlocking(String method, Map<String, ?> params) {
+  public Map<String, Object> callBlocking(String method, @Nullable Map<String, ?> params) {
     // The future stays here, only this thread waits on it: it may complete on the receive loop,
     // which wakes this thread directly instead of through a handler-executor task.
     return await(call(method, params, CallOptions.defaults(), true));
@@ -289,7 +293,7 @@ public final class Peer implements Caller, AutoCloseable {
 
   /** As {@link #callBlocking(String, Map)}, typed as {@link #call(String, Object, Class)}. */
   @Override
-  public <T> T callBlocking(String method, Object params, Class<T> resultType) {
+  public <T> T callBlocking(String method, @Nullable Object params, Class<T> resultType) {
     return await(call(method, params, resultType));
   }
 
@@ -347,7 +351,7 @@ public final class Peer implements Caller, AutoCloseable {
    * CallOptions)}.
    */
   @Override
-  public CallStream<Map<String, Object>> stream(String method, Map<String, ?> params) {
+  public CallStream<Map<String, Object>> stream(String method, @Nullable Map<String, ?> params) {
     return stream(method, params, CallOptions.defaults());
   }
 
@@ -359,20 +363,20 @@ public final class Peer implements Caller, AutoCloseable {
    */
   @Override
   public CallStream<Map<String, Object>> stream(
-      String method, Map<String, ?> params, CallOptions options) {
+      String method, @Nullable Map<String, ?> params, CallOptions options) {
     return openStream(method, params, options, Function.identity());
   }
 
   /** Opens a stream call with typed parameters and items, converted through {@link Values}. */
   @Override
-  public <T> CallStream<T> stream(String method, Object params, Class<T> itemType) {
+  public <T> CallStream<T> stream(String method, @Nullable Object params, Class<T> itemType) {
     return stream(method, params, itemType, CallOptions.defaults());
   }
 
   /** As {@link #stream(String, Object, Class)}, with options. */
   @Override
   public <T> CallStream<T> stream(
-      String method, Object params, Class<T> itemType, CallOptions options) {
+      String method, @Nullable Object params, Class<T> itemType, CallOptions options) {
     Objects.requireNonNull(itemType, "itemType");
     Map<String, Object> map;
     try {
@@ -385,7 +389,7 @@ public final class Peer implements Caller, AutoCloseable {
 
   private <T> CallStream<T> openStream(
       String method,
-      Map<String, ?> params,
+      @Nullable Map<String, ?> params,
       CallOptions options,
       Function<Map<String, Object>, T> converter) {
     Objects.requireNonNull(method, "method");
@@ -401,7 +405,7 @@ public final class Peer implements Caller, AutoCloseable {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> asParams(Map<String, ?> params) {
+  private static Map<String, Object> asParams(@Nullable Map<String, ?> params) {
     return params == null ? Map.of() : (Map<String, Object>) params;
   }
 
@@ -420,7 +424,7 @@ public final class Peer implements Caller, AutoCloseable {
    *     payload cannot be encoded
    */
   @Override
-  public CompletableFuture<Void> push(String topic, Map<String, ?> payload) {
+  public CompletableFuture<Void> push(String topic, @Nullable Map<String, ?> payload) {
     Objects.requireNonNull(topic, "topic");
     if (link.isClosed()) {
       return CompletableFuture.failedFuture(link.closedException());
@@ -471,9 +475,9 @@ public final class Peer implements Caller, AutoCloseable {
     void close();
   }
 
-  /** Why the remote evicted this session, or {@code null} if it did not. */
-  public String evictionReason() {
-    return pushes.evictionReason();
+  /** Why the remote evicted this session; empty if it did not. */
+  public Optional<String> evictionReason() {
+    return Optional.ofNullable(pushes.evictionReason());
   }
 
   // ------------------------------------------------------------------ close

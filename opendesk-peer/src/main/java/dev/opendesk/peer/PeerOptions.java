@@ -4,6 +4,7 @@ import dev.opendesk.protocol.FrameCodec;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Limits and resources of a {@link Peer}.
@@ -45,9 +46,9 @@ public record PeerOptions(
     int maxConcurrentInboundCalls,
     int maxConcurrentInboundStreams,
     int streamBufferFrames,
-    Executor handlerExecutor,
+    @Nullable Executor handlerExecutor,
     FrameCodec codec,
-    Duration defaultCallTimeout) {
+    @Nullable Duration defaultCallTimeout) {
 
   /** Default of {@link #maxConcurrentInboundCalls()}. */
   public static final int DEFAULT_MAX_CONCURRENT_INBOUND_CALLS = 1024;
@@ -145,7 +146,7 @@ public record PeerOptions(
     }
 
     /** See {@link PeerOptions#defaultCallTimeout()}; {@code null} for none. */
-    public Builder defaultCallTimeout(Duration timeout) {
+    public Builder defaultCallTimeout(@Nullable Duration timeout) {
       this.defaultCallTimeout = timeout;
       return this;
     }

@@ -2,9 +2,11 @@ package dev.opendesk.peer;
 
 import dev.opendesk.protocol.ErrorCode;
 import dev.opendesk.protocol.ErrorInfo;
+import dev.opendesk.protocol.OpendeskException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An error carried on the wire as {@link ErrorInfo} {@code {code, message, details}}: what a failed
@@ -23,7 +25,7 @@ import java.util.Optional;
  *
  * <p>Immutable, thread-safe.
  */
-public class ProtocolException extends RuntimeException {
+public class ProtocolException extends OpendeskException {
 
   private static final long serialVersionUID = 1L;
 
@@ -37,7 +39,7 @@ public class ProtocolException extends RuntimeException {
    * @param details structured details in the value model of {@link dev.opendesk.protocol.Values},
    *     or {@code null}
    */
-  public ProtocolException(String code, String message, Map<String, Object> details) {
+  public ProtocolException(String code, String message, @Nullable Map<String, Object> details) {
     this(new ErrorInfo(Objects.requireNonNull(code, "code"), message, details));
   }
 

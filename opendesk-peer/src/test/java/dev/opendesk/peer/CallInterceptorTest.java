@@ -158,7 +158,8 @@ class CallInterceptorTest {
       int before = handOffs.get();
       assertThat(client.call("echo", Map.of("i", 1L)).get(10, TimeUnit.SECONDS))
           .containsEntry("i", 1L);
-      assertThat(handOffs.get() - before).as("hand-offs for an intercepted receive-path call")
+      assertThat(handOffs.get() - before)
+          .as("hand-offs for an intercepted receive-path call")
           .isZero();
       assertThat(recorder.before).hasSize(2);
     } finally {

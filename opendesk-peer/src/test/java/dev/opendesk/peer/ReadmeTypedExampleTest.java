@@ -57,7 +57,7 @@ class ReadmeTypedExampleTest {
       assertThat(shot.width()).isEqualTo(640);
       assertThat(display.captureAsync(new Region(0, 0, 1, 2)).get(10, TimeUnit.SECONDS).height())
           .isEqualTo(2);
-      assertThat(client.remoteHello().capabilities().get("capabilities"))
+      assertThat(client.remoteHello().orElseThrow().capabilities().get("capabilities"))
           .isEqualTo(
               java.util.List.of("display.capture", "display.captureAsync", "display.resize"));
     }

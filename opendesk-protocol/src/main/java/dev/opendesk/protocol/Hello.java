@@ -2,6 +2,7 @@ package dev.opendesk.protocol;
 
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HELLO: the first frame each side sends on a session. A HELLO whose {@code error} is not {@code
@@ -19,7 +20,7 @@ public record Hello(
     String principal,
     Map<String, Object> auth,
     Map<String, Object> capabilities,
-    ErrorInfo error)
+    @Nullable ErrorInfo error)
     implements Frame {
 
   /**

@@ -2,6 +2,7 @@ package dev.opendesk.protocol;
 
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * RES: a reply. A unary call gets one RES with {@code end = true} and {@code seq = 0}; a stream
@@ -14,7 +15,8 @@ import java.util.Objects;
  * @param result the result, or {@code null}
  * @param error the error, or {@code null}
  */
-public record Res(long id, long seq, boolean end, Map<String, Object> result, ErrorInfo error)
+public record Res(
+    long id, long seq, boolean end, @Nullable Map<String, Object> result, @Nullable ErrorInfo error)
     implements Frame {
 
   /** Validates: non-negative id and seq, and at most one of result and error. */

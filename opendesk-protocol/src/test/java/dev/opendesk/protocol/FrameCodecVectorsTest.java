@@ -91,7 +91,7 @@ class FrameCodecVectorsTest {
         };
     if (field != null) {
       assertThatThrownBy(() -> CODEC.decode(Vectors.hex(hex)))
-          .isInstanceOfSatisfying(CodecException.class, e -> assertThat(e.field()).isEqualTo(field))
+          .isInstanceOfSatisfying(CodecException.class, e -> assertThat(e.field()).contains(field))
           .hasMessageStartingWith(field + ":");
     }
   }

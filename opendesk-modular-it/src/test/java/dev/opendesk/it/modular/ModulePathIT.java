@@ -66,6 +66,7 @@ class ModulePathIT {
         .contains(
             "echo {text=modular}",
             "module dev.opendesk.it.modular named",
+            "module dev.opendesk named",
             "module dev.opendesk.peer named",
             "module dev.opendesk.protocol named",
             "module dev.opendesk.auth named",

@@ -32,7 +32,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -256,8 +255,8 @@ public abstract class PeerContract {
     Hello got = wait(fromClient);
     assertThat(got.principal()).isEqualTo("alice");
     assertThat((byte[]) got.auth().get("token")).containsExactly(1, 2);
-    assertThat(server.remoteHello()).isEqualTo(got);
-    assertThat(client.remoteHello()).isEqualTo(fromServer);
+    assertThat(server.remoteHello()).contains(got);
+    assertThat(client.remoteHello()).contains(fromServer);
   }
 
   @Test
@@ -1158,7 +1157,7 @@ public abstract class PeerContract {
     assertThat(failure).isInstanceOf(SessionEvictedException.class);
     assertThat(((SessionEvictedException) failure).reason())
         .isEqualTo("another controller connected");
-    assertThat(s.client().evictionReason()).isEqualTo("another controller connected");
+    assertThat(s.client().evictionReason()).contains("another controller connected");
     try (CallStream<Map<String, Object>> stream = s.client().stream("echo", Map.of())) {
       assertThatThrownBy(stream::hasNext).isInstanceOf(SessionEvictedException.class);
     }
@@ -1398,7 +1397,7 @@ public abstract class PeerContract {
     assertThat(ctx.callId()).isEqualTo(1);
     assertThat(ctx.isStream()).isFalse();
     assertThat(ctx.remotePublicKey()).isEqualTo(key);
-    assertThat(Objects.requireNonNull(ctx.remoteHello()).principal()).isEqualTo("bob");
+    assertThat(ctx.remoteHello().orElseThrow().principal()).isEqualTo("bob");
     assertThat(ctx.peer()).isSameAs(server);
     assertThat(ctx.isCancelled()).isFalse();
   }

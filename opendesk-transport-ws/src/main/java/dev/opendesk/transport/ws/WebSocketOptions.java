@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings shared by {@link WebSocketServer} and {@link WebSocketClient}. Immutable and
@@ -290,7 +291,7 @@ public final class WebSocketOptions {
     }
 
     /** See {@link WebSocketOptions#sslContext()}; {@code null} for none. */
-    public Builder sslContext(SslContext context) {
+    public Builder sslContext(@Nullable SslContext context) {
       this.sslContext = context;
       return this;
     }
@@ -298,13 +299,13 @@ public final class WebSocketOptions {
     /**
      * See {@link WebSocketOptions#eventLoopGroup()}; {@code null} for an owned or default group.
      */
-    public Builder eventLoopGroup(EventLoopGroup group) {
+    public Builder eventLoopGroup(@Nullable EventLoopGroup group) {
       this.eventLoopGroup = group;
       return this;
     }
 
     /** See {@link WebSocketOptions#handlerExecutor()}; {@code null} for a server-owned pool. */
-    public Builder handlerExecutor(Executor executor) {
+    public Builder handlerExecutor(@Nullable Executor executor) {
       this.handlerExecutor = executor;
       return this;
     }
