@@ -1011,6 +1011,42 @@ public abstract class PeerContract {
   }
 
   @Test
+  void cancelReachesAFloodingProducerBeforeItOutrunsTheTransportBuffers() throws Exception {
+    int buffer = 8;
+    AtomicLong produced = new AtomicLong();
+    CompletableFuture<Throwable> producerSaw = new CompletableFuture<>();
+    Session s =
+        session(
+            Dispatcher.builder().stream(
+                    "flood",
+                    (ctx, params, sink) -> {
+                      try {
+                        for (long i = 0; ; i++) {
+                          produced.incrementAndGet();
+                          sink.next(Map.of("n", i, "pad", new byte[256]));
+                        }
+                      } catch (RuntimeException e) {
+                        producerSaw.complete(e);
+                        throw e;
+                      }
+                    })
+                .build(),
+            PeerOptions.defaults(),
+            null,
+            PeerOptions.builder().streamBufferFrames(buffer).build());
+    try (CallStream<Map<String, Object>> stream = s.client().stream("flood", Map.of())) {
+      assertThat(stream.next()).containsEntry("n", 0L);
+    }
+    assertThat(wait(producerSaw)).isInstanceOf(CallCancelledException.class);
+    // Once the caller closed, only what was already between the two ends (plus the few items
+    // the CANCEL crosses on its way) may be produced: a sender that keeps writing while the
+    // CANCEL waits unread outruns this bound as long as the caller discards.
+    assertThat(produced.get())
+        .as("items produced before the producer saw the cancel")
+        .isLessThanOrEqualTo(buffer + transportBufferedMessages() + 3L);
+  }
+
+  @Test
   void unaryTimeoutFailsTheCallAndCancelsTheHandler() throws Exception {
     CountDownLatch cancelled = new CountDownLatch(1);
     Session s = session(waiting(new CountDownLatch(1), cancelled));

@@ -148,10 +148,12 @@ final class MessageBridge extends ChannelDuplexHandler {
     }
     PendingSend pending = new PendingSend(message, new CompletableFuture<>());
     boolean takenNow;
+    boolean firstQueued;
     synchronized (lock) {
       if (ending != null) {
         return CompletableFuture.failedFuture(ending.exception());
       }
+      firstQueued = outbound.isEmpty();
       outbound.add(pending);
       outboundBytes += message.length;
       takenNow = outboundBytes <= MAX_QUEUED_SEND_BYTES;
@@ -161,7 +163,9 @@ final class MessageBridge extends ChannelDuplexHandler {
     }
     if (ctx.executor().inEventLoop() && reading) {
       drainAtReadComplete = true; // one drain and flush for everything this read burst sends
-    } else {
+    } else if (firstQueued) {
+      // Behind other queued sends the event loop drains on by itself (see drain): a task per send
+      // from a flooding producer would keep the loop in its task queue, away from its I/O.
       scheduleDrain();
     }
     return pending.taken;
@@ -253,9 +257,13 @@ final class MessageBridge extends ChannelDuplexHandler {
       failQueuedSends();
       return;
     }
+    // One flush's worth per task. A flooding sender keeps the queue full and the channel
+    // writable (the peer reads as fast as we write), so a drain that wrote while writable would
+    // keep the event loop in its task queue and starve its I/O: the peer's frames (a CANCEL for
+    // this very flood) would then sit unread for seconds.
     boolean wrote = false;
     long unflushed = 0;
-    while (ctx.channel().isWritable()) {
+    while (unflushed < FLUSH_THRESHOLD && ctx.channel().isWritable()) {
       PendingSend next = pollOutbound();
       if (next == null) {
         break;
@@ -263,14 +271,34 @@ final class MessageBridge extends ChannelDuplexHandler {
       write(next);
       wrote = true;
       unflushed += next.message.length;
-      if (unflushed >= FLUSH_THRESHOLD) {
-        ctx.flush();
-        unflushed = 0;
-        wrote = false;
-      }
     }
     if (wrote) {
       ctx.flush();
+    }
+    if (unflushed >= FLUSH_THRESHOLD && ctx.channel().isWritable() && hasQueuedSends()) {
+      continueDrainAfterIo();
+    }
+  }
+
+  /**
+   * Continues the drain on the event loop's next turn: a scheduled task (even with no delay) runs
+   * only after the loop has polled its channels again, unlike an executed one, which the loop runs
+   * in the same batch of tasks.
+   */
+  private void continueDrainAfterIo() {
+    if (drainScheduled.compareAndSet(false, true)) {
+      try {
+        ctx.executor().schedule(this::drain, 0, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        drainScheduled.set(false);
+        end(new Ending("connection closed: event loop shut down", e, true));
+      }
+    }
+  }
+
+  private boolean hasQueuedSends() {
+    synchronized (lock) {
+      return !outbound.isEmpty();
     }
   }
 
@@ -319,7 +347,10 @@ final class MessageBridge extends ChannelDuplexHandler {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (ctx.channel().isWritable()) {
-      drain();
+      // Not drain() here: this fires inside our own flush once the socket took a batch, and a
+      // drain from here would write the next batch, flush, fire again, and so keep the event
+      // loop writing (never reading) for as long as the peer reads.
+      continueDrainAfterIo();
     }
     ctx.fireChannelWritabilityChanged();
   }
