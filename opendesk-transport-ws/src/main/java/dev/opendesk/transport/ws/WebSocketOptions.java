@@ -36,8 +36,12 @@ public final class WebSocketOptions {
   /** The default and largest message size the protocol expects: 16 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
-  /** The default cap on server connections accepted but not yet upgraded: 256. */
-  public static final int DEFAULT_MAX_PENDING_UPGRADES = 256;
+  /**
+   * The default cap on server connections accepted but not yet upgraded: 2048, above {@code
+   * HandshakeAdmission.DEFAULT_MAX_PENDING} (1024) so a burst of 1 000 legitimate clients reaches
+   * the handshake.
+   */
+  public static final int DEFAULT_MAX_PENDING_UPGRADES = 2048;
 
   private static final WebSocketOptions DEFAULTS = builder().build();
 

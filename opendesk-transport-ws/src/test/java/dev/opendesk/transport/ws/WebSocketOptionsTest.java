@@ -17,7 +17,7 @@ class WebSocketOptionsTest {
     assertThat(o.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(o.upgradeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(o.maxPendingUpgrades())
-        .isEqualTo(256)
+        .isEqualTo(2048)
         .isEqualTo(WebSocketOptions.DEFAULT_MAX_PENDING_UPGRADES);
     assertThat(o.pingInterval()).isEqualTo(Duration.ofSeconds(20));
     assertThat(o.pongTimeout()).isEqualTo(Duration.ofSeconds(20));
