@@ -302,9 +302,11 @@ public final class EncryptedConnection implements Connection {
             (ignored, refused) -> {
               if (refused != null) {
                 Throwable cause = Failures.unwrap(refused);
+                // A refused peer ends a pairing: PAIRING-V2.md closes failed pairings with 1008.
                 fail(
                     new ConnectionClosedException(
-                        "peer not admitted: " + cause.getMessage(), cause));
+                        "peer not admitted: " + cause.getMessage(), cause),
+                    HandshakeIo.POLICY_VIOLATION);
                 receiving.set(false);
                 result.completeExceptionally(failure.get());
               } else {
@@ -353,10 +355,19 @@ public final class EncryptedConnection implements Connection {
 
   /** Records the first failure and closes the underlying connection. */
   private void fail(ConnectionClosedException error) {
+    fail(error, 0);
+  }
+
+  /** As {@link #fail(ConnectionClosedException)}, closing with {@code status} unless it is 0. */
+  private void fail(ConnectionClosedException error, int status) {
     if (failure.compareAndSet(null, error)) {
       log.debug("closing encrypted connection: {}", error.getMessage());
     }
-    inner.close();
+    if (status == 0) {
+      inner.close();
+    } else {
+      inner.close(status, "");
+    }
     destroyReceiveKey(); // nothing more is opened after a failure
   }
 

@@ -2,7 +2,9 @@ package dev.opendesk.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.LoopbackConnection;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,5 +40,27 @@ class HandshakeCloseStatusTest {
     Await.failure(handshake.pairClient(clientEnd, clientIdentity, PairingCode.parse("000000")));
 
     assertThat(clientEnd.closeStatuses()).first().isEqualTo(1008);
+  }
+
+  @Test
+  void aServerWhoseApproverRefusesThePairingClosesWith1008() {
+    Handshake refusing =
+        TestKeys.fast().approver(request -> CompletableFuture.completedFuture(false)).build();
+    LoopbackConnection.Pair link = LoopbackConnection.pair();
+    RecordingConnection serverEnd = new RecordingConnection(link.second());
+    CompletableFuture<Session> served =
+        refusing.pairServer(
+            serverEnd,
+            serverIdentity,
+            TrustedPeers.inMemory(),
+            TestKeys.armed(CODE, PairingMode.V2));
+    Session client = Await.result(refusing.pairClient(link.first(), clientIdentity, CODE));
+    Session server = Await.result(served);
+
+    Await.result(client.connection().send(new byte[] {1})); // the first frame meets the approver
+
+    assertThat(Await.failure(server.connection().receive()))
+        .isInstanceOf(ConnectionClosedException.class);
+    assertThat(serverEnd.closeStatuses()).first().isEqualTo(1008);
   }
 }

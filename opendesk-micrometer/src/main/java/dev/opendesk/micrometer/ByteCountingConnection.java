@@ -1,24 +1,24 @@
 package dev.opendesk.micrometer;
 
 import dev.opendesk.protocol.Connection;
+import dev.opendesk.protocol.ForwardingConnection;
 import io.micrometer.core.instrument.Counter;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link Connection} that adds the size of each message to a counter once the transport took it
  * (sent) or delivered it (received). It returns the delegate's own futures, so backpressure,
  * ordering and failures are exactly the delegate's; the counting runs as a dependent action of each
- * future. Thread-safe as the delegate is.
+ * future. Everything else (closing with a status included) is forwarded. Thread-safe as the
+ * delegate is.
  */
-final class ByteCountingConnection implements Connection {
+final class ByteCountingConnection extends ForwardingConnection {
 
-  private final Connection delegate;
   private final Counter sent;
   private final Counter received;
 
   ByteCountingConnection(Connection delegate, Counter sent, Counter received) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(delegate);
     this.sent = sent;
     this.received = received;
   }
@@ -36,21 +36,6 @@ final class ByteCountingConnection implements Connection {
     CompletableFuture<byte[]> next = delegate.receive();
     next.thenAccept(message -> received.increment(message.length));
     return next;
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
-
-  @Override
-  public CompletableFuture<Void> closeFuture() {
-    return delegate.closeFuture();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return delegate.isOpen();
   }
 
   @Override

@@ -10,10 +10,10 @@ import org.jspecify.annotations.Nullable;
  * NullPointerException}) are not wrapped.
  *
  * <p>Unchecked: a call's failure arrives through its future as often as by a throw, where a checked
- * exception cannot be declared. The one exception outside this root is {@code
- * CorruptTrustStoreException}, an {@link java.io.IOException}: it is thrown where the trust store
- * file is read, next to the {@code IOException}s of reading it, and is handled the same way (the
- * operator fixes the file).
+ * exception cannot be declared. The two exceptions outside this root are {@code
+ * CorruptTrustStoreException} and {@code InsecureFileException}, {@link java.io.IOException}s: they
+ * are thrown where key and trust files are read, next to the {@code IOException}s of reading them,
+ * and are handled the same way (the operator fixes the file or its permissions).
  *
  * <p>Immutable and thread-safe, as its subclasses are.
  */

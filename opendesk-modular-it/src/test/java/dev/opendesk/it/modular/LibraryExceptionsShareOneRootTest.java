@@ -3,6 +3,7 @@ package dev.opendesk.it.modular;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opendesk.auth.CorruptTrustStoreException;
+import dev.opendesk.auth.InsecureFileException;
 import dev.opendesk.protocol.OpendeskException;
 import java.io.File;
 import java.io.IOException;
@@ -17,8 +18,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every public exception of the library extends {@link OpendeskException}, except {@link
- * CorruptTrustStoreException}, an {@link IOException} on purpose (see {@link OpendeskException}).
+ * Every public exception of the library extends {@link OpendeskException}, except the two thrown
+ * where key and trust files are read, {@link CorruptTrustStoreException} and {@link
+ * InsecureFileException}: {@link IOException}s on purpose (see {@link OpendeskException}).
  */
 class LibraryExceptionsShareOneRootTest {
 
@@ -61,12 +63,16 @@ class LibraryExceptionsShareOneRootTest {
   }
 
   @Test
-  void everyPublicExceptionButCorruptTrustStoreExtendsOpendeskException() throws IOException {
+  void everyPublicExceptionButTheFileReadingOnesExtendsOpendeskException() throws IOException {
     List<Class<?>> throwables = publicThrowables();
 
-    assertThat(throwables).contains(CorruptTrustStoreException.class, OpendeskException.class);
     assertThat(throwables)
-        .filteredOn(t -> t != CorruptTrustStoreException.class)
+        .contains(
+            CorruptTrustStoreException.class, InsecureFileException.class, OpendeskException.class);
+    assertThat(CorruptTrustStoreException.class).isAssignableTo(IOException.class);
+    assertThat(InsecureFileException.class).isAssignableTo(IOException.class);
+    assertThat(throwables)
+        .filteredOn(t -> t != CorruptTrustStoreException.class && t != InsecureFileException.class)
         .allMatch(OpendeskException.class::isAssignableFrom, "extends OpendeskException");
   }
 }
