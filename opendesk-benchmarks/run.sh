@@ -83,7 +83,11 @@ else
   run chacha ChaChaBenchmark
   run codec CodecBenchmark -p frame=req_small,res_small,res_item_bin64k
   # The opendesk side, for what this build has.
-  if has OpendeskUnaryBenchmark; then run opendesk-unary OpendeskUnaryBenchmark; fi
+  if has OpendeskUnaryBenchmark; then
+    run opendesk-unary OpendeskUnaryBenchmark -p handler=ASYNC
+    # A handler that may block: the default executor's rows, beside gRPC's default executor.
+    run opendesk-unary-blocking OpendeskUnaryBenchmark -p handler=BLOCKING -p transport=LOOPBACK,WEBSOCKET
+  fi
   if has OpendeskStreamBenchmark; then run opendesk-stream OpendeskStreamBenchmark; fi
   if has HandshakeBenchmark; then run handshake HandshakeBenchmark; fi
   # Whatever else the jar holds (benchmarks added after this script): one pass each, so the table's

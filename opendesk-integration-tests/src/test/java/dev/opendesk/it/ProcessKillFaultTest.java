@@ -40,7 +40,7 @@ class ProcessKillFaultTest {
   @TempDir Path home;
 
   @Test
-  void aKilledServerProcessIsNoticedByTheClientWithinOneSecond() throws Exception {
+  void aKilledServerProcessIsNoticedByTheClientLongBeforeTheKeepalive() throws Exception {
     Identity client = Identity.generate();
     Path trustFile = home.resolve("server/trusted-peers.json");
     TrustedPeers.open(trustFile).add(client.publicKey(), "owner", "");
@@ -91,8 +91,10 @@ class ProcessKillFaultTest {
             .isInstanceOf(ConnectionClosedException.class);
       }
       assertThat(peer.closeFuture()).failsWithin(Duration.ofSeconds(10));
-      // The kernel resets the dead process's sockets, so the loss is visible at once.
-      assertThat(Duration.ofNanos(worst)).isLessThan(Duration.ofSeconds(1));
+      // The kernel resets the dead process's sockets, so the loss is visible at once (typically
+      // in milliseconds); without the reset only the keepalive would notice, after ping interval
+      // plus pong timeout (40 s by default). The bound leaves room for a loaded machine.
+      assertThat(Duration.ofNanos(worst)).isLessThan(Duration.ofSeconds(5));
       Figures.record(
           getClass(),
           "server JVM killed under 20 calls + 1 stream: slowest in-flight failure after waitFor (ms)",

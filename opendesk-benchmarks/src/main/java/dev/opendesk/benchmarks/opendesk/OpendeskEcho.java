@@ -50,14 +50,38 @@ public final class OpendeskEcho implements AutoCloseable {
     WEBSOCKET_ENCRYPTED
   }
 
+  /**
+   * How the server registers its unary {@code echo}: the documented way for each kind of handler.
+   */
+  public enum Handler {
+    /**
+     * {@code Dispatcher.Builder.unaryAsync}: a handler that never blocks, run on the receive path.
+     */
+    ASYNC,
+    /** {@code Dispatcher.Builder.unary}: a handler that may block, run on the handler executor. */
+    BLOCKING
+  }
+
   private static final long TIMEOUT_SECONDS = 30;
 
   private final Peer server;
   private final Peer client;
   private final WebSocketServer webSocketServer;
 
-  /** Connects a client to a server whose streams send {@code streamItem}, HELLOs exchanged. */
+  /**
+   * Connects a client to a server whose echo never blocks ({@link Handler#ASYNC}) and whose streams
+   * send {@code streamItem}, HELLOs exchanged.
+   */
   public OpendeskEcho(Transport transport, Map<String, Object> streamItem) throws Exception {
+    this(transport, Handler.ASYNC, streamItem);
+  }
+
+  /**
+   * Connects a client to a server whose echo is registered as {@code handler} says and whose
+   * streams send {@code streamItem}, HELLOs exchanged.
+   */
+  public OpendeskEcho(Transport transport, Handler handler, Map<String, Object> streamItem)
+      throws Exception {
     Connection clientConnection;
     Connection serverConnection;
     if (transport == Transport.LOOPBACK || transport == Transport.LOOPBACK_DIRECT) {
@@ -87,11 +111,15 @@ public final class OpendeskEcho implements AutoCloseable {
         serverConnection = serverSession.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).connection();
       }
     }
-    // The documented registration of a unary handler (README). When Dispatcher gains a way for a
-    // handler that never blocks to say so, the echo (which never blocks) is registered that way
-    // here, and a handler that may block gets a row of its own.
+    // The documented registration for each kind of handler (README, "A server").
+    Dispatcher.Builder builder = Dispatcher.builder();
+    if (handler == Handler.ASYNC) {
+      builder.unaryAsync("echo", (context, params) -> CompletableFuture.completedFuture(params));
+    } else {
+      builder.unary("echo", (context, params) -> params);
+    }
     Dispatcher dispatcher =
-        Dispatcher.builder().unary("echo", (context, params) -> params).stream(
+        builder.stream(
                 "stream",
                 (context, params, sink) -> {
                   long count = ((Number) params.get("count")).longValue();

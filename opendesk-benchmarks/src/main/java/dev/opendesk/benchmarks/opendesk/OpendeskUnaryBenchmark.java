@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * opendesk's unary round trip: {@code Peer.call("echo", payload)} answered by a {@code Dispatcher}
- * handler that returns its params, both peers in their default configuration (frames encoded and
- * decoded by {@code FrameCodec}, results delivered on the peer's handler executor), or tuned for
- * handlers that never block ({@code *_DIRECT}).
+ * handler that returns its params, registered the documented way for a handler that never blocks
+ * ({@code unaryAsync}) or for one that may block ({@code unary}); both peers in their default
+ * configuration, or tuned with a direct handler executor ({@code *_DIRECT}).
  *
  * <p>{@code unary}: one call at a time ({@code SampleTime}: p50, p99); {@code unaryInFlight64}:
  * calls/s with 64 outstanding.
@@ -37,6 +37,10 @@ public class OpendeskUnaryBenchmark {
   @Param({"LOOPBACK", "LOOPBACK_DIRECT", "WEBSOCKET", "WEBSOCKET_DIRECT", "WEBSOCKET_ENCRYPTED"})
   public OpendeskEcho.Transport transport;
 
+  /** How the server registers its echo: {@code unaryAsync} (never blocks) or {@code unary}. */
+  @Param({"ASYNC", "BLOCKING"})
+  public OpendeskEcho.Handler handler;
+
   /** The request (and reply). */
   @Param({"SMALL", "BIN_4K"})
   public Payloads payload;
@@ -47,7 +51,7 @@ public class OpendeskUnaryBenchmark {
   /** Connects and checks one echo. */
   @Setup
   public void setUp() throws Exception {
-    echo = new OpendeskEcho(transport, payload.map());
+    echo = new OpendeskEcho(transport, handler, payload.map());
     Echo.check("opendesk " + transport, payload.map(), echo.call(payload.map()));
   }
 

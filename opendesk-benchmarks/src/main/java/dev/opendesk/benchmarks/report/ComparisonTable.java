@@ -207,6 +207,10 @@ public final class ComparisonTable {
   private static final Select OD_WS = new Select("", "transport", "WEBSOCKET");
   private static final Select OD_WS_DIRECT = new Select("", "transport", "WEBSOCKET_DIRECT");
   private static final Select OD_WS_ENCRYPTED = new Select("", "transport", "WEBSOCKET_ENCRYPTED");
+  // The echo registered with Dispatcher.Builder.unary, the documented way for a handler that may
+  // block (every other opendesk unary row registers it with unaryAsync, as it never blocks).
+  private static final Select OD_LOOPBACK_BLOCKING = OD_LOOPBACK.with("", "handler", "BLOCKING");
+  private static final Select OD_WS_BLOCKING = OD_WS.with("", "handler", "BLOCKING");
 
   private static final List<Peer> LOOPBACK_PEERS =
       List.of(
@@ -243,6 +247,16 @@ public final class ComparisonTable {
         new Transport("WebSocket, default", OD_WS, webSocket),
         new Transport("WebSocket, direct executor (tuned)", OD_WS_DIRECT, WEBSOCKET_PEERS),
         new Transport(
+            "Loopback, handler that may block",
+            OD_LOOPBACK_BLOCKING,
+            List.of(
+                new Peer(
+                    "gRPC in-process, default executor", "grpc", GRPC_DEFAULT_EXECUTOR_INPROCESS))),
+        new Transport(
+            "WebSocket, handler that may block",
+            OD_WS_BLOCKING,
+            List.of(new Peer("gRPC Netty, default executor", "grpc", GRPC_DEFAULT_EXECUTOR_NETTY))),
+        new Transport(
             "WebSocket encrypted, default",
             OD_WS_ENCRYPTED,
             // Encryption's own cost (against plain opendesk) and the distance to the plaintext
@@ -262,7 +276,7 @@ public final class ComparisonTable {
         for (Peer p : t.peers) {
           boolean floor = p.name.contains("floor");
           Select peerOne = unary(p, "unary", payload);
-          Select odOne = t.opendesk.with("OpendeskUnaryBenchmark.unary", "payload", payload);
+          Select odOne = odUnary(t.opendesk, "unary", payload);
           rows.add(new Row(name + ", 1 in flight", Metric.CALLS_PER_S, 0, odOne, p.name, peerOne));
           if (!floor) {
             rows.add(new Row(name + ", 1 in flight", Metric.P50_US, 0, odOne, p.name, peerOne));
@@ -270,8 +284,7 @@ public final class ComparisonTable {
           }
         }
         for (Peer p : t.peers) {
-          Select odMany =
-              t.opendesk.with("OpendeskUnaryBenchmark.unaryInFlight64", "payload", payload);
+          Select odMany = odUnary(t.opendesk, "unaryInFlight64", payload);
           rows.add(
               new Row(
                   name + ", 64 in flight",
@@ -283,8 +296,7 @@ public final class ComparisonTable {
         }
         for (Peer p : t.peers) {
           if (!p.name.contains("floor")) {
-            Select odMany =
-                t.opendesk.with("OpendeskUnaryBenchmark.unaryInFlight64", "payload", payload);
+            Select odMany = odUnary(t.opendesk, "unaryInFlight64", payload);
             rows.add(
                 new Row(
                     name + ", 64 in flight, allocated per call",
@@ -364,18 +376,18 @@ public final class ComparisonTable {
             unaryTarget(name, "unaryInFlight64", Metric.CALLS_PER_S, side, payload, 1.5, tuned));
       }
     }
-    // Handlers that may block: opendesk's default runs every handler off the receive path, as gRPC
-    // does with its default executor.
+    // Handlers that may block (registered with unary): opendesk runs them off the receive path, as
+    // gRPC does with its default executor.
     List<Side> blockingSides =
         List.of(
             new Side(
                 "Loopback",
-                OD_LOOPBACK,
+                OD_LOOPBACK_BLOCKING,
                 List.of(
                     new Peer("gRPC, default executor", "grpc", GRPC_DEFAULT_EXECUTOR_INPROCESS))),
             new Side(
                 "WebSocket",
-                OD_WS,
+                OD_WS_BLOCKING,
                 List.of(new Peer("gRPC, default executor", "grpc", GRPC_DEFAULT_EXECUTOR_NETTY))));
     for (Side side : blockingSides) {
       for (String payload : List.of("SMALL", "BIN_4K")) {
@@ -414,12 +426,12 @@ public final class ComparisonTable {
               "encrypted vs plain WebSocket " + PAYLOADS.get(payload) + ", 64 in flight",
               Metric.CALLS_PER_S,
               0,
-              OD_WS_ENCRYPTED.with("OpendeskUnaryBenchmark.unaryInFlight64", "payload", payload),
+              odUnary(OD_WS_ENCRYPTED, "unaryInFlight64", payload),
               List.of(
                   new Peer(
                       "opendesk WebSocket plain",
                       "opendesk",
-                      OD_WS.with("OpendeskUnaryBenchmark.unaryInFlight64", "payload", payload))),
+                      odUnary(OD_WS, "unaryInFlight64", payload))),
               payload.equals("SMALL") ? 0.85 : 0.65,
               false));
     }
@@ -442,7 +454,7 @@ public final class ComparisonTable {
                   + " (at most 1 KiB)",
               Metric.BYTES_PER_OP,
               0,
-              side.with("OpendeskUnaryBenchmark.unaryInFlight64", "payload", "SMALL"),
+              odUnary(side, "unaryInFlight64", "SMALL"),
               List.of(),
               1024,
               false));
@@ -466,7 +478,7 @@ public final class ComparisonTable {
         namePrefix + (method.equals("unary") ? "1 in flight" : "64 in flight"),
         metric,
         0,
-        side.opendesk.with("OpendeskUnaryBenchmark." + method, "payload", payload),
+        odUnary(side.opendesk, method, payload),
         withMethod(side.peers, "Unary", method, payload),
         needed,
         tuned);
@@ -483,6 +495,17 @@ public final class ComparisonTable {
               p.select.with(p.benchmarkClass(shape) + "." + method, "payload", payload)));
     }
     return selected;
+  }
+
+  /**
+   * {@code OpendeskUnaryBenchmark.method} on {@code side}, with the echo registered the way {@code
+   * side} says, else with {@code unaryAsync}.
+   */
+  private static Select odUnary(Select side, String method, String payload) {
+    Select select = side.with("OpendeskUnaryBenchmark." + method, "payload", payload);
+    return side.params().containsKey("handler")
+        ? select
+        : select.with(select.benchmark(), "handler", "ASYNC");
   }
 
   private static Select stream(Select transport, String prefix, int size) {

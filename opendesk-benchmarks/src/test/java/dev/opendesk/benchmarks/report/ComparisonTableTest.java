@@ -24,7 +24,7 @@ class ComparisonTableTest {
                            "scorePercentiles": {"50.0": 4.0, "99.0": 20.0}},
          "secondaryMetrics": {}},
         {"benchmark": "dev.opendesk.benchmarks.opendesk.OpendeskUnaryBenchmark.unary", "mode": "sample",
-         "params": {"payload": "SMALL", "transport": "LOOPBACK"},
+         "params": {"handler": "ASYNC", "payload": "SMALL", "transport": "LOOPBACK"},
          "primaryMetric": {"score": 2500.0, "scoreUnit": "ns/op",
                            "scorePercentiles": {"50.0": 2000.0, "99.0": 10000.0}},
          "secondaryMetrics": {}},
