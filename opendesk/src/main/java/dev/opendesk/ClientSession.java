@@ -16,6 +16,7 @@ import dev.opendesk.peer.SessionEvictedException;
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.ErrorCode;
+import dev.opendesk.protocol.Failures;
 import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.Push;
 import dev.opendesk.protocol.Role;
@@ -26,11 +27,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -399,7 +400,8 @@ public final class ClientSession implements Caller, AutoCloseable {
     if (!client.reconnectPolicy().enabled()) {
       closeWith(
           "connection lost",
-          new ConnectionClosedException("connection lost", cause == null ? null : unwrap(cause)));
+          new ConnectionClosedException(
+              "connection lost", cause == null ? null : Failures.unwrap(cause)));
       return;
     }
     synchronized (lock) {
@@ -420,7 +422,7 @@ public final class ClientSession implements Caller, AutoCloseable {
   }
 
   private void attemptFailed(Throwable failure, boolean pairing, long startedNanos) {
-    Throwable cause = unwrap(failure);
+    Throwable cause = Failures.unwrap(failure);
     client.handshakeFinished(cause, uri, startedNanos);
     if (pairing && cause instanceof AuthFailureException a) {
       cause = OpendeskClient.explain(a);
@@ -637,7 +639,7 @@ public final class ClientSession implements Caller, AutoCloseable {
       waiting.whenComplete(
           (p, failure) -> {
             if (failure != null) {
-              Throwable cause = unwrap(failure);
+              Throwable cause = Failures.unwrap(failure);
               result.completeExceptionally(
                   cause instanceof TimeoutException
                       ? new ConnectionClosedException(
@@ -664,7 +666,7 @@ public final class ClientSession implements Caller, AutoCloseable {
                     result.complete(value);
                     return;
                   }
-                  Throwable c = unwrap(error);
+                  Throwable c = Failures.unwrap(error);
                   boolean lost =
                       c instanceof ConnectionClosedException
                           && (!(c instanceof SessionEvictedException e)
@@ -701,16 +703,6 @@ public final class ClientSession implements Caller, AutoCloseable {
     public <T> CompletableFuture<T> call(
         String method, @Nullable Object params, Class<T> resultType, CallOptions options) {
       return run(options, failFast, idempotent, o -> p -> p.call(method, params, resultType, o));
-    }
-
-    @Override
-    public Map<String, Object> callBlocking(String method, @Nullable Map<String, ?> params) {
-      return await(call(method, params, CallOptions.defaults()));
-    }
-
-    @Override
-    public <T> T callBlocking(String method, @Nullable Object params, Class<T> resultType) {
-      return await(call(method, params, resultType, CallOptions.defaults()));
     }
 
     @Override
@@ -754,7 +746,7 @@ public final class ClientSession implements Caller, AutoCloseable {
       String method,
       CallOptions options,
       boolean failFast,
-      java.util.function.BiFunction<Peer, CallOptions, CallStream<T>> open) {
+      BiFunction<Peer, CallOptions, CallStream<T>> open) {
     Objects.requireNonNull(options, "options");
     long deadline = deadlineNanos(options);
     try {
@@ -765,7 +757,7 @@ public final class ClientSession implements Caller, AutoCloseable {
       Thread.currentThread().interrupt();
       return CallStream.failed(method, new CallCancelledException("interrupted while connecting"));
     } catch (ExecutionException e) {
-      return CallStream.failed(method, unwrap(e.getCause()));
+      return CallStream.failed(method, Failures.unwrap(e.getCause()));
     } catch (TimeoutException e) {
       return CallStream.failed(
           method,
@@ -826,16 +818,6 @@ public final class ClientSession implements Caller, AutoCloseable {
   }
 
   @Override
-  public Map<String, Object> callBlocking(String method, @Nullable Map<String, ?> params) {
-    return calls.callBlocking(method, params);
-  }
-
-  @Override
-  public <T> T callBlocking(String method, @Nullable Object params, Class<T> resultType) {
-    return calls.callBlocking(method, params, resultType);
-  }
-
-  @Override
   public CallStream<Map<String, Object>> stream(
       String method, @Nullable Map<String, ?> params, CallOptions options) {
     return calls.stream(method, params, options);
@@ -865,30 +847,5 @@ public final class ClientSession implements Caller, AutoCloseable {
   @Override
   public Peer.Registration onPush(Consumer<Push> handler) {
     return calls.onPush(handler);
-  }
-
-  private static <T> T await(CompletableFuture<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new CallCancelledException("interrupted while waiting for a call");
-    } catch (ExecutionException e) {
-      Throwable cause = unwrap(e.getCause());
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new CompletionException(cause);
-    }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    Throwable current = t;
-    while ((current instanceof CompletionException || current instanceof ExecutionException)
-        && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
   }
 }

@@ -16,6 +16,7 @@ import dev.opendesk.peer.PeerOptions;
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ErrorCode;
 import dev.opendesk.protocol.ErrorInfo;
+import dev.opendesk.protocol.Failures;
 import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.Role;
 import dev.opendesk.transport.ws.WebSocketOptions;
@@ -451,7 +452,7 @@ public final class OpendeskServer implements AutoCloseable {
               starting.remove(s);
               if (failure != null) {
                 peer.close();
-                Throwable cause = unwrap(failure);
+                Throwable cause = Failures.unwrap(failure);
                 String why =
                     cause instanceof TimeoutException
                         ? "no HELLO within " + config.helloTimeout.toMillis() + " ms"
@@ -561,7 +562,7 @@ public final class OpendeskServer implements AutoCloseable {
   }
 
   private void handshakeFailed(String remoteAddress, Throwable failure, long startedNanos) {
-    Throwable cause = unwrap(failure);
+    Throwable cause = Failures.unwrap(failure);
     String result =
         cause instanceof AuthFailureException a ? a.reason().wire() : HandshakeEvent.ERROR;
     LOG.atInfo()
@@ -600,14 +601,6 @@ public final class OpendeskServer implements AutoCloseable {
 
   private static Duration elapsed(long startedNanos) {
     return Duration.ofNanos(System.nanoTime() - startedNanos);
-  }
-
-  static Throwable unwrap(Throwable t) {
-    Throwable current = t;
-    while (current instanceof CompletionException && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
   }
 
   static String describe(Throwable t) {

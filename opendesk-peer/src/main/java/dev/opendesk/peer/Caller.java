@@ -78,10 +78,14 @@ public interface Caller {
    *     {@link ConnectionClosedException}, {@link CallCancelledException} if the thread is
    *     interrupted (the call is then cancelled)
    */
-  Map<String, Object> callBlocking(String method, @Nullable Map<String, ?> params);
+  default Map<String, Object> callBlocking(String method, @Nullable Map<String, ?> params) {
+    return BlockingCalls.await(call(method, params, CallOptions.defaults()));
+  }
 
   /** As {@link #callBlocking(String, Map)}, typed as {@link #call(String, Object, Class)}. */
-  <T> T callBlocking(String method, @Nullable Object params, Class<T> resultType);
+  default <T> T callBlocking(String method, @Nullable Object params, Class<T> resultType) {
+    return BlockingCalls.await(call(method, params, resultType, CallOptions.defaults()));
+  }
 
   /** Opens a stream call with default options; as {@link #stream(String, Map, CallOptions)}. */
   default CallStream<Map<String, Object>> stream(String method, @Nullable Map<String, ?> params) {

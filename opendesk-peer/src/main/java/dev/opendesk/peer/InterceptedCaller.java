@@ -66,16 +66,6 @@ public final class InterceptedCaller implements Caller {
   }
 
   @Override
-  public Map<String, Object> callBlocking(String method, @Nullable Map<String, ?> params) {
-    return Peer.await(call(method, params, CallOptions.defaults()));
-  }
-
-  @Override
-  public <T> T callBlocking(String method, @Nullable Object params, Class<T> resultType) {
-    return Peer.await(call(method, params, resultType, CallOptions.defaults()));
-  }
-
-  @Override
   public CallStream<Map<String, Object>> stream(
       String method, @Nullable Map<String, ?> params, CallOptions options) {
     try {

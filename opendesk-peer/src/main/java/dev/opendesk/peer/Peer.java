@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -288,35 +286,13 @@ public final class Peer implements Caller, AutoCloseable {
   public Map<String, Object> callBlocking(String method, @Nullable Map<String, ?> params) {
     // The future stays here, only this thread waits on it: it may complete on the receive loop,
     // which wakes this thread directly instead of through a handler-executor task.
-    return await(call(method, params, CallOptions.defaults(), true));
+    return BlockingCalls.await(call(method, params, CallOptions.defaults(), true));
   }
 
   /** As {@link #callBlocking(String, Map)}, typed as {@link #call(String, Object, Class)}. */
   @Override
   public <T> T callBlocking(String method, @Nullable Object params, Class<T> resultType) {
-    return await(call(method, params, resultType));
-  }
-
-  /**
-   * Waits for a call's result as {@link #callBlocking} does (also for {@link InterceptedCaller}).
-   */
-  static <T> T await(CompletableFuture<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new CallCancelledException("interrupted while waiting for a call");
-    } catch (ExecutionException e) {
-      Throwable cause = ErrorMapping.unwrap(e);
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new CompletionException(cause);
-    }
+    return BlockingCalls.await(call(method, params, resultType));
   }
 
   /** A future of {@code fn(source)} whose cancellation cancels {@code source}. */

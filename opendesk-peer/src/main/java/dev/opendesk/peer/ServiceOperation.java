@@ -166,7 +166,7 @@ final class ServiceOperation {
       result =
           options == CallOptions.defaults()
               ? caller.callBlocking(wireName, request)
-              : Peer.await(caller.call(wireName, request, options));
+              : BlockingCalls.await(caller.call(wireName, request, options));
     } catch (ProtocolException e) {
       throw declaredFailure(e);
     }
