@@ -79,7 +79,7 @@ public final class FrameCodec {
    *     result exceeds the maximum message size; the message names the field
    */
   public byte[] encode(Frame frame) {
-    return FrameEncoder.get().encode(frame, maxMessageSize, maxDepth);
+    return FrameEncoder.encode(frame, maxMessageSize, maxDepth);
   }
 
   /**
@@ -88,7 +88,7 @@ public final class FrameCodec {
    * @throws IllegalArgumentException as for {@link #encode(Frame)}
    */
   public byte[] encodeMap(Map<String, ?> map) {
-    return FrameEncoder.get().encodeMap(map, maxMessageSize, maxDepth);
+    return FrameEncoder.encodeMap(map, maxMessageSize, maxDepth);
   }
 
   /**
@@ -98,7 +98,12 @@ public final class FrameCodec {
    *     CodecException#field()} names the offending field where there is one
    */
   public Frame decode(byte[] message) {
-    return FrameDecoder.get().decodeFrame(message, maxMessageSize, maxDepth);
+    FrameDecoder decoder = FrameDecoder.acquire();
+    try {
+      return decoder.decodeFrame(message, maxMessageSize, maxDepth);
+    } finally {
+      FrameDecoder.release(decoder);
+    }
   }
 
   /**
@@ -108,6 +113,11 @@ public final class FrameCodec {
    *     the limits
    */
   public Map<String, Object> decodeMap(byte[] message) {
-    return FrameDecoder.get().decodeMap(message, maxMessageSize, maxDepth);
+    FrameDecoder decoder = FrameDecoder.acquire();
+    try {
+      return decoder.decodeMap(message, maxMessageSize, maxDepth);
+    } finally {
+      FrameDecoder.release(decoder);
+    }
   }
 }

@@ -12,12 +12,11 @@ import java.util.Map;
  * maps and arrays become a {@link DecodedMap} or {@link DecodedList}. Before anything is built the
  * message must fit the {@link AllocationBudget}; while reading, every length header is checked
  * against the bytes that remain, and nesting against the depth limit. Not thread-safe: {@link
- * #get()} gives each thread its own.
+ * #acquire()} gives each thread its own ({@link PerThread}).
  */
 final class FrameDecoder {
 
-  private static final ThreadLocal<FrameDecoder> DECODERS =
-      ThreadLocal.withInitial(FrameDecoder::new);
+  private static final PerThread<FrameDecoder> DECODERS = new PerThread<>(FrameDecoder::new);
 
   private static final BigInteger TWO_TO_THE_64 = BigInteger.ONE.shiftLeft(64);
 
@@ -33,9 +32,14 @@ final class FrameDecoder {
 
   private FrameDecoder() {}
 
-  /** This thread's decoder. */
-  static FrameDecoder get() {
-    return DECODERS.get();
+  /** This thread's decoder (one borrowed from a pool on a virtual thread); see {@link #release}. */
+  static FrameDecoder acquire() {
+    return DECODERS.acquire();
+  }
+
+  /** Ends the use of a decoder from {@link #acquire}. */
+  static void release(FrameDecoder decoder) {
+    DECODERS.release(decoder, true);
   }
 
   /**

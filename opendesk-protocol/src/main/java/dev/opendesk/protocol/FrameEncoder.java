@@ -12,16 +12,15 @@ import org.msgpack.core.MessagePacker;
 
 /**
  * Writes frames and plain maps byte-exact (see {@link FrameCodec}) with a reused packer over a
- * {@link ReusableOutput}. Not thread-safe: {@link #get()} gives each thread its own; one that grew
- * beyond {@link #RETAINED_BYTES} is dropped after use rather than kept by the thread.
+ * {@link ReusableOutput}. Not thread-safe: the static methods use each thread's own ({@link
+ * PerThread}); one that grew beyond {@link #RETAINED_BYTES} is dropped after use rather than kept.
  */
 final class FrameEncoder {
 
   /** Encoders whose output grew beyond this are dropped rather than kept per thread. */
   private static final int RETAINED_BYTES = 256 * 1024;
 
-  private static final ThreadLocal<FrameEncoder> ENCODERS =
-      ThreadLocal.withInitial(FrameEncoder::new);
+  private static final PerThread<FrameEncoder> ENCODERS = new PerThread<>(FrameEncoder::new);
 
   private static final byte[] K_V1 = concat(fixstr("v"), new byte[] {(byte) Frame.VERSION});
   private static final byte[] K_HELLO = fixstr("type", "hello");
@@ -56,42 +55,39 @@ final class FrameEncoder {
 
   private FrameEncoder() {}
 
-  /** This thread's encoder. */
-  static FrameEncoder get() {
-    return ENCODERS.get();
-  }
-
   /**
-   * Encodes a frame.
+   * Encodes a frame with this thread's encoder.
    *
    * @throws IllegalArgumentException as {@link FrameCodec#encode} documents
    */
-  byte[] encode(Frame frame, int maxMessageSize, int maxDepth) {
-    this.maxDepth = maxDepth;
+  static byte[] encode(Frame frame, int maxMessageSize, int maxDepth) {
+    FrameEncoder encoder = ENCODERS.acquire();
+    encoder.maxDepth = maxDepth;
     try {
-      writeFrame(frame);
-      return finish(maxMessageSize);
+      encoder.writeFrame(frame);
+      return encoder.finish(maxMessageSize);
     } catch (IOException e) {
       throw new IllegalStateException("in-memory packer failed", e);
     } finally {
-      release();
+      encoder.release();
     }
   }
 
   /**
-   * Encodes a plain map, keys in the map's iteration order.
+   * Encodes a plain map with this thread's encoder, keys in the map's iteration order.
    *
    * @throws IllegalArgumentException as {@link FrameCodec#encodeMap} documents
    */
-  byte[] encodeMap(Map<String, ?> map, int maxMessageSize, int maxDepth) {
-    this.maxDepth = maxDepth;
+  static byte[] encodeMap(Map<String, ?> map, int maxMessageSize, int maxDepth) {
+    FrameEncoder encoder = ENCODERS.acquire();
+    encoder.maxDepth = maxDepth;
     try {
-      writeMap(map, "map", 1);
-      return finish(maxMessageSize);
+      encoder.writeMap(map, "map", 1);
+      return encoder.finish(maxMessageSize);
     } catch (IOException e) {
       throw new IllegalStateException("in-memory packer failed", e);
     } finally {
-      release();
+      encoder.release();
     }
   }
 
@@ -182,12 +178,12 @@ final class FrameEncoder {
   }
 
   private void release() {
-    if (output.capacity() > RETAINED_BYTES) {
-      ENCODERS.remove();
-    } else {
+    boolean keep = output.capacity() <= RETAINED_BYTES;
+    if (keep) {
       packer.clear();
       output.reset();
     }
+    ENCODERS.release(this, keep);
   }
 
   private void writeError(ErrorInfo error, String path) throws IOException {
