@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One reusable instance per platform thread, as a {@link ThreadLocal} gives; virtual threads (JDK
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
 final class PerThread<T> {
 
   /** {@code Thread::isVirtual}, or {@code null} before JDK 21 (no virtual threads there). */
-  private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+  private static final @Nullable MethodHandle IS_VIRTUAL = isVirtualHandle();
 
   private static final int POOL_SLOTS = 16;
 
@@ -75,7 +76,7 @@ final class PerThread<T> {
     }
   }
 
-  private static MethodHandle isVirtualHandle() {
+  private static @Nullable MethodHandle isVirtualHandle() {
     if (Runtime.version().feature() < 21) {
       return null;
     }
