@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
  * character.
  */
 final class Utf8 {
-  private static final ThreadLocal<CharsetDecoder> DECODERS =
-      ThreadLocal.withInitial(
+  // Per thread, as the codec's own state: a fresh virtual thread borrows one, never builds one.
+  private static final PerThread<CharsetDecoder> DECODERS =
+      new PerThread<>(
           () ->
               StandardCharsets.UTF_8
                   .newDecoder()
@@ -47,10 +48,13 @@ final class Utf8 {
   }
 
   private static String decodeNonAscii(byte[] bytes, int offset, int length) {
+    CharsetDecoder decoder = DECODERS.acquire();
     try {
-      return DECODERS.get().decode(ByteBuffer.wrap(bytes, offset, length)).toString();
+      return decoder.decode(ByteBuffer.wrap(bytes, offset, length)).toString();
     } catch (CharacterCodingException e) {
       throw new CodecException(null, "str is not valid UTF-8", e);
+    } finally {
+      DECODERS.release(decoder, true);
     }
   }
 }

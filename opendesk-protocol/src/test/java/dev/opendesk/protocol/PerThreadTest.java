@@ -52,7 +52,7 @@ class PerThreadTest {
   }
 
   @Test
-  void virtualThreadsEncodeAndDecodeFramesAtTheSameTime() throws Exception {
+  void virtualThreadsEncodeAndDecodeFramesWithNonAsciiTextAtTheSameTime() throws Exception {
     assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21");
     FrameCodec codec = FrameCodec.standard();
     List<CompletableFuture<Frame>> decoded = new ArrayList<>();
@@ -60,12 +60,14 @@ class PerThreadTest {
       long id = i;
       decoded.add(
           CompletableFuture.supplyAsync(
-              () -> codec.decode(codec.encode(Req.unary(id, "echo", Map.of("i", id)))),
+              () ->
+                  codec.decode(
+                      codec.encode(Req.unary(id, "echo", Map.of("i", id, "text", "grüße ✓" + id)))),
               task -> startVirtualThread(task)));
     }
     for (int i = 0; i < decoded.size(); i++) {
       assertThat(decoded.get(i).get(10, TimeUnit.SECONDS))
-          .isEqualTo(Req.unary(i, "echo", Map.of("i", (long) i)));
+          .isEqualTo(Req.unary(i, "echo", Map.of("i", (long) i, "text", "grüße ✓" + i)));
     }
   }
 
