@@ -98,12 +98,7 @@ public final class FrameCodec {
    *     CodecException#field()} names the offending field where there is one
    */
   public Frame decode(byte[] message) {
-    FrameDecoder decoder = FrameDecoder.acquire();
-    try {
-      return decoder.decodeFrame(message, maxMessageSize, maxDepth);
-    } finally {
-      FrameDecoder.release(decoder);
-    }
+    return FrameDecoder.decodeFrame(message, maxMessageSize, maxDepth);
   }
 
   /**
@@ -113,11 +108,6 @@ public final class FrameCodec {
    *     the limits
    */
   public Map<String, Object> decodeMap(byte[] message) {
-    FrameDecoder decoder = FrameDecoder.acquire();
-    try {
-      return decoder.decodeMap(message, maxMessageSize, maxDepth);
-    } finally {
-      FrameDecoder.release(decoder);
-    }
+    return FrameDecoder.decodeMap(message, maxMessageSize, maxDepth);
   }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
  * array: msgpack headers are parsed here, short strs come from the {@link StringCache}, and small
  * maps and arrays become a {@link DecodedMap} or {@link DecodedList}. Before anything is built the
  * message must fit the {@link AllocationBudget}; while reading, every length header is checked
- * against the bytes that remain, and nesting against the depth limit. Not thread-safe: {@link
- * #acquire()} gives each thread its own ({@link PerThread}).
+ * against the bytes that remain, and nesting against the depth limit. Not thread-safe: the static
+ * methods use each thread's own ({@link PerThread}).
  */
 final class FrameDecoder {
 
@@ -32,24 +32,40 @@ final class FrameDecoder {
 
   private FrameDecoder() {}
 
-  /** This thread's decoder (one borrowed from a pool on a virtual thread); see {@link #release}. */
-  static FrameDecoder acquire() {
-    return DECODERS.acquire();
-  }
-
-  /** Ends the use of a decoder from {@link #acquire}. */
-  static void release(FrameDecoder decoder) {
-    DECODERS.release(decoder, true);
-  }
-
   /**
-   * Decodes one frame. Its outer map is only looked at by {@link FrameReader} and then dropped, so
-   * it is read into the reusable {@link FrameFields} instead of a new map; the values (params,
-   * result) are new.
+   * Decodes one frame with this thread's decoder.
    *
    * @throws CodecException as {@link FrameCodec#decode} documents
    */
-  Frame decodeFrame(byte[] message, int maxMessageSize, int maxDepth) {
+  static Frame decodeFrame(byte[] message, int maxMessageSize, int maxDepth) {
+    FrameDecoder decoder = DECODERS.acquire();
+    try {
+      return decoder.readFrame(message, maxMessageSize, maxDepth);
+    } finally {
+      DECODERS.release(decoder, true);
+    }
+  }
+
+  /**
+   * Decodes one plain map with this thread's decoder.
+   *
+   * @throws CodecException as {@link FrameCodec#decodeMap} documents
+   */
+  static Map<String, Object> decodeMap(byte[] message, int maxMessageSize, int maxDepth) {
+    FrameDecoder decoder = DECODERS.acquire();
+    try {
+      return decoder.readMap(message, maxMessageSize, maxDepth);
+    } finally {
+      DECODERS.release(decoder, true);
+    }
+  }
+
+  /**
+   * Reads one frame. Its outer map is only looked at by {@link FrameReader} and then dropped, so it
+   * is read into the reusable {@link FrameFields} instead of a new map; the values (params, result)
+   * are new.
+   */
+  private Frame readFrame(byte[] message, int maxMessageSize, int maxDepth) {
     start(message, maxMessageSize, maxDepth);
     try {
       int size = messageMapHeader();
@@ -66,12 +82,8 @@ final class FrameDecoder {
     }
   }
 
-  /**
-   * Decodes one plain map.
-   *
-   * @throws CodecException as {@link FrameCodec#decodeMap} documents
-   */
-  Map<String, Object> decodeMap(byte[] message, int maxMessageSize, int maxDepth) {
+  /** Reads one plain map. */
+  private Map<String, Object> readMap(byte[] message, int maxMessageSize, int maxDepth) {
     start(message, maxMessageSize, maxDepth);
     try {
       Map<String, Object> map = map(messageMapHeader(), 1);
