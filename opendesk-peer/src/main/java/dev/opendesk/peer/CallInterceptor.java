@@ -30,8 +30,8 @@ import java.util.Map;
  * {@link #before}, also when {@code before} denied the call, so the two can count calls in flight.
  * Implementations must be thread-safe: calls of many sessions reach them concurrently. Both methods
  * run on the thread that serves (or makes, or completes) the call and should return quickly: for a
- * handler registered with {@code unaryAsync} that is the peer's receiving thread, so they must not
- * block there.
+ * handler registered with {@code unaryAsync}, and for the completion of an outbound call, that is
+ * the peer's receiving thread, so they must not block there.
  */
 public interface CallInterceptor {
 

@@ -47,7 +47,9 @@ public interface Caller {
    * @return the result map ({@code {}} for an empty success); fails with the remote's {@link
    *     ProtocolException} (or subclass), {@link CallTimeoutException}, {@link
    *     ConnectionClosedException}, or {@link IllegalArgumentException} naming the field when
-   *     {@code params} cannot be encoded. Cancelling the future sends CANCEL.
+   *     {@code params} cannot be encoded. Cancelling the future sends CANCEL. It may complete on
+   *     the thread that received the result: stages attached without an executor must not block
+   *     there (see {@link Peer}, "Threads")
    */
   CompletableFuture<Map<String, Object>> call(
       String method, @Nullable Map<String, ?> params, CallOptions options);

@@ -237,6 +237,7 @@ final class OutboundStream<T> implements OutboundCall {
     try {
       claim(ITERATOR);
       while (buffer.isEmpty() && !completed && error == null && !consumerClosed) {
+        BlockingCalls.refuseToWaitOnReceiveThread();
         try {
           changed.await();
         } catch (InterruptedException e) {

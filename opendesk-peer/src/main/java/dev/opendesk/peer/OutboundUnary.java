@@ -40,7 +40,7 @@ final class OutboundUnary
   private Map<String, Object> outcome;
   private Throwable outcomeFailure;
   private volatile int done;
-  private final CompletableFuture<Map<String, Object>> future = new CompletableFuture<>();
+  private final ResultFuture<Map<String, Object>> future;
   private volatile ScheduledFuture<?> timer;
 
   /**
@@ -54,6 +54,7 @@ final class OutboundUnary
     this.key = id;
     this.method = method;
     this.direct = direct;
+    this.future = link.newResultFuture();
   }
 
   private boolean finish() {
@@ -121,8 +122,14 @@ final class OutboundUnary
     }
   }
 
-  private void complete(Map<String, Object> value, Throwable failure) {
-    if (direct || starter == Thread.currentThread()) {
+  /**
+   * Completes the future here (the receive thread) unless its stages may block, or it is the timer
+   * thread's: that one thread serves every deadline, so it never runs a caller's stage.
+   */
+  private void complete(Map<String, Object> value, Throwable failure, boolean onReceiveThread) {
+    if (direct
+        || starter == Thread.currentThread()
+        || (onReceiveThread && !link.callbacksMayBlock())) {
       deliver(value, failure);
     } else {
       // This object is the delivery task: no lambda per call.
@@ -160,11 +167,12 @@ final class OutboundUnary
       complete(
           null,
           new ProtocolException(
-              ErrorInfo.of(ErrorCode.PROTOCOL, "unary call " + method + " got a stream item")));
+              ErrorInfo.of(ErrorCode.PROTOCOL, "unary call " + method + " got a stream item")),
+          true);
     } else if (res.error() != null) {
-      complete(null, ProtocolException.from(res.error()));
+      complete(null, ProtocolException.from(res.error()), true);
     } else {
-      complete(res.result() == null ? Map.of() : res.result(), null);
+      complete(res.result() == null ? Map.of() : res.result(), null, true);
     }
     return null;
   }
@@ -175,7 +183,7 @@ final class OutboundUnary
     }
     link.outbound().remove(this);
     link.sendCancel(id, "timeout");
-    complete(null, new CallTimeoutException("call " + method + " timed out"));
+    complete(null, new CallTimeoutException("call " + method + " timed out"), false);
   }
 
   @Override

@@ -64,15 +64,23 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Threads</h2>
  *
- * The receive loop runs no user code but the handlers that say they never block ({@link
- * Dispatcher.Builder#unaryAsync}): other handlers, push handlers, result delivery and stream
- * subscribers run on the handler executor ({@link PeerOptions#handlerExecutor()}). By default that
- * is one cached pool shared by all peers: a peer has no thread of its own, an idle session holds
- * none, and the pool grows with the handlers running at once, not with the sessions. The loop stops
- * reading while a stream's buffer is full (see {@link CallStream}). Limits on concurrent inbound
- * calls ({@link PeerOptions#maxConcurrentInboundCalls()}) and, among them, streams ({@link
- * PeerOptions#maxConcurrentInboundStreams()}) answer the excess with {@code busy}. Deadlines run on
- * one timer thread shared by all open peers.
+ * The receive loop runs the handlers that say they never block ({@link
+ * Dispatcher.Builder#unaryAsync}) and completes unary calls' futures, so the stages a caller
+ * attached without an executor ({@code thenApply}, {@code whenComplete}, ...) run on the thread
+ * that received the result and must not block, as in gRPC with a direct executor or RSocket. Their
+ * {@code *Async} variants without an executor run on the handler executor, and so does everything
+ * else that runs user code: handlers that may block ({@link Dispatcher.Builder#unary}), push
+ * handlers and stream subscribers. Waiting for a result on the receive thread ({@code join}, {@code
+ * get}, {@code callBlocking}, iterating a {@link CallStream}) would wait forever, since only that
+ * thread could read the answer: it fails at once with {@link IllegalStateException}. {@link
+ * PeerOptions#callbacksMayBlock()} hands each result to the handler executor instead, at the cost
+ * of one thread hand-off per call. The handler executor is {@link PeerOptions#handlerExecutor()}.
+ * By default that is one cached pool shared by all peers: a peer has no thread of its own, an idle
+ * session holds none, and the pool grows with the handlers running at once, not with the sessions.
+ * The loop stops reading while a stream's buffer is full (see {@link CallStream}). Limits on
+ * concurrent inbound calls ({@link PeerOptions#maxConcurrentInboundCalls()}) and, among them,
+ * streams ({@link PeerOptions#maxConcurrentInboundStreams()}) answer the excess with {@code busy}.
+ * Deadlines run on one timer thread shared by all open peers.
  *
  * <p>Thread-safe: every method may be called from any thread.
  */
@@ -298,7 +306,8 @@ public final class Peer implements Caller, AutoCloseable {
   /** A future of {@code fn(source)} whose cancellation cancels {@code source}. */
   private static <A, B> CompletableFuture<B> linked(
       CompletableFuture<A> source, Function<A, B> fn) {
-    CompletableFuture<B> out = new CompletableFuture<>();
+    // Of the source's kind: a result future keeps its threading rules through the conversion.
+    CompletableFuture<B> out = source.newIncompleteFuture();
     source.whenComplete(
         (value, failure) -> {
           if (failure != null) {

@@ -30,14 +30,23 @@ import org.jspecify.annotations.Nullable;
  * @param streamBufferFrames how many stream items the caller side buffers per stream before the
  *     peer stops reading the connection (default {@value #DEFAULT_STREAM_BUFFER_FRAMES}); see
  *     {@link CallStream} for what that means for other calls
- * @param handlerExecutor runs handlers, push handlers and the delivery of results to callers;
- *     {@code null} (the default) uses one executor shared by all peers, all of whose threads are
- *     gone once the last peer closes: on JDK 21 and later it starts a virtual thread per task
- *     ({@code opendesk-peer-vthread-*}), so blocking handlers across many sessions cost no platform
- *     threads; on JDK 17–20 it is a cached thread pool, threads made on demand and reused, ended
- *     after 30 s idle. A supplied executor is used as given (never replaced by virtual threads), is
- *     not shut down by the peer, and must not run tasks on the calling thread if handlers may
- *     block.
+ * @param handlerExecutor runs handlers that may block, push handlers, stream subscribers, the
+ *     {@code *Async} stages of call futures (their default executor) and, with {@code
+ *     callbacksMayBlock}, the delivery of results to callers; {@code null} (the default) uses one
+ *     executor shared by all peers, all of whose threads are gone once the last peer closes: on JDK
+ *     21 and later it starts a virtual thread per task ({@code opendesk-peer-vthread-*}), so
+ *     blocking handlers across many sessions cost no platform threads; on JDK 17–20 it is a cached
+ *     thread pool, threads made on demand and reused, ended after 30 s idle. A supplied executor is
+ *     used as given (never replaced by virtual threads), is not shut down by the peer, and must not
+ *     run tasks on the calling thread if handlers may block.
+ * @param callbacksMayBlock whether stages attached to a unary call's future without an executor
+ *     ({@code thenApply}, {@code whenComplete}, ...) may block: then each result is handed to the
+ *     handler executor before the future completes, one thread hand-off per call. By default
+ *     ({@code false}) a result completes the future on the thread that received it, so such stages
+ *     run there and must not block, as with {@link Dispatcher.Builder#unaryAsync} handlers; the
+ *     {@code *Async} stages run on the handler executor, and waiting for a result of the same peer
+ *     there fails at once with {@link IllegalStateException} instead of deadlocking (see {@link
+ *     Peer}, "Threads")
  * @param codec the frame codec (default {@link FrameCodec#standard()})
  * @param defaultCallTimeout the timeout of calls that do not set one, or {@code null} for none (the
  *     default)
@@ -47,6 +56,7 @@ public record PeerOptions(
     int maxConcurrentInboundStreams,
     int streamBufferFrames,
     @Nullable Executor handlerExecutor,
+    boolean callbacksMayBlock,
     FrameCodec codec,
     @Nullable Duration defaultCallTimeout) {
 
@@ -100,6 +110,7 @@ public record PeerOptions(
         .maxConcurrentInboundStreams(maxConcurrentInboundStreams)
         .streamBufferFrames(streamBufferFrames)
         .handlerExecutor(handlerExecutor)
+        .callbacksMayBlock(callbacksMayBlock)
         .codec(codec)
         .defaultCallTimeout(defaultCallTimeout);
   }
@@ -110,6 +121,7 @@ public record PeerOptions(
     private int maxConcurrentInboundStreams = DEFAULT_MAX_CONCURRENT_INBOUND_STREAMS;
     private int streamBufferFrames = DEFAULT_STREAM_BUFFER_FRAMES;
     private Executor handlerExecutor;
+    private boolean callbacksMayBlock;
     private FrameCodec codec = FrameCodec.standard();
     private Duration defaultCallTimeout;
 
@@ -139,6 +151,12 @@ public record PeerOptions(
       return this;
     }
 
+    /** See {@link PeerOptions#callbacksMayBlock()}; default {@code false}. */
+    public Builder callbacksMayBlock(boolean mayBlock) {
+      this.callbacksMayBlock = mayBlock;
+      return this;
+    }
+
     /** See {@link PeerOptions#codec()}. */
     public Builder codec(FrameCodec codec) {
       this.codec = Objects.requireNonNull(codec, "codec");
@@ -162,6 +180,7 @@ public record PeerOptions(
           maxConcurrentInboundStreams,
           streamBufferFrames,
           handlerExecutor,
+          callbacksMayBlock,
           codec,
           defaultCallTimeout);
     }

@@ -62,6 +62,15 @@ final class ReceiveLoop {
    * the peer closed. It iterates: transports may complete receive futures synchronously.
    */
   void readLoop() {
+    int[] depth = BlockingCalls.enterReceiveLoop();
+    try {
+      readFrames();
+    } finally {
+      BlockingCalls.leaveReceiveLoop(depth);
+    }
+  }
+
+  private void readFrames() {
     while (link.isOpen()) {
       CompletableFuture<byte[]> next;
       try {
@@ -99,8 +108,16 @@ final class ReceiveLoop {
 
     @Override
     public void accept(byte[] message, Throwable failure) {
-      if (!compareAndSet(false, true) && process(message, failure)) {
-        readLoop();
+      if (compareAndSet(false, true)) {
+        return;
+      }
+      int[] depth = BlockingCalls.enterReceiveLoop();
+      try {
+        if (process(message, failure)) {
+          readFrames();
+        }
+      } finally {
+        BlockingCalls.leaveReceiveLoop(depth);
       }
     }
   }

@@ -47,6 +47,10 @@ final class SessionLink {
   private final FrameCodec codec;
   private final Executor executor;
   private final boolean ownsExecutor;
+  // The default executor of result futures' *Async stages: the handler executor, or the calling
+  // thread once it no longer accepts tasks (a stage must run even after close).
+  private final Executor asyncStages = this::runAsync;
+  private final boolean callbacksMayBlock;
   private final SharedThreads.Lease threads;
   private final OutboundCallTable outbound = new OutboundCallTable();
   private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
@@ -65,6 +69,7 @@ final class SessionLink {
     this.threads = SharedThreads.acquire();
     this.ownsExecutor = options.handlerExecutor() == null;
     this.executor = ownsExecutor ? threads.handlerPool() : options.handlerExecutor();
+    this.callbacksMayBlock = options.callbacksMayBlock();
   }
 
   /** This session's name, for logs and thread names. */
@@ -182,6 +187,16 @@ final class SessionLink {
   /** The handler executor. */
   Executor executor() {
     return executor;
+  }
+
+  /** A new, incomplete future of a call's result; see {@link ResultFuture}. */
+  <T> ResultFuture<T> newResultFuture() {
+    return new ResultFuture<>(asyncStages);
+  }
+
+  /** See {@link PeerOptions#callbacksMayBlock()}. */
+  boolean callbacksMayBlock() {
+    return callbacksMayBlock;
   }
 
   /**

@@ -375,23 +375,96 @@ public abstract class PeerContract {
     assertThat(handOffs.get() - before).as("hand-offs for one blocking-kind call").isEqualTo(1);
   }
 
-  @Test
-  void aDependentStageThatBlocksDoesNotStallTheReceiveLoop() throws Exception {
-    CompletableFuture<Object> later = new CompletableFuture<>();
+  /** A server whose "later" call answers when {@code later} completes; "echo" answers at once. */
+  private Session laterAndEcho(CompletableFuture<Object> later, PeerOptions clientOptions)
+      throws Exception {
     Dispatcher dispatcher =
         Dispatcher.builder()
             .unaryAsync("later", (ctx, params) -> later)
             .unaryAsync("echo", (ctx, params) -> CompletableFuture.completedFuture(params))
             .build();
-    Session s = session(dispatcher);
-    // Blocks on a second call's answer: were it run on the receive loop, that answer could never
-    // be read.
+    return session(dispatcher, PeerOptions.defaults(), null, clientOptions);
+  }
+
+  @Test
+  void aStageThatWaitsForAnotherResultOnTheReceiveThreadFailsAtOnceAndThePeerGoesOn()
+      throws Exception {
+    CompletableFuture<Object> later = new CompletableFuture<>();
+    Session s = laterAndEcho(later, PeerOptions.defaults());
+    // The stage runs where the result was received: the second answer could never be read there.
+    CompletableFuture<Object> dependent =
+        s.client()
+            .call("later", Map.of())
+            .thenApply(first -> s.client().call("echo", Map.of("second", true)).join());
+    CompletableFuture<Object> blocking =
+        s.client()
+            .call("later", Map.of())
+            .thenApply(first -> s.client().callBlocking("echo", Map.of("third", true)));
+    pool(1).execute(() -> later.complete(Map.of("first", true)));
+    for (CompletableFuture<Object> stage : List.of(dependent, blocking)) {
+      assertThat(failureOf(stage))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("thread that receives results")
+          .hasMessageContaining("*Async");
+    }
+    assertThat(wait(s.client().call("echo", Map.of("after", true))))
+        .isEqualTo(Map.of("after", true));
+  }
+
+  @Test
+  void anAsyncStageMayWaitForAnotherResult() throws Exception {
+    CompletableFuture<Object> later = new CompletableFuture<>();
+    Session s = laterAndEcho(later, PeerOptions.defaults());
+    CompletableFuture<Object> dependent =
+        s.client()
+            .call("later", Map.of())
+            .thenApplyAsync(first -> s.client().call("echo", Map.of("second", true)).join());
+    pool(1).execute(() -> later.complete(Map.of("first", true)));
+    assertThat(wait(dependent)).isEqualTo(Map.of("second", true));
+  }
+
+  @Test
+  void withCallbacksMayBlockADependentStageThatBlocksDoesNotStallTheReceiveLoop() throws Exception {
+    CompletableFuture<Object> later = new CompletableFuture<>();
+    Session s = laterAndEcho(later, PeerOptions.builder().callbacksMayBlock(true).build());
     CompletableFuture<Object> dependent =
         s.client()
             .call("later", Map.of())
             .thenApply(first -> s.client().call("echo", Map.of("second", true)).join());
     pool(1).execute(() -> later.complete(Map.of("first", true)));
     assertThat(wait(dependent)).isEqualTo(Map.of("second", true));
+  }
+
+  @Test
+  void resultsCompleteWithoutAHandOffUnlessCallbacksMayBlock() throws Exception {
+    for (boolean mayBlock : new boolean[] {false, true}) {
+      AtomicInteger handOffs = new AtomicInteger();
+      ExecutorService pool = pool(2);
+      Executor counting =
+          task -> {
+            handOffs.incrementAndGet();
+            pool.execute(task);
+          };
+      Session s =
+          session(
+              Dispatcher.builder().unary("echo", (ctx, params) -> params).build(),
+              PeerOptions.defaults(),
+              null,
+              PeerOptions.builder().handlerExecutor(counting).callbacksMayBlock(mayBlock).build());
+      wait(s.client().call("echo", Map.of("warm", 1L)));
+      int before = handOffs.get();
+      for (long i = 0; i < 10; i++) {
+        AtomicReference<Object> seen = new AtomicReference<>();
+        CompletableFuture<Map<String, Object>> call = s.client().call("echo", Map.of("i", i));
+        assertThat(wait(call.whenComplete((r, e) -> seen.set(r)))).containsEntry("i", i);
+        assertThat(seen.get()).isEqualTo(Map.of("i", i));
+      }
+      // The handler answers on a server thread, never on the calling one: with callbacksMayBlock
+      // each result is one hand-off to the handler executor, else none.
+      assertThat(handOffs.get() - before)
+          .as("client hand-offs for 10 calls, callbacksMayBlock=" + mayBlock)
+          .isEqualTo(mayBlock ? 10 : 0);
+    }
   }
 
   @Test
