@@ -34,6 +34,11 @@ final class OutboundStream<T> implements OutboundCall {
   private static final int ITERATOR = 1;
   private static final int SUBSCRIBER = 2;
 
+  /** How long an iterator that found no item watches for one before it parks. */
+  private static final long SPIN_NANOS = 20_000;
+
+  private static final boolean SPIN = Runtime.getRuntime().availableProcessors() > 1;
+
   private final SessionLink link;
   private final long id;
   // The in-flight table's key, boxed once.
@@ -44,6 +49,9 @@ final class OutboundStream<T> implements OutboundCall {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  // Counts the signals of `changed` (written under the lock): an iterator that found the buffer
+  // empty watches it for a moment before it parks.
+  private volatile int changes;
   private final ArrayDeque<Map<String, Object>> buffer = new ArrayDeque<>();
   // Guarded by lock.
   private boolean upstreamDone;
@@ -51,7 +59,8 @@ final class OutboundStream<T> implements OutboundCall {
   private Throwable error;
   private long nextSeq;
   private CompletableFuture<Void> space;
-  private int mode = NONE;
+  // Written under the lock, once; read without it on every item (the producer's path).
+  private volatile int mode = NONE;
   private boolean consumerClosed;
   private boolean terminated;
   private Flow.Subscriber<? super T> subscriber;
@@ -179,7 +188,7 @@ final class OutboundStream<T> implements OutboundCall {
           completed = true;
         }
       }
-      changed.signalAll();
+      signalChange();
     } finally {
       lock.unlock();
     }
@@ -221,7 +230,7 @@ final class OutboundStream<T> implements OutboundCall {
       upstreamDone = true;
       error = failure;
       release = takeSpace();
-      changed.signalAll();
+      signalChange();
     } finally {
       lock.unlock();
     }
@@ -238,6 +247,9 @@ final class OutboundStream<T> implements OutboundCall {
       claim(ITERATOR);
       while (buffer.isEmpty() && !completed && error == null && !consumerClosed) {
         BlockingCalls.refuseToWaitOnReceiveThread();
+        if (awaitChangeSpinning()) {
+          continue;
+        }
         try {
           changed.await();
         } catch (InterruptedException e) {
@@ -261,6 +273,42 @@ final class OutboundStream<T> implements OutboundCall {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Under the lock: wakes the iterator or subscriber waiting for a change. */
+  private void signalChange() {
+    changes++;
+    changed.signalAll();
+  }
+
+  /**
+   * Under the lock, which it releases meanwhile: watches for a change for up to {@link #SPIN_NANOS}
+   * and returns whether one came. Items usually follow each other within a few microseconds, and
+   * parking for each costs the producer an unpark and this thread a wake-up: both dominated a
+   * stream of small items (see docs/profiles/stream-iterator-spin.md). On one core the producer
+   * cannot run while this thread spins: no spinning there.
+   */
+  private boolean awaitChangeSpinning() {
+    return SPIN && spinFor(changes);
+  }
+
+  private boolean spinFor(int seen) {
+    lock.unlock();
+    try {
+      long start = System.nanoTime();
+      do {
+        for (int i = 0; i < 64; i++) {
+          if (changes != seen) {
+            return true;
+          }
+          Thread.onSpinWait();
+        }
+      } while (System.nanoTime() - start < SPIN_NANOS);
+    } finally {
+      lock.lock();
+    }
+    // A change between the last look and taking the lock back signalled no one: see it here.
+    return changes != seen;
   }
 
   T next() {
@@ -311,7 +359,7 @@ final class OutboundStream<T> implements OutboundCall {
       cancel = !upstreamDone;
       upstreamDone = true;
       release = takeSpace();
-      changed.signalAll();
+      signalChange();
     } finally {
       lock.unlock();
     }
@@ -443,12 +491,7 @@ final class OutboundStream<T> implements OutboundCall {
   }
 
   private int mode() {
-    lock.lock();
-    try {
-      return mode;
-    } finally {
-      lock.unlock();
-    }
+    return mode;
   }
 
   private void drainLoop() {

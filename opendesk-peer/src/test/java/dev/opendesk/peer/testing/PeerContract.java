@@ -791,6 +791,42 @@ public abstract class PeerContract {
   }
 
   @Test
+  void streamItemsPacedAroundTheIteratorsSpinAllArrive() throws Exception {
+    // The iterator watches for an item for 20 us before it parks: items that arrive just as it
+    // gives up must still wake it, the last one (the end) too.
+    int count = 2_000;
+    Session s =
+        session(
+            Dispatcher.builder().stream(
+                    "paced",
+                    (ctx, params, sink) -> {
+                      for (long i = 0; i < count; i++) {
+                        long gap = 16_000 + (i * 7_919) % 8_000;
+                        long until = System.nanoTime() + gap;
+                        while (System.nanoTime() < until) {
+                          Thread.onSpinWait();
+                        }
+                        sink.next(Map.of("n", i));
+                      }
+                    })
+                .build());
+    CompletableFuture<Long> received =
+        CompletableFuture.supplyAsync(
+            () -> {
+              long n = 0;
+              try (CallStream<Map<String, Object>> stream = s.client().stream("paced", Map.of())) {
+                while (stream.hasNext()) {
+                  assertThat(stream.next()).containsEntry("n", n);
+                  n++;
+                }
+              }
+              return n;
+            },
+            pool(1));
+    assertThat(wait(received)).isEqualTo((long) count);
+  }
+
+  @Test
   void streamAsPublisherDeliversItemsThenCompletes() throws Exception {
     Session s = session(counter());
     Collector<Map<String, Object>> collector = new Collector<>(Long.MAX_VALUE);
