@@ -59,6 +59,16 @@ final class DecodedMap extends AbstractMap<String, Object> {
     return indexOf(key) >= 0;
   }
 
+  /** The key of entry {@code index} (wire order), for iterating without entry objects. */
+  String keyAt(int index) {
+    return (String) entries[2 * index];
+  }
+
+  /** The value of entry {@code index} (wire order). */
+  Object valueAt(int index) {
+    return entries[2 * index + 1];
+  }
+
   @Override
   public Set<Map.Entry<String, Object>> entrySet() {
     return new AbstractSet<>() {

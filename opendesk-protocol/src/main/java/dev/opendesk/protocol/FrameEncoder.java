@@ -2,11 +2,15 @@ package dev.opendesk.protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
+import java.util.function.BiConsumer;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 
@@ -47,8 +51,16 @@ final class FrameEncoder {
   private static final byte[] K_MESSAGE = fixstr("message");
   private static final byte[] K_DETAILS = fixstr("details");
 
+  /** Strs up to this many chars are written through {@link #scratch} when they are ASCII. */
+  private static final int SCRATCH_CHARS = 255;
+
   private final ReusableOutput output = new ReusableOutput();
   private final MessagePacker packer = MessagePack.DEFAULT_PACKER_CONFIG.newPacker(output);
+
+  /** An ASCII str's header and bytes, assembled here instead of in a new array per str. */
+  private final byte[] scratch = new byte[2 + SCRATCH_CHARS];
+
+  private final EntryWriter entryWriter = new EntryWriter();
 
   /** The limit of the call in progress. */
   private int maxDepth;
@@ -66,7 +78,7 @@ final class FrameEncoder {
     try {
       encoder.writeFrame(frame);
       return encoder.finish(maxMessageSize);
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new IllegalStateException("in-memory packer failed", e);
     } finally {
       encoder.release();
@@ -84,7 +96,7 @@ final class FrameEncoder {
     try {
       encoder.writeMap(map, "map", 1);
       return encoder.finish(maxMessageSize);
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new IllegalStateException("in-memory packer failed", e);
     } finally {
       encoder.release();
@@ -96,9 +108,9 @@ final class FrameEncoder {
       packer.packMapHeader(h.error() == null ? 6 : 7);
       header(K_HELLO);
       packer.writePayload(K_ROLE);
-      packer.packString(h.role().wire());
+      writeString(h.role().wire());
       packer.writePayload(K_PRINCIPAL);
-      packer.packString(h.principal());
+      writeString(h.principal());
       packer.writePayload(K_AUTH);
       writeMap(h.auth(), "hello.auth", 2);
       packer.writePayload(K_CAPABILITIES);
@@ -113,7 +125,7 @@ final class FrameEncoder {
       packer.writePayload(K_ID);
       packer.packLong(r.id());
       packer.writePayload(K_METHOD);
-      packer.packString(r.method());
+      writeString(r.method());
       packer.writePayload(K_STREAM);
       packer.packBoolean(r.stream());
       packer.writePayload(K_PARAMS);
@@ -145,12 +157,12 @@ final class FrameEncoder {
       packer.writePayload(K_ID);
       packer.packLong(c.id());
       packer.writePayload(K_REASON);
-      packer.packString(c.reason());
+      writeString(c.reason());
     } else if (frame instanceof Push p) {
       packer.packMapHeader(4);
       header(K_PUSH);
       packer.writePayload(K_TOPIC);
-      packer.packString(p.topic());
+      writeString(p.topic());
       packer.writePayload(K_PAYLOAD);
       writeMap(p.payload(), "push.payload", 2);
     } else {
@@ -189,24 +201,98 @@ final class FrameEncoder {
   private void writeError(ErrorInfo error, String path) throws IOException {
     packer.packMapHeader(3);
     packer.writePayload(K_CODE);
-    packer.packString(error.code());
+    writeString(error.code());
     packer.writePayload(K_MESSAGE);
-    packer.packString(error.message());
+    writeString(error.message());
     packer.writePayload(K_DETAILS);
     writeMap(error.details(), path + ".details", 3);
   }
 
+  /**
+   * Writes a map's entries in its iteration order. A decoded map (an echoed params map) is read by
+   * index and any other through {@link Map#forEach}: iterating an {@code entrySet} cost an iterator
+   * and an entry object per entry, most of what writing a small map allocated.
+   */
   private void writeMap(Map<?, ?> map, String path, int depth) throws IOException {
     checkDepth(path, depth);
     packer.packMapHeader(map.size());
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      if (!(e.getKey() instanceof String key)) {
-        throw new IllegalArgumentException(
-            path + ": map keys must be strings, got " + typeName(e.getKey()));
+    if (map instanceof DecodedMap decoded) {
+      for (int i = 0; i < decoded.size(); i++) {
+        String key = decoded.keyAt(i);
+        writeString(key);
+        writeValue(decoded.valueAt(i), path, key, -1, depth);
       }
-      packer.packString(key);
-      writeValue(e.getValue(), path, key, -1, depth);
+    } else {
+      entryWriter.writeEntries(map, path, depth);
     }
+  }
+
+  private void writeEntry(Object key, Object value, String path, int depth) throws IOException {
+    if (!(key instanceof String s)) {
+      throw new IllegalArgumentException(path + ": map keys must be strings, got " + typeName(key));
+    }
+    writeString(s);
+    writeValue(value, path, s, -1, depth);
+  }
+
+  /**
+   * The {@link Map#forEach} action of {@link #writeMap}: one reused object instead of a capturing
+   * lambda per map. Nested maps save and restore its path and depth.
+   */
+  private final class EntryWriter implements BiConsumer<Object, Object> {
+    private String path;
+    private int depth;
+
+    void writeEntries(Map<?, ?> map, String path, int depth) {
+      String outerPath = this.path;
+      int outerDepth = this.depth;
+      this.path = path;
+      this.depth = depth;
+      try {
+        map.forEach(this);
+      } finally {
+        this.path = outerPath;
+        this.depth = outerDepth;
+      }
+    }
+
+    @Override
+    public void accept(Object key, Object value) {
+      try {
+        writeEntry(key, value, path, depth);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * Writes a str as {@code packString} would, byte for byte; an ASCII one of up to {@link
+   * #SCRATCH_CHARS} chars without the array {@code packString} gets from {@code String.getBytes}.
+   */
+  private void writeString(String s) throws IOException {
+    int length = s.length();
+    if (length > SCRATCH_CHARS) {
+      packer.packString(s);
+      return;
+    }
+    int header = length < 32 ? 1 : 2;
+    byte[] bytes = scratch;
+    for (int i = 0; i < length; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        packer.packString(s);
+        return;
+      }
+      bytes[header + i] = (byte) c;
+    }
+    if (header == 1) {
+      bytes[0] = (byte) (0xa0 | length);
+    } else {
+      bytes[0] = (byte) 0xd9;
+      bytes[1] = (byte) length;
+    }
+    packer.writePayload(bytes, 0, header + length);
   }
 
   /**
@@ -219,7 +305,7 @@ final class FrameEncoder {
     if (value == null) {
       packer.packNil();
     } else if (value instanceof String s) {
-      packer.packString(s);
+      writeString(s);
     } else if (value instanceof Long
         || value instanceof Integer
         || value instanceof Short
@@ -238,9 +324,15 @@ final class FrameEncoder {
       String path = path(parent, key, index);
       checkDepth(path, depth + 1);
       packer.packArrayHeader(list.size());
-      int i = 0;
-      for (Object element : list) {
-        writeValue(element, path, null, i++, depth + 1);
+      if (list instanceof List<?> indexed && list instanceof RandomAccess) {
+        for (int i = 0; i < indexed.size(); i++) {
+          writeValue(indexed.get(i), path, null, i, depth + 1);
+        }
+      } else {
+        int i = 0;
+        for (Object element : list) {
+          writeValue(element, path, null, i++, depth + 1);
+        }
       }
     } else if (value instanceof BigInteger big) {
       if (big.bitLength() > 64 || (big.signum() < 0 && big.bitLength() > 63)) {
@@ -249,7 +341,7 @@ final class FrameEncoder {
       }
       packer.packBigInteger(big);
     } else if (value instanceof Enum<?> e) {
-      packer.packString(e.name());
+      writeString(e.name());
     } else {
       throw new IllegalArgumentException(
           path(parent, key, index)

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
@@ -107,5 +111,62 @@ class FrameCodecReuseTest {
     byte[] encoded = CODEC.encode(small);
 
     assertThat(encoded).isEqualTo(MessagePackSmallReq.bytes());
+  }
+
+  @Test
+  void strsOfEveryLengthAndAlphabetEncodeAsMsgpackJavaWritesThem() throws IOException {
+    List<String> strings = new ArrayList<>();
+    for (int length = 0; length <= 300; length++) {
+      strings.add("k".repeat(length));
+      if (length > 0) {
+        // one non-ASCII char last, so the fast path has written the rest before it gives up
+        strings.add("k".repeat(length - 1) + "é");
+        strings.add("\u007f".repeat(length));
+      }
+    }
+    strings.add("🙂");
+    for (String s : strings) {
+      MessageBufferPacker expected = MessagePack.newDefaultBufferPacker();
+      expected.packMapHeader(1).packString(s).packString(s);
+
+      assertThat(CODEC.encodeMap(Map.of(s, s)))
+          .as("length %d", s.length())
+          .isEqualTo(expected.toByteArray());
+    }
+  }
+
+  @Test
+  void mapsOfEveryKindEncodeTheirEntriesInIterationOrderNestedOrNot() throws IOException {
+    Map<String, Object> inner = new TreeMap<>(Map.of("b", 2L, "a", List.of(1L, "x")));
+    Map<String, Object> linked = new LinkedHashMap<>();
+    linked.put("z", inner);
+    linked.put("y", CODEC.decodeMap(CODEC.encodeMap(inner)));
+    linked.put("x", Collections.unmodifiableMap(new LinkedHashMap<>(Map.of("c", 3L))));
+
+    MessageBufferPacker expected = MessagePack.newDefaultBufferPacker();
+    expected.packMapHeader(3);
+    for (String key : List.of("z", "y")) {
+      expected.packString(key).packMapHeader(2);
+      expected.packString("a").packArrayHeader(2).packLong(1).packString("x");
+      expected.packString("b").packLong(2);
+    }
+    expected.packString("x").packMapHeader(1).packString("c").packLong(3);
+
+    assertThat(CODEC.encodeMap(linked)).isEqualTo(expected.toByteArray());
+  }
+
+  @Test
+  void aBadKeyInANestedMapNamesItsPathAndTheNextEncodeStartsAfresh() {
+    Map<Object, Object> bad = new LinkedHashMap<>();
+    bad.put("fine", 1L);
+    bad.put(7, 2L);
+    Map<String, Object> outer = new LinkedHashMap<>();
+    outer.put("nested", bad);
+
+    assertThatThrownBy(() -> CODEC.encode(Req.unary(1, "m", outer)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("req.params.nested: map keys must be strings, got Integer");
+    assertThat(CODEC.encode(Req.unary(2, "small", Map.of("x", 1L))))
+        .isEqualTo(MessagePackSmallReq.bytes());
   }
 }
