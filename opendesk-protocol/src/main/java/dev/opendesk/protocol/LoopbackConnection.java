@@ -143,7 +143,7 @@ public final class LoopbackConnection implements Connection {
         if (receiver == null) {
           if (buffered.size() < capacity && waiting.isEmpty()) {
             buffered.add(message);
-            return CompletableFuture.completedFuture(null);
+            return TakenFuture.TAKEN;
           }
           CompletableFuture<Void> taken = new CompletableFuture<>();
           waiting.add(new Waiting(message, taken));
@@ -153,7 +153,7 @@ public final class LoopbackConnection implements Connection {
         receiver = null;
       }
       toComplete.complete(message);
-      return CompletableFuture.completedFuture(null);
+      return TakenFuture.TAKEN;
     }
 
     CompletableFuture<byte[]> take() {

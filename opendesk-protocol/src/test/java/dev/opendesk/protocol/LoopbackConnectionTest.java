@@ -35,6 +35,24 @@ class LoopbackConnectionTest extends ConnectionContract {
   }
 
   @Test
+  void theSharedFutureOfASendTakenAtOnceCannotBeChangedByOneSender() throws Exception {
+    LoopbackConnection.Pair pair = LoopbackConnection.pair(2);
+    CompletableFuture<Void> first = pair.first().send(new byte[] {0});
+    CompletableFuture<Void> second = pair.first().send(new byte[] {1});
+
+    assertThat(first.cancel(true)).isFalse();
+    assertThat(first.completeExceptionally(new IllegalStateException())).isFalse();
+    assertThatThrownBy(() -> first.obtrudeException(new IllegalStateException()))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> first.obtrudeValue(null))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(second).isCompletedWithValue(null);
+    assertThat(second.thenApply(v -> "next").join()).isEqualTo("next");
+    assertThat(await(pair.second().receive())).containsExactly(0);
+    pair.first().close();
+  }
+
+  @Test
   void zeroCapacityHandsOverOnlyOnReceive() throws Exception {
     LoopbackConnection.Pair pair = LoopbackConnection.pair(0);
     CompletableFuture<Void> sent = pair.first().send(new byte[] {9});
