@@ -36,6 +36,12 @@ final class ReceiveLoop {
   private final PushRegistry pushes;
   private volatile CompletableFuture<Void> paused;
 
+  /**
+   * The hand-off of the one pending receive, reused: both of its parties are done with it before
+   * the loop asks for the next message.
+   */
+  private final Handoff handoff = new Handoff();
+
   ReceiveLoop(
       SessionLink link, HelloExchange hellos, InboundCallTable inbound, PushRegistry pushes) {
     this.link = link;
@@ -80,7 +86,7 @@ final class ReceiveLoop {
       }
       if (!next.isDone()) {
         // Whoever comes second (this thread or the completing one) carries the loop on.
-        Handoff handoff = new Handoff();
+        handoff.set(false);
         next.whenComplete(handoff);
         if (handoff.compareAndSet(false, true)) {
           return;
@@ -100,8 +106,9 @@ final class ReceiveLoop {
   }
 
   /**
-   * The hand-off flag of one pending receive and its completion callback in one object: whoever
-   * sets the flag second (the loop returning, or the receive completing) carries the loop on.
+   * The hand-off flag of the pending receive and its completion callback in one object: whoever
+   * sets the flag second (the loop returning, or the receive completing) carries the loop on, and
+   * only that one touches the flag again, to reset it for the next pending receive.
    */
   private final class Handoff extends AtomicBoolean implements BiConsumer<byte[], Throwable> {
     private static final long serialVersionUID = 1L;
