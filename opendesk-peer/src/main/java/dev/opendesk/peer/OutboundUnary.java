@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.function.BiConsumer;
 
 /**
  * One outbound unary call. State machine: PENDING until exactly one of RES, timeout, the caller
@@ -18,8 +17,7 @@ import java.util.function.BiConsumer;
  * future and the wire (a CANCEL for timeout and caller cancellation). A RES that arrives afterwards
  * (it crossed our CANCEL) finds the call gone from the in-flight table and is ignored.
  */
-final class OutboundUnary
-    implements OutboundCall, BiConsumer<Map<String, Object>, Throwable>, Runnable {
+final class OutboundUnary implements OutboundCall, ResultFuture.Owner, Runnable {
 
   // A field updater rather than an AtomicBoolean: one object less per call.
   private static final AtomicIntegerFieldUpdater<OutboundUnary> DONE =
@@ -54,7 +52,7 @@ final class OutboundUnary
     this.key = id;
     this.method = method;
     this.direct = direct;
-    this.future = link.newResultFuture();
+    this.future = link.newResultFuture(this);
   }
 
   private boolean finish() {
@@ -93,8 +91,6 @@ final class OutboundUnary
 
   private CompletableFuture<Map<String, Object>> send(byte[] req, Duration timeout) {
     link.register(this);
-    // The caller may cancel or complete the future themselves: that abandons the call (accept).
-    future.whenComplete(this);
     CompletableFuture<Void> sent = link.sendEncoded(req);
     // Most transports take the message at once: skip the callback stage then.
     if (!sent.isDone() || sent.isCompletedExceptionally()) {
@@ -114,9 +110,9 @@ final class OutboundUnary
     return future;
   }
 
-  /** The future completed: if by the caller (nothing else won yet), abandon the call. */
+  /** The caller completed or cancelled the future: if nothing else won yet, abandon the call. */
   @Override
-  public void accept(Map<String, Object> result, Throwable failure) {
+  public void completedByCaller() {
     if (finish()) {
       finishLocally("cancelled by caller");
     }
@@ -146,11 +142,7 @@ final class OutboundUnary
   }
 
   private void deliver(Map<String, Object> value, Throwable failure) {
-    if (failure == null) {
-      future.complete(value);
-    } else {
-      future.completeExceptionally(failure);
-    }
+    future.deliver(value, failure);
   }
 
   /** A RES for this call arrived (receive loop); never pauses the loop. */
@@ -193,7 +185,7 @@ final class OutboundUnary
     }
     link.outbound().remove(this);
     cancelTimer();
-    future.completeExceptionally(cause);
+    future.deliver(null, cause);
   }
 
   private void finishLocally(String reason) {

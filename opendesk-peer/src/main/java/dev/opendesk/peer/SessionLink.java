@@ -189,9 +189,9 @@ final class SessionLink {
     return executor;
   }
 
-  /** A new, incomplete future of a call's result; see {@link ResultFuture}. */
-  <T> ResultFuture<T> newResultFuture() {
-    return new ResultFuture<>(asyncStages);
+  /** A new, incomplete future of {@code call}'s result; see {@link ResultFuture}. */
+  <T> ResultFuture<T> newResultFuture(ResultFuture.Owner call) {
+    return new ResultFuture<>(asyncStages, call);
   }
 
   /** See {@link PeerOptions#callbacksMayBlock()}. */

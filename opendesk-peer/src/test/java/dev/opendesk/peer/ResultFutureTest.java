@@ -3,10 +3,14 @@ package dev.opendesk.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,5 +71,47 @@ class ResultFutureTest {
     BlockingCalls.leaveReceiveLoop(outer);
     pending.complete("x");
     assertThat(pending.join()).isEqualTo("x");
+  }
+
+  @Test
+  void everyWayTheCallerCanCompleteTheFutureTellsItsOwnerAndDeliveringDoesNot() throws Exception {
+    List<Consumer<ResultFuture<String>>> callerCompletions =
+        List.of(
+            f -> f.complete("mine"),
+            f -> f.completeExceptionally(new IllegalStateException("mine")),
+            f -> f.cancel(false),
+            f -> f.obtrudeValue("mine"),
+            f -> f.obtrudeException(new IllegalStateException("mine")),
+            f -> f.orTimeout(1, TimeUnit.MILLISECONDS),
+            f -> f.completeOnTimeout("late", 1, TimeUnit.MILLISECONDS),
+            f -> f.completeAsync(() -> "async"),
+            f -> f.completeAsync(() -> "async", handlers));
+    for (int i = 0; i < callerCompletions.size(); i++) {
+      AtomicInteger told = new AtomicInteger();
+      CountDownLatch tellings = new CountDownLatch(1);
+      ResultFuture<String> future =
+          new ResultFuture<>(
+              handlers,
+              () -> {
+                told.incrementAndGet();
+                tellings.countDown();
+              });
+      callerCompletions.get(i).accept(future);
+
+      assertThat(tellings.await(5, TimeUnit.SECONDS)).as("completion %d", i).isTrue();
+      assertThat(future).as("completion %d", i).isDone();
+      assertThat(told).as("completion %d", i).hasValue(1);
+    }
+
+    AtomicInteger told = new AtomicInteger();
+    ResultFuture<String> delivered = new ResultFuture<>(handlers, told::incrementAndGet);
+    delivered.deliver("result", null);
+    assertThat(delivered.complete("too late")).isFalse();
+    assertThat(delivered.cancel(false)).isFalse();
+    ResultFuture<String> failed = new ResultFuture<>(handlers, told::incrementAndGet);
+    failed.deliver(null, new IllegalStateException("remote"));
+    assertThat(failed.completeExceptionally(new IllegalStateException("too late"))).isFalse();
+    assertThat(told).as("the call's own outcome, then completions that change nothing").hasValue(0);
+    assertThat(delivered.join()).isEqualTo("result");
   }
 }
