@@ -11,9 +11,7 @@ import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.Push;
 import dev.opendesk.protocol.Req;
 import dev.opendesk.protocol.Res;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
@@ -78,46 +76,47 @@ final class ReceiveLoop {
 
   private void readFrames() {
     while (link.isOpen()) {
-      CompletableFuture<byte[]> next;
+      // Whoever comes second (this thread or the receiving one) carries the loop on.
+      handoff.set(false);
       try {
-        next = connection.receive();
+        connection.receive(handoff);
       } catch (RuntimeException e) {
-        next = CompletableFuture.failedFuture(e);
+        handoff.accept(null, e);
       }
-      if (!next.isDone()) {
-        // Whoever comes second (this thread or the completing one) carries the loop on.
-        handoff.set(false);
-        next.whenComplete(handoff);
-        if (handoff.compareAndSet(false, true)) {
-          return;
-        }
+      if (handoff.compareAndSet(false, true)) {
+        return;
       }
-      byte[] message = null;
-      Throwable failure = null;
-      try {
-        message = next.join();
-      } catch (CompletionException | CancellationException e) {
-        failure = ErrorMapping.unwrap(e);
-      }
-      if (!process(message, failure)) {
+      if (!process(handoff.takeMessage(), handoff.takeFailure())) {
         return;
       }
     }
   }
 
   /**
-   * The hand-off flag of the pending receive and its completion callback in one object: whoever
-   * sets the flag second (the loop returning, or the receive completing) carries the loop on, and
-   * only that one touches the flag again, to reset it for the next pending receive.
+   * The hand-off flag of the pending receive and its receiver in one object: whoever sets the flag
+   * second (the loop returning, or the message arriving) carries the loop on, and only that one
+   * touches the object again, to reset it for the next receive. A message that arrives first waits
+   * here for the loop.
    */
   private final class Handoff extends AtomicBoolean implements BiConsumer<byte[], Throwable> {
     private static final long serialVersionUID = 1L;
 
+    // Written before the flag is set, read after it was found set: the flag publishes them.
+    private transient byte[] message;
+    private transient Throwable failure;
+
     @Override
     public void accept(byte[] message, Throwable failure) {
+      if (failure != null) {
+        failure = ErrorMapping.unwrap(failure);
+      }
+      this.message = message;
+      this.failure = failure;
       if (compareAndSet(false, true)) {
         return;
       }
+      this.message = null;
+      this.failure = null;
       int[] depth = BlockingCalls.enterReceiveLoop();
       try {
         if (process(message, failure)) {
@@ -126,6 +125,18 @@ final class ReceiveLoop {
       } finally {
         BlockingCalls.leaveReceiveLoop(depth);
       }
+    }
+
+    byte[] takeMessage() {
+      byte[] m = message;
+      message = null;
+      return m;
+    }
+
+    Throwable takeFailure() {
+      Throwable f = failure;
+      failure = null;
+      return f;
     }
   }
 

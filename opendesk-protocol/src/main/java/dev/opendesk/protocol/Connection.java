@@ -1,6 +1,7 @@
 package dev.opendesk.protocol;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * A reliable, ordered channel of whole messages: the transport shape every layer shares (Loopback,
@@ -35,6 +36,26 @@ public interface Connection extends AutoCloseable {
 
   /** Receives the next message; see the class documentation. */
   CompletableFuture<byte[]> receive();
+
+  /**
+   * Receives the next message as {@link #receive()} does, handing it to {@code receiver} instead of
+   * a future: exactly once, with the message and {@code null}, or {@code null} and the failure
+   * {@code receive()}'s future would fail with. It may run on this thread before this method
+   * returns, and must not block. It counts as the one outstanding receive.
+   *
+   * <p>A receive loop uses this form to wait without a future and a dependent stage per message.
+   * This default goes through {@link #receive()}; a transport overrides it where it can do better.
+   */
+  default void receive(BiConsumer<? super byte[], ? super Throwable> receiver) {
+    CompletableFuture<byte[]> next;
+    try {
+      next = receive();
+    } catch (RuntimeException e) {
+      receiver.accept(null, e);
+      return;
+    }
+    next.whenComplete(receiver);
+  }
 
   /** Closes the connection (both directions). Idempotent; never throws. */
   @Override

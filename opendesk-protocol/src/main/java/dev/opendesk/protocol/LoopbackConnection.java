@@ -3,7 +3,9 @@ package dev.opendesk.protocol;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * An in-process {@link Connection}: two connected ends in one JVM. Fully featured and fast, for
@@ -76,7 +78,15 @@ public final class LoopbackConnection implements Connection {
 
   @Override
   public CompletableFuture<byte[]> receive() {
-    return inbound.take();
+    ReceiveFuture next = new ReceiveFuture();
+    inbound.take(next);
+    return next;
+  }
+
+  /** Hands the next message straight to {@code receiver}: no future while it waits. */
+  @Override
+  public void receive(BiConsumer<? super byte[], ? super Throwable> receiver) {
+    inbound.take(Objects.requireNonNull(receiver, "receiver"));
   }
 
   @Override
@@ -121,13 +131,26 @@ public final class LoopbackConnection implements Connection {
 
   private record Waiting(byte[] message, CompletableFuture<Void> taken) {}
 
+  /** The future of {@link #receive()}, completed as the receiver it also is. */
+  private static final class ReceiveFuture extends CompletableFuture<byte[]>
+      implements BiConsumer<byte[], Throwable> {
+    @Override
+    public void accept(byte[] message, Throwable failure) {
+      if (failure == null) {
+        complete(message);
+      } else {
+        completeExceptionally(failure);
+      }
+    }
+  }
+
   /** One direction: messages from one end to the other. */
   private static final class Direction {
     private final Shared shared;
     private final int capacity;
     final ArrayDeque<byte[]> buffered = new ArrayDeque<>();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    private CompletableFuture<byte[]> receiver;
+    private BiConsumer<? super byte[], ? super Throwable> receiver;
 
     Direction(Shared shared, int capacity) {
       this.shared = shared;
@@ -135,7 +158,7 @@ public final class LoopbackConnection implements Connection {
     }
 
     CompletableFuture<Void> offer(byte[] message) {
-      CompletableFuture<byte[]> toComplete;
+      BiConsumer<? super byte[], ? super Throwable> toComplete;
       synchronized (shared) {
         if (shared.closed) {
           return CompletableFuture.failedFuture(new ConnectionClosedException("connection closed"));
@@ -152,52 +175,50 @@ public final class LoopbackConnection implements Connection {
         toComplete = receiver;
         receiver = null;
       }
-      toComplete.complete(message);
+      toComplete.accept(message, null);
       return TakenFuture.TAKEN;
     }
 
-    CompletableFuture<byte[]> take() {
+    /** Hands the next message or the failure to {@code to}, now or when a message comes. */
+    void take(BiConsumer<? super byte[], ? super Throwable> to) {
       CompletableFuture<Void> promoted = null;
       byte[] message;
+      Throwable failure = null;
       synchronized (shared) {
         if (receiver != null) {
-          return CompletableFuture.failedFuture(
-              new IllegalStateException("a receive is already outstanding"));
-        }
-        message = buffered.poll();
-        if (message != null) {
-          Waiting next = waiting.poll();
-          if (next != null) {
-            buffered.add(next.message);
-            promoted = next.taken;
-          }
+          failure = new IllegalStateException("a receive is already outstanding");
+          message = null;
         } else {
+          message = buffered.poll();
           Waiting next = waiting.poll();
-          if (next != null) {
+          if (message != null) {
+            if (next != null) {
+              buffered.add(next.message);
+              promoted = next.taken;
+            }
+          } else if (next != null) {
             message = next.message;
             promoted = next.taken;
           } else if (shared.closed) {
-            return CompletableFuture.failedFuture(
-                new ConnectionClosedException("connection closed"));
+            failure = new ConnectionClosedException("connection closed");
           } else {
-            receiver = new CompletableFuture<>();
-            return receiver;
+            receiver = to;
+            return;
           }
         }
       }
       if (promoted != null) {
         promoted.complete(null);
       }
-      return CompletableFuture.completedFuture(message);
+      to.accept(message, failure);
     }
 
     /** Called under the lock: fails the pending receiver and all waiting senders. */
     void failAll(List<Runnable> completions) {
       if (receiver != null) {
-        CompletableFuture<byte[]> r = receiver;
+        BiConsumer<? super byte[], ? super Throwable> r = receiver;
         receiver = null;
-        completions.add(
-            () -> r.completeExceptionally(new ConnectionClosedException("connection closed")));
+        completions.add(() -> r.accept(null, new ConnectionClosedException("connection closed")));
       }
       failWaiters(completions);
     }
@@ -214,10 +235,9 @@ public final class LoopbackConnection implements Connection {
       }
       waiting.clear();
       if (receiver != null && buffered.isEmpty()) {
-        CompletableFuture<byte[]> r = receiver;
+        BiConsumer<? super byte[], ? super Throwable> r = receiver;
         receiver = null;
-        completions.add(
-            () -> r.completeExceptionally(new ConnectionClosedException("connection closed")));
+        completions.add(() -> r.accept(null, new ConnectionClosedException("connection closed")));
       }
     }
   }

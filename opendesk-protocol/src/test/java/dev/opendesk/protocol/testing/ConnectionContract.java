@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -216,6 +217,48 @@ public abstract class ConnectionContract {
     assertThatThrownBy(() -> await(second().receive())).isInstanceOf(IllegalStateException.class);
     await(first().send(numbered(1, 4)));
     assertThat(number(await(pending))).isEqualTo(1);
+  }
+
+  /** Receives through the callback form, counting how often the receiver is called. */
+  private static CompletableFuture<byte[]> receiveByCallback(Connection end, AtomicInteger calls) {
+    CompletableFuture<byte[]> received = new CompletableFuture<>();
+    end.receive(
+        (message, failure) -> {
+          calls.incrementAndGet();
+          if (failure == null) {
+            received.complete(message);
+          } else {
+            received.completeExceptionally(failure);
+          }
+        });
+    return received;
+  }
+
+  @Test
+  void theCallbackFormReceivesMessagesSentBeforeAndAfterItWasCalledOnceEach() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    await(first().send(numbered(1, 4)));
+    assertThat(number(await(receiveByCallback(second(), calls)))).isEqualTo(1);
+    CompletableFuture<byte[]> pending = receiveByCallback(second(), calls);
+    await(first().send(numbered(2, 4)));
+    assertThat(number(await(pending))).isEqualTo(2);
+    await(first().send(numbered(3, 4)));
+    assertThat(number(await(second().receive()))).as("the forms mix").isEqualTo(3);
+    assertThat(calls).hasValue(2);
+  }
+
+  @Test
+  void aPendingCallbackIsTheOutstandingReceiveAndFailsOnClose() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    CompletableFuture<byte[]> pending = receiveByCallback(first(), calls);
+    assertThatThrownBy(() -> await(first().receive())).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> await(receiveByCallback(first(), new AtomicInteger())))
+        .isInstanceOf(IllegalStateException.class);
+    second().close();
+    assertThatThrownBy(() -> await(pending)).isInstanceOf(ConnectionClosedException.class);
+    assertThatThrownBy(() -> await(receiveByCallback(first(), calls)))
+        .isInstanceOf(ConnectionClosedException.class);
+    assertThat(calls).hasValue(2);
   }
 
   @Test
