@@ -491,6 +491,9 @@ public final class OpendeskServer implements AutoCloseable {
         replaced = List.copyOf(ready);
       }
       ready.add(s);
+      // Ready now, no longer starting: a shutdown drains its calls rather than closing it at once
+      // (it was in both sets until its HELLO was sent, and a close then aborted its first calls).
+      starting.remove(s);
     }
     replaced.forEach(old -> old.evict(REPLACED_REASON));
     SessionInfo info = s.ready(hello.principal());
