@@ -41,7 +41,8 @@ public interface Connection extends AutoCloseable {
    * Receives the next message as {@link #receive()} does, handing it to {@code receiver} instead of
    * a future: exactly once, with the message and {@code null}, or {@code null} and the failure
    * {@code receive()}'s future would fail with. It may run on this thread before this method
-   * returns, and must not block. It counts as the one outstanding receive.
+   * returns, or on the thread that sent the message, so it must neither block nor throw. It counts
+   * as the one outstanding receive.
    *
    * <p>A receive loop uses this form to wait without a future and a dependent stage per message.
    * This default goes through {@link #receive()}; a transport overrides it where it can do better.

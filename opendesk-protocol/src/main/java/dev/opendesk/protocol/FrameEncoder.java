@@ -218,9 +218,7 @@ final class FrameEncoder {
     packer.packMapHeader(map.size());
     if (map instanceof DecodedMap decoded) {
       for (int i = 0; i < decoded.size(); i++) {
-        String key = decoded.keyAt(i);
-        writeString(key);
-        writeValue(decoded.valueAt(i), path, key, -1, depth);
+        writeEntry(decoded.keyAt(i), decoded.valueAt(i), path, depth);
       }
     } else {
       entryWriter.writeEntries(map, path, depth);
