@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +87,9 @@ public final class EncryptedConnection implements Connection {
   private long receiveCounter;
   private boolean firstReceived;
   private final AtomicBoolean receiving = new AtomicBoolean();
+  // The outstanding receive's receiver, and the one receiver this connection gives the inner one.
+  private BiConsumer<? super byte[], ? super Throwable> receiver;
+  private final BiConsumer<byte[], Throwable> onCiphertext = this::onReceived;
 
   private final AtomicReference<ConnectionClosedException> failure = new AtomicReference<>();
   // Set when a key is no longer needed; whoever holds that cipher's lock then destroys it (see
@@ -240,41 +244,52 @@ public final class EncryptedConnection implements Connection {
 
   @Override
   public CompletableFuture<byte[]> receive() {
-    ConnectionClosedException f = failure.get();
-    if (f != null) {
-      return CompletableFuture.failedFuture(f);
-    }
-    if (!receiving.compareAndSet(false, true)) {
-      return CompletableFuture.failedFuture(
-          new IllegalStateException("a receive is already outstanding"));
-    }
-    CompletableFuture<byte[]> result = new CompletableFuture<>();
-    CompletableFuture<byte[]> next;
-    try {
-      next = inner.receive();
-    } catch (RuntimeException e) {
-      next = CompletableFuture.failedFuture(e);
-    }
-    next.whenComplete((ciphertext, error) -> onReceived(ciphertext, error, result));
-    return result;
+    CompletableFuture<byte[]> next = new CompletableFuture<>();
+    receive(
+        (message, failure) -> {
+          if (failure == null) {
+            next.complete(message);
+          } else {
+            next.completeExceptionally(failure);
+          }
+        });
+    return next;
   }
 
-  private void onReceived(byte[] ciphertext, Throwable error, CompletableFuture<byte[]> result) {
+  /** Opens the next message into {@code receiver}: no future while it waits. */
+  @Override
+  public void receive(BiConsumer<? super byte[], ? super Throwable> receiver) {
+    Objects.requireNonNull(receiver, "receiver");
+    ConnectionClosedException f = failure.get();
+    if (f != null) {
+      receiver.accept(null, f);
+      return;
+    }
+    if (!receiving.compareAndSet(false, true)) {
+      receiver.accept(null, new IllegalStateException("a receive is already outstanding"));
+      return;
+    }
+    this.receiver = receiver;
+    try {
+      inner.receive(onCiphertext);
+    } catch (RuntimeException e) {
+      onReceived(null, e);
+    }
+  }
+
+  private void onReceived(byte[] ciphertext, Throwable error) {
     if (error != null) {
       if (!inner.isOpen()) {
         destroyReceiveKey(); // nothing more will arrive
       }
       ConnectionClosedException f = failure.get();
-      receiving.set(false);
-      result.completeExceptionally(f != null ? f : Failures.unwrap(error));
+      deliver(null, f != null ? f : Failures.unwrap(error));
       return;
     }
     byte[] plaintext = open(ciphertext);
     if (plaintext == null && receiveKeyClosed) {
       ConnectionClosedException f = failure.get();
-      receiving.set(false);
-      result.completeExceptionally(
-          f != null ? f : new ConnectionClosedException("connection closed"));
+      deliver(null, f != null ? f : new ConnectionClosedException("connection closed"));
       return;
     }
     if (plaintext == null) {
@@ -284,8 +299,7 @@ public final class EncryptedConnection implements Connection {
               "inbound message #"
                   + Long.toUnsignedString(receiveCounter)
                   + " failed to open (tampered, truncated, lost, reordered or replayed); connection closed"));
-      receiving.set(false);
-      result.completeExceptionally(failure.get());
+      deliver(null, failure.get());
       return;
     }
     if (!firstReceived) {
@@ -307,18 +321,23 @@ public final class EncryptedConnection implements Connection {
                     new ConnectionClosedException(
                         "peer not admitted: " + cause.getMessage(), cause),
                     HandshakeIo.POLICY_VIOLATION);
-                receiving.set(false);
-                result.completeExceptionally(failure.get());
+                deliver(null, failure.get());
               } else {
-                receiving.set(false);
-                result.complete(plaintext);
+                deliver(plaintext, null);
               }
             });
         return;
       }
     }
+    deliver(plaintext, null);
+  }
+
+  /** Ends the outstanding receive; its receiver may start the next one at once. */
+  private void deliver(byte[] plaintext, Throwable error) {
+    BiConsumer<? super byte[], ? super Throwable> r = receiver;
+    receiver = null;
     receiving.set(false);
-    result.complete(plaintext);
+    r.accept(plaintext, error);
   }
 
   /**

@@ -58,6 +58,15 @@ public interface Connection extends AutoCloseable {
     next.whenComplete(receiver);
   }
 
+  /**
+   * The completed future a transport returns from {@link #send} for a message it took at once: one
+   * shared instance instead of a new future per message. It refuses {@code obtrude*}, the only way
+   * a completed future could change.
+   */
+  static CompletableFuture<Void> taken() {
+    return TakenFuture.TAKEN;
+  }
+
   /** Closes the connection (both directions). Idempotent; never throws. */
   @Override
   void close();

@@ -1,8 +1,8 @@
 package dev.opendesk.transport.ws;
 
+import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,7 @@ final class MessageBridge extends ChannelDuplexHandler {
    */
   private static final int FLUSH_THRESHOLD = 64 * 1024;
 
+  /** A queued send not taken yet: it is taken when it is written. */
   private record PendingSend(byte[] message, CompletableFuture<Void> taken) {}
 
   /** Why the connection ended, and whether that was an error. */
@@ -74,6 +76,7 @@ final class MessageBridge extends ChannelDuplexHandler {
 
   private final Duration closeTimeout;
   private final int maxMessageSize;
+  private final boolean maskOutbound;
   private final Object lock = new Object();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -81,8 +84,9 @@ final class MessageBridge extends ChannelDuplexHandler {
   // Guarded by lock.
   private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
   private long inboundBytes;
-  private CompletableFuture<byte[]> receiver;
-  private final ArrayDeque<PendingSend> outbound = new ArrayDeque<>();
+  private BiConsumer<? super byte[], ? super Throwable> receiver;
+  // A send taken at once is queued as its byte[], one taken later as a PendingSend.
+  private final ArrayDeque<Object> outbound = new ArrayDeque<>();
   private long outboundBytes;
   private boolean localClosed;
   private Ending ending;
@@ -99,9 +103,13 @@ final class MessageBridge extends ChannelDuplexHandler {
   private ScheduledFuture<?> forceClose;
   private String remote = "?";
 
-  MessageBridge(WebSocketOptions options) {
+  /**
+   * @param maskOutbound whether frames sent are masked: a client's are, a server's are not
+   */
+  MessageBridge(WebSocketOptions options, boolean maskOutbound) {
     this.closeTimeout = options.closeTimeout();
     this.maxMessageSize = options.maxMessageSize();
+    this.maskOutbound = maskOutbound;
   }
 
   @Override
@@ -146,20 +154,21 @@ final class MessageBridge extends ChannelDuplexHandler {
     if (message == null) {
       return CompletableFuture.failedFuture(new NullPointerException("message"));
     }
-    PendingSend pending = new PendingSend(message, new CompletableFuture<>());
-    boolean takenNow;
+    CompletableFuture<Void> taken;
     boolean firstQueued;
     synchronized (lock) {
       if (ending != null) {
         return CompletableFuture.failedFuture(ending.exception());
       }
       firstQueued = outbound.isEmpty();
-      outbound.add(pending);
       outboundBytes += message.length;
-      takenNow = outboundBytes <= MAX_QUEUED_SEND_BYTES;
-    }
-    if (takenNow) {
-      pending.taken.complete(null);
+      if (outboundBytes <= MAX_QUEUED_SEND_BYTES) {
+        taken = Connection.taken();
+        outbound.add(message);
+      } else {
+        taken = new CompletableFuture<>();
+        outbound.add(new PendingSend(message, taken));
+      }
     }
     if (ctx.executor().inEventLoop() && reading) {
       drainAtReadComplete = true; // one drain and flush for everything this read burst sends
@@ -168,37 +177,51 @@ final class MessageBridge extends ChannelDuplexHandler {
       // from a flooding producer would keep the loop in its task queue, away from its I/O.
       scheduleDrain();
     }
-    return pending.taken;
+    return taken;
   }
 
   CompletableFuture<byte[]> receive() {
-    byte[] message;
-    CompletableFuture<byte[]> result;
+    CompletableFuture<byte[]> next = new CompletableFuture<>();
+    receive(
+        (message, failure) -> {
+          if (failure == null) {
+            next.complete(message);
+          } else {
+            next.completeExceptionally(failure);
+          }
+        });
+    return next;
+  }
+
+  /** Hands the next message (or the failure) to {@code to}, now or when one is read. */
+  void receive(BiConsumer<? super byte[], ? super Throwable> to) {
+    byte[] message = null;
+    Throwable failure = null;
     boolean resume = false;
     synchronized (lock) {
       if (receiver != null) {
-        return CompletableFuture.failedFuture(
-            new IllegalStateException("a receive is already outstanding"));
-      }
-      message = inbound.poll();
-      if (message != null) {
-        inboundBytes -= message.length;
-        result = CompletableFuture.completedFuture(message);
-      } else if (ending != null) {
-        return CompletableFuture.failedFuture(ending.exception());
+        failure = new IllegalStateException("a receive is already outstanding");
       } else {
-        receiver = new CompletableFuture<>();
-        result = receiver;
-      }
-      if (readPaused && hasRoom()) {
-        readPaused = false;
-        resume = true;
+        message = inbound.poll();
+        if (message != null) {
+          inboundBytes -= message.length;
+        } else if (ending != null) {
+          failure = ending.exception();
+        } else {
+          receiver = to;
+        }
+        if (readPaused && hasRoom()) {
+          readPaused = false;
+          resume = true;
+        }
       }
     }
     if (resume) {
       ctx.read(); // thread-safe: Netty hops to the event loop
     }
-    return result;
+    if (message != null || failure != null) {
+      to.accept(message, failure);
+    }
   }
 
   void close() {
@@ -206,7 +229,7 @@ final class MessageBridge extends ChannelDuplexHandler {
   }
 
   void close(WebSocketCloseStatus status) {
-    CompletableFuture<byte[]> r;
+    BiConsumer<? super byte[], ? super Throwable> r;
     synchronized (lock) {
       if (localClosed) {
         return;
@@ -222,7 +245,7 @@ final class MessageBridge extends ChannelDuplexHandler {
       // Queued sends stay: startClose writes them before the close frame.
     }
     if (r != null) {
-      r.completeExceptionally(LOCAL_CLOSE.exception());
+      r.accept(null, LOCAL_CLOSE.exception());
     }
     try {
       ctx.executor().execute(() -> startClose(status.code(), status.reasonText()));
@@ -264,13 +287,12 @@ final class MessageBridge extends ChannelDuplexHandler {
     boolean wrote = false;
     long unflushed = 0;
     while (unflushed < FLUSH_THRESHOLD && ctx.channel().isWritable()) {
-      PendingSend next = pollOutbound();
+      Object next = pollOutbound();
       if (next == null) {
         break;
       }
-      write(next);
+      unflushed += write(next);
       wrote = true;
-      unflushed += next.message.length;
     }
     if (wrote) {
       ctx.flush();
@@ -308,37 +330,43 @@ final class MessageBridge extends ChannelDuplexHandler {
    * #MAX_QUEUED_SEND_BYTES}).
    */
   private void writeAllQueued() {
-    for (PendingSend next; (next = pollOutbound()) != null; ) {
+    for (Object next; (next = pollOutbound()) != null; ) {
       write(next);
     }
   }
 
-  private PendingSend pollOutbound() {
+  private Object pollOutbound() {
     synchronized (lock) {
-      PendingSend next = outbound.poll();
+      Object next = outbound.poll();
       if (next != null) {
-        outboundBytes -= next.message.length;
+        outboundBytes -= message(next).length;
       }
       return next;
     }
   }
 
+  private static byte[] message(Object queued) {
+    return queued instanceof PendingSend pending ? pending.message : (byte[]) queued;
+  }
+
   /**
-   * Hands one message to Netty: it is taken now, if not already. Write failures reach {@link
-   * #exceptionCaught} through the void promise, and close the connection.
+   * Hands one queued message to Netty as a binary frame (it is taken now, if not already) and
+   * returns its size. Write failures reach {@link #exceptionCaught} through the void promise, and
+   * close the connection.
    */
-  private void write(PendingSend send) {
-    // The array is ours now (send takes ownership), so it is wrapped, not copied.
-    ctx.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(send.message)), ctx.voidPromise());
-    send.taken.complete(null);
+  private int write(Object queued) {
+    byte[] message = message(queued);
+    ctx.write(BinaryFrames.encode(ctx.alloc(), message, maskOutbound), ctx.voidPromise());
+    if (queued instanceof PendingSend pending) {
+      pending.taken.complete(null);
+    }
+    return message.length;
   }
 
   private void failQueuedSends() {
     List<PendingSend> sends;
     synchronized (lock) {
-      sends = new ArrayList<>(outbound);
-      outbound.clear();
-      outboundBytes = 0;
+      sends = takeQueuedSends();
     }
     ConnectionClosedException closed = new ConnectionClosedException("connection closed");
     sends.forEach(s -> s.taken.completeExceptionally(closed));
@@ -374,7 +402,7 @@ final class MessageBridge extends ChannelDuplexHandler {
   }
 
   private void onMessage(byte[] message) {
-    CompletableFuture<byte[]> r = null;
+    BiConsumer<? super byte[], ? super Throwable> r = null;
     synchronized (lock) {
       if (localClosed || ending != null) {
         return;
@@ -388,7 +416,7 @@ final class MessageBridge extends ChannelDuplexHandler {
       }
     }
     if (r != null) {
-      r.complete(message);
+      r.accept(message, null);
     }
   }
 
@@ -493,7 +521,7 @@ final class MessageBridge extends ChannelDuplexHandler {
    * sends.
    */
   private void end(Ending why) {
-    CompletableFuture<byte[]> r = null;
+    BiConsumer<? super byte[], ? super Throwable> r = null;
     List<PendingSend> sends;
     synchronized (lock) {
       if (ending == null) {
@@ -503,15 +531,26 @@ final class MessageBridge extends ChannelDuplexHandler {
         r = receiver;
         receiver = null;
       }
-      sends = new ArrayList<>(outbound);
-      outbound.clear();
-      outboundBytes = 0;
+      sends = takeQueuedSends();
     }
     Ending e = endingNow();
     if (r != null) {
-      r.completeExceptionally(e.exception());
+      r.accept(null, e.exception());
     }
     sends.forEach(s -> s.taken.completeExceptionally(e.exception()));
+  }
+
+  /** Under the lock: empties the send queue and returns the sends that wait to be taken. */
+  private List<PendingSend> takeQueuedSends() {
+    List<PendingSend> waiting = new ArrayList<>();
+    for (Object queued : outbound) {
+      if (queued instanceof PendingSend pending) {
+        waiting.add(pending);
+      }
+    }
+    outbound.clear();
+    outboundBytes = 0;
+    return waiting;
   }
 
   private Ending endingNow() {

@@ -18,8 +18,11 @@ final class MessagePipeline {
   private final KeepaliveHandler keepalive;
   private final int maxMessageSize;
 
-  MessagePipeline(WebSocketOptions options) {
-    this.bridge = new MessageBridge(options);
+  /**
+   * @param client whether this is the client's end (whose frames are masked)
+   */
+  MessagePipeline(WebSocketOptions options, boolean client) {
+    this.bridge = new MessageBridge(options, client);
     this.keepalive =
         new KeepaliveHandler(options.pingInterval(), options.pongTimeout(), bridge::readPaused);
     this.maxMessageSize = options.maxMessageSize();

@@ -116,7 +116,7 @@ public final class WebSocketClient {
                     }
                     p.addLast("http", new HttpClientCodec());
                     p.addLast("http-aggregator", new HttpObjectAggregator(8192));
-                    MessagePipeline tail = new MessagePipeline(options);
+                    MessagePipeline tail = new MessagePipeline(options, true);
                     tail.addLast(
                         p,
                         new ClientUpgradeHandler(

@@ -3,7 +3,9 @@ package dev.opendesk.transport.ws;
 import dev.opendesk.protocol.Connection;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * One WebSocket connection, client or server side, as a {@link Connection} of binary messages.
@@ -51,6 +53,12 @@ public final class WebSocketConnection implements Connection {
   @Override
   public CompletableFuture<byte[]> receive() {
     return bridge.receive();
+  }
+
+  /** Hands the next message straight to {@code receiver}: no future while it waits. */
+  @Override
+  public void receive(BiConsumer<? super byte[], ? super Throwable> receiver) {
+    bridge.receive(Objects.requireNonNull(receiver, "receiver"));
   }
 
   @Override

@@ -203,7 +203,7 @@ public final class WebSocketServer implements AutoCloseable {
     }
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(8192));
-    MessagePipeline tail = new MessagePipeline(options);
+    MessagePipeline tail = new MessagePipeline(options, false);
     tail.addLast(
         p,
         new ServerUpgradeHandler(
