@@ -32,8 +32,6 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   private final SessionLink link;
   private final InboundCallTable table;
   private final long id;
-  // The in-flight table's key, boxed once.
-  private final Long key;
   private final String method;
   private final boolean stream;
   private final Map<String, Object> params;
@@ -56,7 +54,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   InboundCall(
       SessionLink link,
       InboundCallTable table,
-      Long id,
+      long id,
       String method,
       boolean stream,
       Map<String, Object> params,
@@ -64,7 +62,6 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
     this.link = link;
     this.table = table;
     this.id = id;
-    this.key = id;
     this.method = method;
     this.stream = stream;
     this.params = params;
@@ -352,10 +349,6 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   @Override
   public String method() {
     return method;
-  }
-
-  Long key() {
-    return key;
   }
 
   @Override

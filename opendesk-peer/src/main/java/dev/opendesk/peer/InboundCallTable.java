@@ -5,8 +5,6 @@ import dev.opendesk.protocol.ErrorInfo;
 import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.Req;
 import dev.opendesk.protocol.Res;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +27,7 @@ final class InboundCallTable {
   private final Peer facade;
   private final byte[] remotePublicKey;
   private final Supplier<Hello> remoteHello;
-  private final ConcurrentHashMap<Long, InboundCall> calls = new ConcurrentHashMap<>();
+  private final CallIdMap<InboundCall> calls = new CallIdMap<>();
   private final AtomicInteger count = new AtomicInteger();
   private final AtomicInteger streamCount = new AtomicInteger();
 
@@ -59,8 +57,7 @@ final class InboundCallTable {
    * Starts a handler for {@code req}, or answers it with an error, or closes the peer on id reuse.
    */
   void admit(Req req) {
-    Long key = req.id(); // boxed once for the in-flight table
-    if (calls.containsKey(key)) {
+    if (calls.get(req.id()) != null) {
       link.protocolViolation("call id " + req.id() + " reused while in flight");
       return;
     }
@@ -98,8 +95,8 @@ final class InboundCallTable {
       return;
     }
     InboundCall call =
-        new InboundCall(link, this, key, req.method(), req.stream(), req.params(), route);
-    calls.put(key, call);
+        new InboundCall(link, this, req.id(), req.method(), req.stream(), req.params(), route);
+    calls.putIfAbsent(req.id(), call);
     if (!link.isOpen()) {
       // The peer closed after the check above: closeAll may have missed this call.
       call.closeCancel();
@@ -131,7 +128,7 @@ final class InboundCallTable {
 
   /** Releases {@code call}'s slot (idempotent). */
   void finished(InboundCall call) {
-    if (calls.remove(call.key(), call)) {
+    if (calls.remove(call.callId(), call)) {
       count.decrementAndGet();
       if (call.isStream()) {
         streamCount.decrementAndGet();
@@ -154,7 +151,7 @@ final class InboundCallTable {
 
   /** Cancels every call in flight because the peer closed. */
   void closeAll() {
-    for (InboundCall call : List.copyOf(calls.values())) {
+    for (InboundCall call : calls.values()) {
       call.closeCancel();
       finished(call);
     }

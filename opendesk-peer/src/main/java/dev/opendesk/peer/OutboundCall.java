@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
  */
 interface OutboundCall {
 
-  /** The call id, boxed once: the table's key. */
-  Long key();
+  /** The call id: the table's key. */
+  long id();
 
   /**
    * A RES with this call's id arrived (receive loop).

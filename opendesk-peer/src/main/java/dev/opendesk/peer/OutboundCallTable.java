@@ -1,8 +1,6 @@
 package dev.opendesk.peer;
 
 import dev.opendesk.protocol.ConnectionClosedException;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class OutboundCallTable {
 
   private final AtomicLong nextId = new AtomicLong(1);
-  private final ConcurrentHashMap<Long, OutboundCall> calls = new ConcurrentHashMap<>();
+  private final CallIdMap<OutboundCall> calls = new CallIdMap<>();
 
   /** The id of the next call. */
   long nextId() {
@@ -22,7 +20,7 @@ final class OutboundCallTable {
   }
 
   void put(OutboundCall call) {
-    calls.put(call.key(), call);
+    calls.putIfAbsent(call.id(), call);
   }
 
   /** The call awaiting RESes with {@code id}, or {@code null}. */
@@ -32,12 +30,12 @@ final class OutboundCallTable {
 
   /** Removes {@code call} if it is still the one registered under its id (idempotent). */
   void remove(OutboundCall call) {
-    calls.remove(call.key(), call);
+    calls.remove(call.id(), call);
   }
 
   /** Fails every call in flight: the session closed. */
   void closeAll(ConnectionClosedException cause) {
-    for (OutboundCall call : List.copyOf(calls.values())) {
+    for (OutboundCall call : calls.values()) {
       call.onClose(cause);
     }
   }

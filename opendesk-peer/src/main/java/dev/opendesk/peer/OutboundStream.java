@@ -41,8 +41,6 @@ final class OutboundStream<T> implements OutboundCall {
 
   private final SessionLink link;
   private final long id;
-  // The in-flight table's key, boxed once.
-  private final Long key;
   private final String method;
   private final int capacity;
   private final Function<Map<String, Object>, T> converter;
@@ -82,7 +80,6 @@ final class OutboundStream<T> implements OutboundCall {
       Function<Map<String, Object>, T> converter) {
     this.link = link;
     this.id = id;
-    this.key = id;
     this.method = method;
     this.capacity = capacity;
     this.converter = converter;
@@ -97,8 +94,8 @@ final class OutboundStream<T> implements OutboundCall {
   }
 
   @Override
-  public Long key() {
-    return key;
+  public long id() {
+    return id;
   }
 
   /**

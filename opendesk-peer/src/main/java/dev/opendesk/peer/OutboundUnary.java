@@ -25,8 +25,6 @@ final class OutboundUnary implements OutboundCall, ResultFuture.Owner, Runnable 
 
   private final SessionLink link;
   private final long id;
-  // The in-flight table's key, boxed once (ids soon exceed the Long cache).
-  private final Long key;
   private final String method;
   private final boolean direct;
   // The thread inside start() while it runs, else null: an answer that arrives on it before start()
@@ -49,7 +47,6 @@ final class OutboundUnary implements OutboundCall, ResultFuture.Owner, Runnable 
   OutboundUnary(SessionLink link, String method, boolean direct) {
     this.link = link;
     this.id = link.outbound().nextId();
-    this.key = id;
     this.method = method;
     this.direct = direct;
     this.future = link.newResultFuture(this);
@@ -59,13 +56,9 @@ final class OutboundUnary implements OutboundCall, ResultFuture.Owner, Runnable 
     return DONE.compareAndSet(this, 0, 1);
   }
 
-  long id() {
-    return id;
-  }
-
   @Override
-  public Long key() {
-    return key;
+  public long id() {
+    return id;
   }
 
   /**
