@@ -62,8 +62,8 @@ final class FrameDecoder {
 
   /**
    * Reads one frame. Its outer map is only looked at by {@link FrameReader} and then dropped, so it
-   * is read into the reusable {@link FrameFields} instead of a new map; the values (params, result)
-   * are new.
+   * is read into the reusable {@link FrameFields} instead of a new map, its integers (the id, seq)
+   * unboxed; the other values (params, result) are new.
    */
   private Frame readFrame(byte[] message, int maxMessageSize, int maxDepth) {
     start(message, maxMessageSize, maxDepth);
@@ -72,7 +72,13 @@ final class FrameDecoder {
       Map<String, Object> map =
           size <= FrameFields.CAPACITY ? fields : new LinkedHashMap<>((int) (size / 0.75f) + 1);
       for (int i = 0; i < size; i++) {
-        map.put(key(), value(2));
+        String key = key();
+        int b = next();
+        if (map == fields && isLong(b)) {
+          fields.putLong(key, longValue(b));
+        } else {
+          map.put(key, value(b, 2));
+        }
       }
       end();
       return FrameReader.toFrame(map);
@@ -121,11 +127,13 @@ final class FrameDecoder {
 
   /** Reads one value at nesting {@code depth} (the message's own map is at 1). */
   private Object value(int depth) {
-    int b = next();
-    if (b <= 0x7f) {
-      return (long) b;
-    } else if (b >= 0xe0) {
-      return (long) (byte) b;
+    return value(next(), depth);
+  }
+
+  /** Reads the value whose first byte {@code b} was just read. */
+  private Object value(int b, int depth) {
+    if (isLong(b)) {
+      return longValue(b);
     } else if (b <= 0x8f) {
       return map(containerAt(depth, b & 0x0f, 2), depth);
     } else if (b <= 0x9f) {
@@ -142,14 +150,7 @@ final class FrameDecoder {
       case 0xc6 -> bin(length(uint32()));
       case 0xca -> (double) Float.intBitsToFloat((int) uint32());
       case 0xcb -> Double.longBitsToDouble(int64());
-      case 0xcc -> (long) uint8();
-      case 0xcd -> (long) uint16();
-      case 0xce -> uint32();
       case 0xcf -> uint64();
-      case 0xd0 -> (long) (byte) uint8();
-      case 0xd1 -> (long) (short) uint16();
-      case 0xd2 -> (long) (int) uint32();
-      case 0xd3 -> int64();
       case 0xd9 -> str(length(uint8()));
       case 0xda -> str(length(uint16()));
       case 0xdb -> str(length(uint32()));
@@ -159,6 +160,30 @@ final class FrameDecoder {
       case 0xdf -> map(containerAt(depth, 0xdf, 2), depth);
       case 0xc1 -> throw malformed("reserved byte 0xc1");
       default -> throw new CodecException("unsupported msgpack type extension");
+    };
+  }
+
+  /** Whether {@code b} starts an integer that is always a {@code long}: any but a uint64. */
+  private static boolean isLong(int b) {
+    return b <= 0x7f || b >= 0xe0 || (b >= 0xcc && b <= 0xd3 && b != 0xcf);
+  }
+
+  /** Reads the integer whose first byte {@code b} (one {@link #isLong} accepts) was just read. */
+  private long longValue(int b) {
+    if (b <= 0x7f) {
+      return b;
+    } else if (b >= 0xe0) {
+      return (byte) b;
+    }
+    return switch (b) {
+      case 0xcc -> uint8();
+      case 0xcd -> uint16();
+      case 0xce -> uint32();
+      case 0xd0 -> (byte) uint8();
+      case 0xd1 -> (short) uint16();
+      case 0xd2 -> (int) uint32();
+      case 0xd3 -> int64();
+      default -> throw new IllegalArgumentException("not a long's first byte: " + b);
     };
   }
 

@@ -10,12 +10,19 @@ import java.util.Set;
  * The outer map of a frame while {@link FrameReader} looks at it: a reusable, insertion-ordered
  * array map of at most {@link #CAPACITY} entries (a frame has at most 7; a larger one is read into
  * an ordinary map). Linear lookups over a handful of keys; a repeated key replaces the value, as in
- * a {@code LinkedHashMap}. Not thread-safe: one per thread, never escapes {@link FrameDecoder}.
+ * a {@code LinkedHashMap}. Integers are kept unboxed ({@link #putLong}) and boxed only if read as
+ * map values, so a frame's id costs no {@code Long} on the way to its record. Not thread-safe: one
+ * per thread, never escapes {@link FrameDecoder}.
  */
 final class FrameFields extends AbstractMap<String, Object> {
   static final int CAPACITY = 16;
+
+  /** The value of an entry whose integer is in {@code longs}. */
+  private static final Object LONG = new Object();
+
   private final String[] keys = new String[CAPACITY];
   private final Object[] values = new Object[CAPACITY];
+  private final long[] longs = new long[CAPACITY];
   private int size;
 
   /**
@@ -44,7 +51,7 @@ final class FrameFields extends AbstractMap<String, Object> {
   public Object put(String key, Object value) {
     int i = equalIndex(key);
     if (i >= 0) {
-      Object old = values[i];
+      Object old = value(i);
       values[i] = value;
       return old;
     }
@@ -53,10 +60,31 @@ final class FrameFields extends AbstractMap<String, Object> {
     return null;
   }
 
+  /** Puts an integer, as {@code put(key, value)} would put it boxed. */
+  void putLong(String key, long value) {
+    int i = equalIndex(key);
+    if (i < 0) {
+      i = size++;
+      keys[i] = key;
+    }
+    values[i] = LONG;
+    longs[i] = value;
+  }
+
+  /** The integer under {@code key} if it is one and not negative, else -1: no boxing. */
+  long nonNegativeLong(String key) {
+    int i = indexOf(key);
+    return i >= 0 && values[i] == LONG && longs[i] >= 0 ? longs[i] : -1;
+  }
+
   @Override
   public Object get(Object key) {
     int i = indexOf(key);
-    return i < 0 ? null : values[i];
+    return i < 0 ? null : value(i);
+  }
+
+  private Object value(int i) {
+    return values[i] == LONG ? Long.valueOf(longs[i]) : values[i];
   }
 
   @Override
@@ -80,7 +108,7 @@ final class FrameFields extends AbstractMap<String, Object> {
   public Set<Map.Entry<String, Object>> entrySet() {
     Set<Map.Entry<String, Object>> entries = new LinkedHashSet<>();
     for (int i = 0; i < size; i++) {
-      entries.add(new AbstractMap.SimpleImmutableEntry<>(keys[i], values[i]));
+      entries.add(new AbstractMap.SimpleImmutableEntry<>(keys[i], value(i)));
     }
     return entries;
   }

@@ -99,6 +99,12 @@ final class FrameReader {
     if (!map.containsKey(key)) {
       return absent;
     }
+    if (map instanceof FrameFields fields) {
+      long n = fields.nonNegativeLong(key);
+      if (n >= 0) {
+        return n;
+      }
+    }
     Object value = map.get(key);
     if (value instanceof Long n && n >= 0) {
       return n;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,88 @@ class FrameCodecReuseTest {
     packer.packString("id").packLong(2);
 
     assertThat(CODEC.decode(packer.toByteArray())).isEqualTo(new Cancel(2, ""));
+  }
+
+  /** The outer map keeps integers unboxed: each msgpack int form must still read the same. */
+  @Test
+  void anIdInEveryIntegerFormDecodesToItsValue() throws IOException {
+    // {first byte of the id's form, value}: fixint, uint8/16/32/64 and int8/16/32/64.
+    long[][] forms = {
+      {0x7f, 127},
+      {0xcc, 200},
+      {0xcd, 60_000},
+      {0xce, 4_000_000_000L},
+      {0xcf, 1L << 40},
+      {0xd0, 100},
+      {0xd1, 30_000},
+      {0xd2, 2_000_000_000},
+      {0xd3, Long.MAX_VALUE}
+    };
+    for (long[] form : forms) {
+      MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+      packer.packMapHeader(3);
+      packer.packString("v").packInt(1);
+      packer.packString("type").packString("cancel");
+      packer.packString("id");
+      byte[] head = packer.toByteArray();
+      byte[] message = withInteger(head, (int) form[0], form[1]);
+      assertThat(CODEC.decode(message)).as("form 0x%x", form[0]).isEqualTo(new Cancel(form[1], ""));
+    }
+  }
+
+  @Test
+  void aNegativeIdInAnyFormIsRejectedNamingTheField() throws IOException {
+    for (int form : new int[] {0xff, 0xd0, 0xd1, 0xd2, 0xd3}) {
+      MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+      packer.packMapHeader(3);
+      packer.packString("v").packInt(1);
+      packer.packString("type").packString("cancel");
+      packer.packString("id");
+      byte[] message = withInteger(packer.toByteArray(), form, -1);
+      assertThatThrownBy(() -> CODEC.decode(message))
+          .isInstanceOf(CodecException.class)
+          .hasMessageContaining("cancel.id")
+          .hasMessageContaining("must be a non-negative integer, got int");
+    }
+  }
+
+  @Test
+  void aRepeatedKeyTakesItsLastValueAcrossIntegerAndOtherValues() throws IOException {
+    MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+    packer.packMapHeader(4);
+    packer.packString("v").packInt(1);
+    packer.packString("type").packString("cancel");
+    packer.packString("id").packLong(5);
+    packer.packString("id").packString("five");
+    assertThatThrownBy(() -> CODEC.decode(packer.toByteArray()))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("got str");
+
+    MessageBufferPacker back = MessagePack.newDefaultBufferPacker();
+    back.packMapHeader(4);
+    back.packString("v").packInt(1);
+    back.packString("type").packString("cancel");
+    back.packString("id").packString("five");
+    back.packString("id").packLong(500);
+    assertThat(CODEC.decode(back.toByteArray())).isEqualTo(new Cancel(500, ""));
+  }
+
+  /** {@code head} followed by {@code value} written in the msgpack int form {@code first}. */
+  private static byte[] withInteger(byte[] head, int first, long value) {
+    int size =
+        switch (first) {
+          case 0xcc, 0xd0 -> 1;
+          case 0xcd, 0xd1 -> 2;
+          case 0xce, 0xd2 -> 4;
+          case 0xcf, 0xd3 -> 8;
+          default -> 0; // a fixint is its own first byte
+        };
+    byte[] out = Arrays.copyOf(head, head.length + 1 + size);
+    out[head.length] = (byte) (size == 0 ? value : first);
+    for (int i = 0; i < size; i++) {
+      out[head.length + 1 + i] = (byte) (value >>> (8 * (size - 1 - i)));
+    }
+    return out;
   }
 
   @Test
