@@ -170,60 +170,73 @@ public final class EncryptedConnection implements Connection {
     if (f != null) {
       return CompletableFuture.failedFuture(f);
     }
+    if (drainers.compareAndSet(0, 1)) {
+      // Nobody is draining: unless messages wait before this one, it goes out now, and the
+      // caller gets the underlying connection's own send future (no queue node, no future here).
+      CompletableFuture<Void> sent;
+      if (outgoing.isEmpty()) {
+        sent = sealAndSend(message);
+      } else {
+        sent = new CompletableFuture<>();
+        outgoing.add(new Outgoing(message, sent));
+      }
+      drainQueued(1);
+      return sent;
+    }
     CompletableFuture<Void> taken = new CompletableFuture<>();
     outgoing.add(new Outgoing(message, taken));
-    drain();
+    if (drainers.getAndIncrement() == 0) {
+      drainQueued(1);
+    }
     return taken;
   }
 
   /**
-   * Seals and hands over queued messages; only one thread drains at a time, so counters follow the
-   * order in which messages are handed to the underlying connection.
+   * Seals and hands over queued messages. Only one thread drains at a time (the one that raised
+   * {@code drainers} from 0), so counters follow the order in which messages are handed to the
+   * underlying connection; {@code missed} is the count this thread already holds.
    */
-  private void drain() {
-    if (drainers.getAndIncrement() != 0) {
-      return;
-    }
-    int missed = 1;
+  private void drainQueued(int missed) {
     do {
       Outgoing next;
       while ((next = outgoing.poll()) != null) {
-        ConnectionClosedException f = failure.get();
-        if (f != null || !inner.isOpen()) {
-          next.taken.completeExceptionally(
-              f != null ? f : new ConnectionClosedException("connection closed"));
-          continue;
-        }
-        if (sendCounter == LAST_COUNTER) {
-          fail(
-              new ConnectionClosedException(
-                  "send counter exhausted: 2^64 - 1 messages sent under one key"));
-          next.taken.completeExceptionally(failure.get());
-          continue;
-        }
-        byte[] sealed = seal(next.plaintext);
-        if (sealed == null) {
-          next.taken.completeExceptionally(new ConnectionClosedException("connection closed"));
-          continue;
-        }
         CompletableFuture<Void> taken = next.taken;
-        CompletableFuture<Void> sent;
-        try {
-          sent = inner.send(sealed);
-        } catch (RuntimeException e) {
-          sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete(
-            (ignored, error) -> {
-              if (error != null) {
-                taken.completeExceptionally(Failures.unwrap(error));
-              } else {
-                taken.complete(null);
-              }
-            });
+        sealAndSend(next.plaintext)
+            .whenComplete(
+                (ignored, error) -> {
+                  if (error != null) {
+                    taken.completeExceptionally(Failures.unwrap(error));
+                  } else {
+                    taken.complete(null);
+                  }
+                });
       }
       missed = drainers.addAndGet(-missed);
     } while (missed != 0);
+  }
+
+  /** Seals the next message and hands it to the underlying connection; only the drainer calls. */
+  private CompletableFuture<Void> sealAndSend(byte[] plaintext) {
+    ConnectionClosedException f = failure.get();
+    if (f != null || !inner.isOpen()) {
+      return CompletableFuture.failedFuture(
+          f != null ? f : new ConnectionClosedException("connection closed"));
+    }
+    if (sendCounter == LAST_COUNTER) {
+      fail(
+          new ConnectionClosedException(
+              "send counter exhausted: 2^64 - 1 messages sent under one key"));
+      return CompletableFuture.failedFuture(failure.get());
+    }
+    byte[] sealed = seal(plaintext);
+    if (sealed == null) {
+      return CompletableFuture.failedFuture(new ConnectionClosedException("connection closed"));
+    }
+    try {
+      return inner.send(sealed);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** The next message sealed, or {@code null} if the keys are gone (the connection closed). */
@@ -449,7 +462,9 @@ public final class EncryptedConnection implements Connection {
   private void failQueued() {
     // Anything still queued when the connection closed must not wait forever: draining a closed
     // connection fails each queued message.
-    drain();
+    if (drainers.getAndIncrement() == 0) {
+      drainQueued(1);
+    }
   }
 
   @Override
