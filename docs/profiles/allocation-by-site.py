@@ -14,7 +14,9 @@ for e in ev[1:]:
         frames=[l.strip() for l in st.group(1).strip().split('\n') if l.strip() and l.strip()!='...'][:depth]
     key=m.group(1)+' <- '+' <- '.join(re.sub(r'\s+line:.*','',f) for f in frames)
     agg[key]+=val; cnt[key]+=1; tot+=val
-# normalise by number of OutboundUnary allocations = calls
-calls=sum(c for k,c in cnt.items() if k.startswith('dev.opendesk.peer.OutboundUnary '))
-print('calls',calls,'total B/call',tot/max(calls,1))
+# normalise by the allocations of one site per operation: by default OutboundUnary (one per call);
+# for streams e.g. 'dev.opendesk.protocol.Res <- dev.opendesk.protocol.FrameReader' (one per item)
+unit=sys.argv[3] if len(sys.argv)>3 else 'dev.opendesk.peer.OutboundUnary '
+calls=sum(c for k,c in cnt.items() if k.startswith(unit))
+print('operations',calls,'total B/operation',tot/max(calls,1))
 for k,v in agg.most_common(40): print(f"{v/calls:7.1f} B {cnt[k]/calls:5.2f}x {k}")
