@@ -72,12 +72,29 @@ final class FrameDecoder {
       Map<String, Object> map =
           size <= FrameFields.CAPACITY ? fields : new LinkedHashMap<>((int) (size / 0.75f) + 1);
       for (int i = 0; i < size; i++) {
-        String key = key();
-        int b = next();
-        if (map == fields && isLong(b)) {
-          fields.putLong(key, longValue(b));
+        if (map != fields) {
+          map.put(key(), value(2));
+          continue;
+        }
+        // A key of the frame vocabulary is its shared instance, which FrameFields matches by
+        // identity alone; only other keys need equals.
+        int length = keyLength();
+        String word =
+            length <= StringCache.MAX_BYTES && length <= buf.length - pos
+                ? StringCache.vocabulary(buf, pos, length)
+                : null;
+        String key;
+        if (word != null) {
+          pos += length;
+          key = word;
         } else {
-          map.put(key, value(b, 2));
+          key = str(length);
+        }
+        int b = next();
+        if (isLong(b)) {
+          fields.putLong(key, word != null, longValue(b));
+        } else {
+          fields.put(key, word != null, value(b, 2));
         }
       }
       end();
@@ -189,14 +206,19 @@ final class FrameDecoder {
 
   /** Reads a map key: a str (the same string for a repeated short key, from the cache). */
   private String key() {
+    return str(keyLength());
+  }
+
+  /** Reads a map key's header (it must be a str) and returns the length of its payload. */
+  private int keyLength() {
     int b = next();
     if (b >= 0xa0 && b <= 0xbf) {
-      return str(b & 0x1f);
+      return b & 0x1f;
     }
     return switch (b) {
-      case 0xd9 -> str(length(uint8()));
-      case 0xda -> str(length(uint16()));
-      case 0xdb -> str(length(uint32()));
+      case 0xd9 -> length(uint8());
+      case 0xda -> length(uint16());
+      case 0xdb -> length(uint32());
       case 0xc1 -> throw malformed("reserved byte 0xc1");
       default -> throw new CodecException("map keys must be str, got " + typeName(b));
     };

@@ -24,18 +24,18 @@ final class FrameFields extends AbstractMap<String, Object> {
   private final Object[] values = new Object[CAPACITY];
   private final long[] longs = new long[CAPACITY];
   private int size;
+  // Whether a key outside the frame vocabulary was put: only then may a lookup need equals.
+  private boolean foreignKeys;
 
   /**
-   * Frame keys and the literals {@link FrameReader} looks up are the same instances (see {@link
-   * StringCache}), so an identity pass finds them without comparing characters.
+   * A key of the frame vocabulary is put as its shared instance ({@link StringCache#vocabulary}),
+   * and the literals {@link FrameReader} looks up are those instances (interned), so an identity
+   * pass finds them; a key equal to one of them is always that instance. Only keys outside the
+   * vocabulary, which need equals, are looked for by equality, and only if any was put.
    */
   private int indexOf(Object key) {
-    for (int i = 0; i < size; i++) {
-      if (keys[i] == key) {
-        return i;
-      }
-    }
-    return equalIndex(key);
+    int i = indexOfInstance(key);
+    return i < 0 && foreignKeys ? equalIndex(key) : i;
   }
 
   private int equalIndex(Object key) {
@@ -47,34 +47,66 @@ final class FrameFields extends AbstractMap<String, Object> {
     return -1;
   }
 
-  @Override
-  public Object put(String key, Object value) {
-    int i = equalIndex(key);
-    if (i >= 0) {
-      Object old = value(i);
-      values[i] = value;
-      return old;
+  /** The slot for {@code key}: its entry's, or a new one. */
+  private int slotFor(String key, boolean vocabulary) {
+    int i;
+    if (vocabulary) {
+      i = indexOfInstance(key);
+    } else {
+      foreignKeys = true;
+      i = equalIndex(key);
     }
-    keys[size] = key;
-    values[size++] = value;
-    return null;
-  }
-
-  /** Puts an integer, as {@code put(key, value)} would put it boxed. */
-  void putLong(String key, long value) {
-    int i = equalIndex(key);
     if (i < 0) {
       i = size++;
       keys[i] = key;
     }
+    return i;
+  }
+
+  private int indexOfInstance(Object key) {
+    for (int i = 0; i < size; i++) {
+      if (keys[i] == key) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Puts {@code value} under {@code key}, replacing an earlier value.
+   *
+   * @param vocabulary whether {@code key} is the frame vocabulary's shared instance
+   */
+  void put(String key, boolean vocabulary, Object value) {
+    values[slotFor(key, vocabulary)] = value;
+  }
+
+  /** Puts an integer, as {@code put} would put it boxed. */
+  void putLong(String key, boolean vocabulary, long value) {
+    int i = slotFor(key, vocabulary);
     values[i] = LONG;
     longs[i] = value;
+  }
+
+  @Override
+  public Object put(String key, Object value) {
+    int before = size;
+    int i = slotFor(key, false);
+    Object old = i < before ? value(i) : null;
+    values[i] = value;
+    return old;
   }
 
   /** The integer under {@code key} if it is one and not negative, else -1: no boxing. */
   long nonNegativeLong(String key) {
     int i = indexOf(key);
     return i >= 0 && values[i] == LONG && longs[i] >= 0 ? longs[i] : -1;
+  }
+
+  @Override
+  public Object getOrDefault(Object key, Object absent) {
+    int i = indexOf(key);
+    return i < 0 ? absent : value(i);
   }
 
   @Override
@@ -102,6 +134,7 @@ final class FrameFields extends AbstractMap<String, Object> {
     Arrays.fill(keys, 0, size, null);
     Arrays.fill(values, 0, size, null);
     size = 0;
+    foreignKeys = false;
   }
 
   @Override

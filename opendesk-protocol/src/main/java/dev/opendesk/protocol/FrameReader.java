@@ -8,11 +8,17 @@ import java.util.Map;
  * §2–3.
  */
 final class FrameReader {
+
+  /**
+   * What a lookup of an absent key returns: one lookup tells absent from nil and reads the value.
+   */
+  private static final Object ABSENT = new Object();
+
   private FrameReader() {}
 
   static Frame toFrame(Map<String, Object> map) {
-    Object v = map.get("v");
-    if (!map.containsKey("v")) {
+    Object v = map.getOrDefault("v", ABSENT);
+    if (v == ABSENT) {
       throw new CodecException("frame.v", "missing", null);
     }
     if (!(v instanceof Long version) || version != Frame.VERSION) {
@@ -89,23 +95,24 @@ final class FrameReader {
   }
 
   private static long id(Map<String, Object> map, String type) {
-    if (!map.containsKey("id")) {
+    long id = nonNegative(map, type, "id", -1L);
+    if (id < 0) {
       throw new CodecException(type + ".id", "missing", null);
     }
-    return nonNegative(map, type, "id", 0L);
+    return id;
   }
 
   private static long nonNegative(Map<String, Object> map, String type, String key, long absent) {
-    if (!map.containsKey(key)) {
-      return absent;
-    }
     if (map instanceof FrameFields fields) {
       long n = fields.nonNegativeLong(key);
       if (n >= 0) {
         return n;
       }
     }
-    Object value = map.get(key);
+    Object value = map.getOrDefault(key, ABSENT);
+    if (value == ABSENT) {
+      return absent;
+    }
     if (value instanceof Long n && n >= 0) {
       return n;
     }
@@ -117,17 +124,18 @@ final class FrameReader {
   }
 
   private static String requiredString(Map<String, Object> map, String type, String key) {
-    if (!map.containsKey(key)) {
+    String value = string(map, type, key, null);
+    if (value == null) {
       throw new CodecException(type + "." + key, "missing", null);
     }
-    return string(map, type, key, null);
+    return value;
   }
 
   private static String string(Map<String, Object> map, String type, String key, String absent) {
-    if (!map.containsKey(key)) {
+    Object value = map.getOrDefault(key, ABSENT);
+    if (value == ABSENT) {
       return absent;
     }
-    Object value = map.get(key);
     if (value instanceof String s) {
       return s;
     }
@@ -135,10 +143,10 @@ final class FrameReader {
   }
 
   private static boolean bool(Map<String, Object> map, String type, String key, boolean absent) {
-    if (!map.containsKey(key)) {
+    Object value = map.getOrDefault(key, ABSENT);
+    if (value == ABSENT) {
       return absent;
     }
-    Object value = map.get(key);
     if (value instanceof Boolean b) {
       return b;
     }
@@ -147,10 +155,10 @@ final class FrameReader {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> map(Map<String, Object> map, String type, String key) {
-    if (!map.containsKey(key)) {
+    Object value = map.getOrDefault(key, ABSENT);
+    if (value == ABSENT) {
       return Map.of();
     }
-    Object value = map.get(key);
     if (value instanceof Map) {
       return (Map<String, Object>) value;
     }

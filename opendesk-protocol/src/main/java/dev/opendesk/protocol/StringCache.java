@@ -1,5 +1,8 @@
 package dev.opendesk.protocol;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -27,6 +30,11 @@ final class StringCache {
     "capabilities", "error", "id", "method", "stream", "params", "seq", "end", "result", "reason",
     "topic", "payload", "code", "message", "details", "client", "server", "kind"
   };
+
+  private static final VarHandle INTS =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Slots of the vocabulary table (a power of two), open addressing with linear probing. */
   private static final int VOCABULARY_SLOTS = 64;
@@ -57,11 +65,9 @@ final class StringCache {
    */
   String decode(byte[] bytes, int offset, int length) {
     int hash = hash(bytes, offset, length);
-    for (int v = slot(hash, VOCABULARY_SLOTS); VOCABULARY_BYTES[v] != null; ) {
-      if (same(VOCABULARY_BYTES[v], bytes, offset, length)) {
-        return VOCABULARY_STRINGS[v];
-      }
-      v = (v + 1) & (VOCABULARY_SLOTS - 1);
+    String word = vocabulary(hash, bytes, offset, length);
+    if (word != null) {
+      return word;
     }
     int slot = slot(hash, SLOTS);
     byte[] cached = cacheBytes[slot];
@@ -74,16 +80,53 @@ final class StringCache {
     return decoded;
   }
 
-  private static int hash(byte[] bytes, int offset, int length) {
-    int hash = length;
-    for (int i = offset; i < offset + length; i++) {
-      hash = 31 * hash + bytes[i];
+  /**
+   * The vocabulary's own instance of the {@code length} bytes at {@code offset} (at most {@link
+   * #MAX_BYTES}), or {@code null} if they are not a word of it.
+   */
+  static String vocabulary(byte[] bytes, int offset, int length) {
+    return vocabulary(hash(bytes, offset, length), bytes, offset, length);
+  }
+
+  private static String vocabulary(int hash, byte[] bytes, int offset, int length) {
+    for (int v = slot(hash, VOCABULARY_SLOTS); VOCABULARY_BYTES[v] != null; ) {
+      if (same(VOCABULARY_BYTES[v], bytes, offset, length)) {
+        return VOCABULARY_STRINGS[v];
+      }
+      v = (v + 1) & (VOCABULARY_SLOTS - 1);
     }
-    return hash;
+    return null;
+  }
+
+  /**
+   * A hash of all the bytes in a few word reads instead of a loop per byte: up to 3 bytes are read
+   * one by one, longer payloads as two to four overlapping ints or longs that together cover them.
+   */
+  private static int hash(byte[] bytes, int offset, int length) {
+    long h;
+    int end = offset + length;
+    if (length <= 3) {
+      h =
+          length == 0
+              ? 0
+              : (bytes[offset] & 0xff)
+                  | (bytes[offset + (length >>> 1)] & 0xff) << 8
+                  | (bytes[end - 1] & 0xff) << 16;
+    } else if (length <= 8) {
+      h =
+          ((int) INTS.get(bytes, offset) & 0xFFFFFFFFL)
+              | (long) (int) INTS.get(bytes, end - 4) << 32;
+    } else if (length <= 16) {
+      h = (long) LONGS.get(bytes, offset) * 31 + (long) LONGS.get(bytes, end - 8);
+    } else {
+      h = (long) LONGS.get(bytes, offset) * 31 + (long) LONGS.get(bytes, offset + 8);
+      h = (h * 31 + (long) LONGS.get(bytes, end - 16)) * 31 + (long) LONGS.get(bytes, end - 8);
+    }
+    return (int) (((h + length) * 0x9E3779B97F4A7C15L) >>> 32);
   }
 
   private static int slot(int hash, int slots) {
-    return (hash ^ (hash >>> 7)) & (slots - 1);
+    return hash & (slots - 1);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -111,6 +112,32 @@ class FrameCodecReuseTest {
     back.packString("id").packString("five");
     back.packString("id").packLong(500);
     assertThat(CODEC.decode(back.toByteArray())).isEqualTo(new Cancel(500, ""));
+  }
+
+  /** Frame keys are matched by identity when they are vocabulary words, whatever their str form. */
+  @Test
+  void aFrameKeyInAnyStrFormIsFoundAndForeignKeysDoNotHideIt() throws IOException {
+    MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+    packer.packMapHeader(6);
+    packStr8(packer, "v");
+    packer.packInt(1);
+    packer.packString("extra").packString("ignored");
+    packStr8(packer, "type");
+    packer.packString("cancel");
+    packer.packString("extra").packString("again");
+    packer.packRawStringHeader(2).writePayload(new byte[] {'i', 'd'}); // fixstr, as usual
+    packer.packLong(300);
+    packStr8(packer, "reason");
+    packer.packString("late");
+
+    assertThat(CODEC.decode(packer.toByteArray())).isEqualTo(new Cancel(300, "late"));
+  }
+
+  /** A str8 header even where a fixstr would do, as some encoders write short strs. */
+  private static void packStr8(MessageBufferPacker packer, String s) throws IOException {
+    byte[] ascii = s.getBytes(StandardCharsets.US_ASCII);
+    packer.writePayload(new byte[] {(byte) 0xd9, (byte) ascii.length});
+    packer.writePayload(ascii);
   }
 
   /** {@code head} followed by {@code value} written in the msgpack int form {@code first}. */
