@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +49,22 @@ final class FrameEncoder {
   private static final byte[] K_CODE = fixstr("code");
   private static final byte[] K_MESSAGE = fixstr("message");
   private static final byte[] K_DETAILS = fixstr("details");
+
+  // The constant runs of a REQ and a RES, each written with one writePayload instead of one per
+  // key (every writePayload is a checked Unsafe.copyMemory inside msgpack-java).
+  private static final byte[] REQ_UP_TO_ID = concat(new byte[] {(byte) 0x86}, K_V1, K_REQ, K_ID);
+  private static final byte[] REQ_STREAM_TRUE_PARAMS =
+      concat(K_STREAM, new byte[] {(byte) 0xc3}, K_PARAMS);
+  private static final byte[] REQ_STREAM_FALSE_PARAMS =
+      concat(K_STREAM, new byte[] {(byte) 0xc2}, K_PARAMS);
+  private static final byte[] RES_UP_TO_ID = concat(new byte[] {(byte) 0x87}, K_V1, K_RES, K_ID);
+  private static final byte[] RES_END_TRUE_RESULT =
+      concat(K_END, new byte[] {(byte) 0xc3}, K_RESULT);
+  private static final byte[] RES_END_FALSE_RESULT =
+      concat(K_END, new byte[] {(byte) 0xc2}, K_RESULT);
+  private static final byte[] RES_NIL_RESULT_NIL_ERROR =
+      concat(new byte[] {(byte) 0xc0}, K_ERROR, new byte[] {(byte) 0xc0});
+  private static final byte[] RES_NIL_ERROR = concat(K_ERROR, new byte[] {(byte) 0xc0});
 
   /** Strs up to this many chars are written through {@link #scratch} when they are ASCII. */
   private static final int SCRATCH_CHARS = 255;
@@ -120,36 +135,32 @@ final class FrameEncoder {
         writeError(h.error(), "hello.error");
       }
     } else if (frame instanceof Req r) {
-      packer.packMapHeader(6);
-      header(K_REQ);
-      packer.writePayload(K_ID);
+      packer.writePayload(REQ_UP_TO_ID);
       packer.packLong(r.id());
       packer.writePayload(K_METHOD);
       writeString(r.method());
-      packer.writePayload(K_STREAM);
-      packer.packBoolean(r.stream());
-      packer.writePayload(K_PARAMS);
+      packer.writePayload(r.stream() ? REQ_STREAM_TRUE_PARAMS : REQ_STREAM_FALSE_PARAMS);
       writeMap(r.params(), "req.params", 2);
     } else if (frame instanceof Res r) {
-      packer.packMapHeader(7);
-      header(K_RES);
-      packer.writePayload(K_ID);
+      packer.writePayload(RES_UP_TO_ID);
       packer.packLong(r.id());
       packer.writePayload(K_SEQ);
       packer.packLong(r.seq());
-      packer.writePayload(K_END);
-      packer.packBoolean(r.end());
-      packer.writePayload(K_RESULT);
-      if (r.result() == null) {
-        packer.packNil();
+      packer.writePayload(r.end() ? RES_END_TRUE_RESULT : RES_END_FALSE_RESULT);
+      if (r.result() == null && r.error() == null) {
+        packer.writePayload(RES_NIL_RESULT_NIL_ERROR);
       } else {
-        writeMap(r.result(), "res.result", 2);
-      }
-      packer.writePayload(K_ERROR);
-      if (r.error() == null) {
-        packer.packNil();
-      } else {
-        writeError(r.error(), "res.error");
+        if (r.result() == null) {
+          packer.packNil();
+        } else {
+          writeMap(r.result(), "res.result", 2);
+        }
+        if (r.error() == null) {
+          packer.writePayload(RES_NIL_ERROR);
+        } else {
+          packer.writePayload(K_ERROR);
+          writeError(r.error(), "res.error");
+        }
       }
     } else if (frame instanceof Cancel c) {
       packer.packMapHeader(4);
@@ -381,9 +392,11 @@ final class FrameEncoder {
     return out.toByteArray();
   }
 
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.write(part, 0, part.length);
+    }
+    return out.toByteArray();
   }
 }
