@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  * The future of a unary call. It may complete on the thread that received the result, so it adds
  * two rules to {@link CompletableFuture}'s: its {@code *Async} stages without an executor run on
  * the peer's handler executor (as do those of every stage derived from it), and waiting for it on a
- * thread that runs a receive loop fails at once instead of deadlocking.
+ * thread that runs a receive loop fails at once instead of deadlocking. A wait first watches the
+ * future for a little while ({@link WaitSpin}) where the session's results come fast.
  *
  * <p>The call's own future also tells its {@link Owner} when someone else completes it (the caller
  * cancelling it, say): overriding the completion methods costs nothing per call, where a {@code
@@ -28,17 +29,35 @@ final class ResultFuture<T> extends CompletableFuture<T> {
   }
 
   private final Executor asyncExecutor;
+  private final WaitSpin waitSpin;
   private final Owner owner;
 
-  /** A derived stage, or a future without an owner to tell. */
+  /** A future without an owner to tell, whose waits never spin. */
   ResultFuture(Executor asyncExecutor) {
-    this(asyncExecutor, null);
+    this(asyncExecutor, null, null);
   }
 
-  /** A call's future: {@code owner} is told of every completion but {@link #deliver}'s. */
+  /** A call's future whose waits never spin: {@code owner} is told as below. */
   ResultFuture(Executor asyncExecutor, Owner owner) {
+    this(asyncExecutor, null, owner);
+  }
+
+  /**
+   * A call's future, or a stage derived from one ({@code owner} {@code null}).
+   *
+   * @param waitSpin the session's, or {@code null} for waits that park at once
+   * @param owner told of every completion but {@link #deliver}'s
+   */
+  ResultFuture(Executor asyncExecutor, WaitSpin waitSpin, Owner owner) {
     this.asyncExecutor = asyncExecutor;
+    this.waitSpin = waitSpin;
     this.owner = owner;
+  }
+
+  private void spinBeforeWaiting(long budgetNanos) {
+    if (waitSpin != null) {
+      waitSpin.spinUntilDone(this, budgetNanos);
+    }
   }
 
   /** Completes the future with the call's outcome, without telling the owner. */
@@ -113,7 +132,7 @@ final class ResultFuture<T> extends CompletableFuture<T> {
 
   @Override
   public <U> CompletableFuture<U> newIncompleteFuture() {
-    return new ResultFuture<>(asyncExecutor);
+    return new ResultFuture<>(asyncExecutor, waitSpin, null);
   }
 
   /**
@@ -124,6 +143,7 @@ final class ResultFuture<T> extends CompletableFuture<T> {
   @Override
   public T get() throws InterruptedException, ExecutionException {
     BlockingCalls.refuseOnReceiveThread(this);
+    spinBeforeWaiting(WaitSpin.MAX_NANOS);
     return super.get();
   }
 
@@ -136,6 +156,7 @@ final class ResultFuture<T> extends CompletableFuture<T> {
   public T get(long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
     BlockingCalls.refuseOnReceiveThread(this);
+    spinBeforeWaiting(unit.toNanos(timeout));
     return super.get(timeout, unit);
   }
 
@@ -147,6 +168,7 @@ final class ResultFuture<T> extends CompletableFuture<T> {
   @Override
   public T join() {
     BlockingCalls.refuseOnReceiveThread(this);
+    spinBeforeWaiting(WaitSpin.MAX_NANOS);
     return super.join();
   }
 }

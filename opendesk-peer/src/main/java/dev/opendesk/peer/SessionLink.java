@@ -50,6 +50,7 @@ final class SessionLink {
   // The default executor of result futures' *Async stages: the handler executor, or the calling
   // thread once it no longer accepts tasks (a stage must run even after close).
   private final Executor asyncStages = this::runAsync;
+  private final WaitSpin waitSpin = new WaitSpin();
   private final boolean callbacksMayBlock;
   private final SharedThreads.Lease threads;
   private final OutboundCallTable outbound = new OutboundCallTable();
@@ -191,7 +192,7 @@ final class SessionLink {
 
   /** A new, incomplete future of {@code call}'s result; see {@link ResultFuture}. */
   <T> ResultFuture<T> newResultFuture(ResultFuture.Owner call) {
-    return new ResultFuture<>(asyncStages, call);
+    return new ResultFuture<>(asyncStages, waitSpin, call);
   }
 
   /** See {@link PeerOptions#callbacksMayBlock()}. */
