@@ -72,15 +72,18 @@ import org.jspecify.annotations.Nullable;
  * else that runs user code: handlers that may block ({@link Dispatcher.Builder#unary}), push
  * handlers and stream subscribers. Waiting for a result on the receive thread ({@code join}, {@code
  * get}, {@code callBlocking}, iterating a {@link CallStream}) would wait forever, since only that
- * thread could read the answer: it fails at once with {@link IllegalStateException}. {@link
- * PeerOptions#callbacksMayBlock()} hands each result to the handler executor instead, at the cost
- * of one thread hand-off per call. The handler executor is {@link PeerOptions#handlerExecutor()}.
- * By default that is one cached pool shared by all peers: a peer has no thread of its own, an idle
- * session holds none, and the pool grows with the handlers running at once, not with the sessions.
- * The loop stops reading while a stream's buffer is full (see {@link CallStream}). Limits on
- * concurrent inbound calls ({@link PeerOptions#maxConcurrentInboundCalls()}) and, among them,
- * streams ({@link PeerOptions#maxConcurrentInboundStreams()}) answer the excess with {@code busy}.
- * Deadlines run on one timer thread shared by all open peers.
+ * thread could read the answer: it fails at once with {@link IllegalStateException}. Elsewhere such
+ * a wait watches the future for up to 100 µs before it parks, on a multi-core machine and while
+ * this session's results tend to come that fast: a park and its wake-up cost more than a whole
+ * in-process call. {@link PeerOptions#callbacksMayBlock()} hands each result to the handler
+ * executor instead, at the cost of one thread hand-off per call. The handler executor is {@link
+ * PeerOptions#handlerExecutor()}. By default that is one cached pool shared by all peers: a peer
+ * has no thread of its own, an idle session holds none, and the pool grows with the handlers
+ * running at once, not with the sessions. The loop stops reading while a stream's buffer is full
+ * (see {@link CallStream}). Limits on concurrent inbound calls ({@link
+ * PeerOptions#maxConcurrentInboundCalls()}) and, among them, streams ({@link
+ * PeerOptions#maxConcurrentInboundStreams()}) answer the excess with {@code busy}. Deadlines run on
+ * one timer thread shared by all open peers.
  *
  * <p>Thread-safe: every method may be called from any thread.
  */
