@@ -4,6 +4,7 @@ import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.Failures;
 import dev.opendesk.protocol.FrameCodec;
+import dev.opendesk.protocol.ReceiveFuture;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -257,15 +258,8 @@ public final class EncryptedConnection implements Connection {
 
   @Override
   public CompletableFuture<byte[]> receive() {
-    CompletableFuture<byte[]> next = new CompletableFuture<>();
-    receive(
-        (message, failure) -> {
-          if (failure == null) {
-            next.complete(message);
-          } else {
-            next.completeExceptionally(failure);
-          }
-        });
+    ReceiveFuture next = new ReceiveFuture();
+    receive(next);
     return next;
   }
 

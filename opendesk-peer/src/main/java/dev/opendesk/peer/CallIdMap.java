@@ -26,28 +26,20 @@ final class CallIdMap<V> {
 
   /** The value under {@code id}, or {@code null}. */
   synchronized V get(long id) {
-    int mask = keys.length - 1;
-    for (int i = slot(id, mask); values[i] != null; i = (i + 1) & mask) {
-      if (keys[i] == id) {
-        return value(i);
-      }
-    }
-    return null;
+    int i = find(id);
+    return i >= 0 ? value(i) : null;
   }
 
   /**
    * Puts {@code value} under {@code id} unless the id is taken; returns the value already there.
    */
   synchronized V putIfAbsent(long id, V value) {
-    int mask = keys.length - 1;
-    int i = slot(id, mask);
-    for (; values[i] != null; i = (i + 1) & mask) {
-      if (keys[i] == id) {
-        return value(i);
-      }
+    int i = find(id);
+    if (i >= 0) {
+      return value(i);
     }
-    keys[i] = id;
-    values[i] = value;
+    keys[~i] = id;
+    values[~i] = value;
     if (++size * 2 > keys.length) {
       resize(keys.length * 2);
     }
@@ -56,22 +48,28 @@ final class CallIdMap<V> {
 
   /** Removes {@code id} if {@code value} is what it maps to; returns whether it did. */
   synchronized boolean remove(long id, V value) {
+    int i = find(id);
+    if (i < 0 || values[i] != value) {
+      return false;
+    }
+    deleteAt(i, keys.length - 1);
+    size--;
+    if (keys.length > MIN_CAPACITY && size * 8 < keys.length) {
+      resize(keys.length / 2);
+    }
+    return true;
+  }
+
+  /** The slot holding {@code id}, or {@code ~slot} of the free slot where it would go. */
+  private int find(long id) {
     int mask = keys.length - 1;
     int i = slot(id, mask);
     for (; values[i] != null; i = (i + 1) & mask) {
       if (keys[i] == id) {
-        if (values[i] != value) {
-          return false;
-        }
-        deleteAt(i, mask);
-        size--;
-        if (keys.length > MIN_CAPACITY && size * 8 < keys.length) {
-          resize(keys.length / 2);
-        }
-        return true;
+        return i;
       }
     }
-    return false;
+    return ~i;
   }
 
   /** A snapshot of the values. */

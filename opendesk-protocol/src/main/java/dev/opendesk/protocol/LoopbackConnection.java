@@ -131,19 +131,6 @@ public final class LoopbackConnection implements Connection {
 
   private record Waiting(byte[] message, CompletableFuture<Void> taken) {}
 
-  /** The future of {@link #receive()}, completed as the receiver it also is. */
-  private static final class ReceiveFuture extends CompletableFuture<byte[]>
-      implements BiConsumer<byte[], Throwable> {
-    @Override
-    public void accept(byte[] message, Throwable failure) {
-      if (failure == null) {
-        complete(message);
-      } else {
-        completeExceptionally(failure);
-      }
-    }
-  }
-
   /** One direction: messages from one end to the other. */
   private static final class Direction {
     private final Shared shared;

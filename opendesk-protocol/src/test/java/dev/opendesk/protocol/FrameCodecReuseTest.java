@@ -40,10 +40,7 @@ class FrameCodecReuseTest {
 
   @Test
   void aRepeatedKeyTakesItsLastValue() throws IOException {
-    MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
-    packer.packMapHeader(4);
-    packer.packString("v").packInt(1);
-    packer.packString("type").packString("cancel");
+    MessageBufferPacker packer = cancelHead(4);
     packer.packString("id").packLong(1);
     packer.packString("id").packLong(2);
 
@@ -66,10 +63,7 @@ class FrameCodecReuseTest {
       {0xd3, Long.MAX_VALUE}
     };
     for (long[] form : forms) {
-      MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
-      packer.packMapHeader(3);
-      packer.packString("v").packInt(1);
-      packer.packString("type").packString("cancel");
+      MessageBufferPacker packer = cancelHead(3);
       packer.packString("id");
       byte[] head = packer.toByteArray();
       byte[] message = withInteger(head, (int) form[0], form[1]);
@@ -80,10 +74,7 @@ class FrameCodecReuseTest {
   @Test
   void aNegativeIdInAnyFormIsRejectedNamingTheField() throws IOException {
     for (int form : new int[] {0xff, 0xd0, 0xd1, 0xd2, 0xd3}) {
-      MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
-      packer.packMapHeader(3);
-      packer.packString("v").packInt(1);
-      packer.packString("type").packString("cancel");
+      MessageBufferPacker packer = cancelHead(3);
       packer.packString("id");
       byte[] message = withInteger(packer.toByteArray(), form, -1);
       assertThatThrownBy(() -> CODEC.decode(message))
@@ -95,20 +86,14 @@ class FrameCodecReuseTest {
 
   @Test
   void aRepeatedKeyTakesItsLastValueAcrossIntegerAndOtherValues() throws IOException {
-    MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
-    packer.packMapHeader(4);
-    packer.packString("v").packInt(1);
-    packer.packString("type").packString("cancel");
+    MessageBufferPacker packer = cancelHead(4);
     packer.packString("id").packLong(5);
     packer.packString("id").packString("five");
     assertThatThrownBy(() -> CODEC.decode(packer.toByteArray()))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("got str");
 
-    MessageBufferPacker back = MessagePack.newDefaultBufferPacker();
-    back.packMapHeader(4);
-    back.packString("v").packInt(1);
-    back.packString("type").packString("cancel");
+    MessageBufferPacker back = cancelHead(4);
     back.packString("id").packString("five");
     back.packString("id").packLong(500);
     assertThat(CODEC.decode(back.toByteArray())).isEqualTo(new Cancel(500, ""));
@@ -131,6 +116,15 @@ class FrameCodecReuseTest {
     packer.packString("late");
 
     assertThat(CODEC.decode(packer.toByteArray())).isEqualTo(new Cancel(300, "late"));
+  }
+
+  /** A packer holding a map header of {@code entries} and a CANCEL's {@code v} and {@code type}. */
+  private static MessageBufferPacker cancelHead(int entries) throws IOException {
+    MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+    packer.packMapHeader(entries);
+    packer.packString("v").packInt(1);
+    packer.packString("type").packString("cancel");
+    return packer;
   }
 
   /** A str8 header even where a fixstr would do, as some encoders write short strs. */

@@ -2,6 +2,7 @@ package dev.opendesk.transport.ws;
 
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
+import dev.opendesk.protocol.ReceiveFuture;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -181,15 +182,8 @@ final class MessageBridge extends ChannelDuplexHandler {
   }
 
   CompletableFuture<byte[]> receive() {
-    CompletableFuture<byte[]> next = new CompletableFuture<>();
-    receive(
-        (message, failure) -> {
-          if (failure == null) {
-            next.complete(message);
-          } else {
-            next.completeExceptionally(failure);
-          }
-        });
+    ReceiveFuture next = new ReceiveFuture();
+    receive(next);
     return next;
   }
 
