@@ -398,17 +398,8 @@ final class OutboundStream<T> implements OutboundCall {
     @Override
     public void request(long n) {
       if (n <= 0) {
-        lock.lock();
-        try {
-          if (!terminated) {
-            // Rule 3.9: a non-positive request is signalled as onError; it also ends our interest.
-            error = new IllegalArgumentException("request(n) needs n > 0, got " + n);
-            buffer.clear();
-          }
-        } finally {
-          lock.unlock();
-        }
-        cancelUpstreamQuietly();
+        // Rule 3.9: a non-positive request is signalled as onError; it also ends our interest.
+        failFromConsumer(new IllegalArgumentException("request(n) needs n > 0, got " + n));
       } else {
         lock.lock();
         try {
@@ -434,12 +425,20 @@ final class OutboundStream<T> implements OutboundCall {
     }
   }
 
-  /** Stops upstream (CANCEL if open) but keeps a pending error for delivery. */
-  private void cancelUpstreamQuietly() {
+  /**
+   * Fails the stream with {@code failure} (unless it already terminated) and stops upstream (CANCEL
+   * if open) in one step: an item arriving in between would otherwise sit in the emptied buffer and
+   * hold the error back for good, as the subscriber has no demand.
+   */
+  private void failFromConsumer(RuntimeException failure) {
     boolean cancel;
     CompletableFuture<Void> release;
     lock.lock();
     try {
+      if (!terminated) {
+        error = failure;
+        buffer.clear();
+      }
       cancel = !upstreamDone;
       upstreamDone = true;
       release = takeSpace();
@@ -540,16 +539,7 @@ final class OutboundStream<T> implements OutboundCall {
         try {
           value = converter.apply(item);
         } catch (RuntimeException e) {
-          lock.lock();
-          try {
-            if (!terminated) {
-              error = e;
-              buffer.clear();
-            }
-          } finally {
-            lock.unlock();
-          }
-          cancelUpstreamQuietly();
+          failFromConsumer(e);
           continue;
         }
         s.onNext(value);
