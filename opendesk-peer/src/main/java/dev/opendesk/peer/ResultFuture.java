@@ -32,21 +32,11 @@ final class ResultFuture<T> extends CompletableFuture<T> {
   private final WaitSpin waitSpin;
   private final Owner owner;
 
-  /** A future without an owner to tell, whose waits never spin. */
-  ResultFuture(Executor asyncExecutor) {
-    this(asyncExecutor, null, null);
-  }
-
-  /** A call's future whose waits never spin: {@code owner} is told as below. */
-  ResultFuture(Executor asyncExecutor, Owner owner) {
-    this(asyncExecutor, null, owner);
-  }
-
   /**
-   * A call's future, or a stage derived from one ({@code owner} {@code null}).
+   * A call's future, or a stage derived from one.
    *
    * @param waitSpin the session's, or {@code null} for waits that park at once
-   * @param owner told of every completion but {@link #deliver}'s
+   * @param owner told of every completion but {@link #deliver}'s, or {@code null} (a derived stage)
    */
   ResultFuture(Executor asyncExecutor, WaitSpin waitSpin, Owner owner) {
     this.asyncExecutor = asyncExecutor;

@@ -26,7 +26,7 @@ class ResultFutureTest {
 
   @Test
   void asyncStagesWithoutAnExecutorRunOnTheHandlerExecutorThroughDerivedStages() throws Exception {
-    ResultFuture<String> result = new ResultFuture<>(handlers);
+    ResultFuture<String> result = new ResultFuture<>(handlers, null, null);
     CompletableFuture<String> where =
         result
             .thenApply(v -> v + "!")
@@ -38,8 +38,8 @@ class ResultFutureTest {
 
   @Test
   void waitingOnTheReceiveThreadFailsAtOnceUnlessAlreadyDone() throws Exception {
-    ResultFuture<String> pending = new ResultFuture<>(handlers);
-    ResultFuture<String> done = new ResultFuture<>(handlers);
+    ResultFuture<String> pending = new ResultFuture<>(handlers, null, null);
+    ResultFuture<String> done = new ResultFuture<>(handlers, null, null);
     done.complete("here");
     int[] depth = BlockingCalls.enterReceiveLoop();
     try {
@@ -63,7 +63,7 @@ class ResultFutureTest {
 
   @Test
   void nestedReceiveLoopsKeepTheMarkUntilTheOutermostEnds() {
-    ResultFuture<String> pending = new ResultFuture<>(handlers);
+    ResultFuture<String> pending = new ResultFuture<>(handlers, null, null);
     int[] outer = BlockingCalls.enterReceiveLoop();
     int[] inner = BlockingCalls.enterReceiveLoop();
     BlockingCalls.leaveReceiveLoop(inner);
@@ -92,6 +92,7 @@ class ResultFutureTest {
       ResultFuture<String> future =
           new ResultFuture<>(
               handlers,
+              null,
               () -> {
                 told.incrementAndGet();
                 tellings.countDown();
@@ -104,11 +105,11 @@ class ResultFutureTest {
     }
 
     AtomicInteger told = new AtomicInteger();
-    ResultFuture<String> delivered = new ResultFuture<>(handlers, told::incrementAndGet);
+    ResultFuture<String> delivered = new ResultFuture<>(handlers, null, told::incrementAndGet);
     delivered.deliver("result", null);
     assertThat(delivered.complete("too late")).isFalse();
     assertThat(delivered.cancel(false)).isFalse();
-    ResultFuture<String> failed = new ResultFuture<>(handlers, told::incrementAndGet);
+    ResultFuture<String> failed = new ResultFuture<>(handlers, null, told::incrementAndGet);
     failed.deliver(null, new IllegalStateException("remote"));
     assertThat(failed.completeExceptionally(new IllegalStateException("too late"))).isFalse();
     assertThat(told).as("the call's own outcome, then completions that change nothing").hasValue(0);
