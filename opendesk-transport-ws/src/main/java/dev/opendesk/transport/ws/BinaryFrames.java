@@ -20,7 +20,7 @@ final class BinaryFrames {
 
   private static final int FIN_BINARY = 0x82;
   private static final int MASK_BIT = 0x80;
-  private static final VarHandle LONGS =
+  static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private BinaryFrames() {}

@@ -3,12 +3,10 @@ package dev.opendesk.transport.ws;
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.ReceiveFuture;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -384,8 +382,8 @@ final class MessageBridge extends ChannelDuplexHandler {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     reading = true;
     try {
-      if (msg instanceof BinaryWebSocketFrame frame) {
-        onMessage(ByteBufUtil.getBytes(frame.content()));
+      if (msg instanceof byte[] message) {
+        onMessage(message);
       } else if (msg instanceof CloseWebSocketFrame frame) {
         onCloseFrame(frame.statusCode(), frame.reasonText());
       }

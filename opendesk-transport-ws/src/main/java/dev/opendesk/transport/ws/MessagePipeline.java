@@ -3,20 +3,18 @@ package dev.opendesk.transport.ws;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import java.net.InetSocketAddress;
 
 /**
- * The part of a WebSocket pipeline that client and server share: after the HTTP codec, the role's
- * upgrade handler, then keepalive, the binary-only filter, the frame aggregator and the {@link
- * MessageBridge}. One instance per channel; the upgrade handler calls {@link #open} on the event
- * loop once the upgrade has succeeded.
+ * The part of a WebSocket pipeline that client and server share: after the HTTP codec (which the
+ * upgrade replaces with Netty's frame encoder and our {@link MessageDecoder}), the role's upgrade
+ * handler, then keepalive and the {@link MessageBridge}. One instance per channel; the upgrade
+ * handler calls {@link #open} on the event loop once the upgrade has succeeded.
  */
 final class MessagePipeline {
 
   private final MessageBridge bridge;
   private final KeepaliveHandler keepalive;
-  private final int maxMessageSize;
 
   /**
    * @param client whether this is the client's end (whose frames are masked)
@@ -25,15 +23,12 @@ final class MessagePipeline {
     this.bridge = new MessageBridge(options, client);
     this.keepalive =
         new KeepaliveHandler(options.pingInterval(), options.pongTimeout(), bridge::readPaused);
-    this.maxMessageSize = options.maxMessageSize();
   }
 
   /** Appends {@code upgrade} and the shared tail behind it. */
   void addLast(ChannelPipeline p, ChannelHandler upgrade) {
     p.addLast("upgrade", upgrade);
     p.addLast("keepalive", keepalive);
-    p.addLast("binary-only", new BinaryOnlyFilter());
-    p.addLast("aggregator", new WebSocketFrameAggregator(maxMessageSize));
     p.addLast("bridge", bridge);
   }
 

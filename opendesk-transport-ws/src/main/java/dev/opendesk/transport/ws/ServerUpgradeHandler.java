@@ -12,8 +12,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -102,17 +104,7 @@ final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
           (secure ? "wss://" : "ws://")
               + request.headers().get(HttpHeaderNames.HOST, "localhost")
               + options.path();
-      WebSocketDecoderConfig decoderConfig =
-          WebSocketDecoderConfig.newBuilder()
-              .expectMaskedFrames(true)
-              .allowExtensions(false)
-              .maxFramePayloadLength(options.maxMessageSize())
-              // MessageBridge sends the close frame itself, then waits for the peer's close.
-              .closeOnProtocolViolation(false)
-              .build();
-      WebSocketServerHandshaker handshaker =
-          new WebSocketServerHandshakerFactory(location, null, decoderConfig)
-              .newHandshaker(request);
+      WebSocketServerHandshaker handshaker = handshaker(request, location);
       if (handshaker == null) {
         WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
             .addListener(ChannelFutureListener.CLOSE);
@@ -152,6 +144,30 @@ final class ServerUpgradeHandler extends ChannelInboundHandlerAdapter {
       }
     }
     return true;
+  }
+
+  /**
+   * An RFC 6455 (version 13) handshaker whose frame decoder is our {@link MessageDecoder}; null for
+   * any other version (the drafts before the RFC), which is answered with 426 and the version we
+   * speak.
+   */
+  private WebSocketServerHandshaker handshaker(FullHttpRequest request, String location) {
+    if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+      return null;
+    }
+    WebSocketDecoderConfig decoderConfig =
+        WebSocketDecoderConfig.newBuilder()
+            .expectMaskedFrames(true)
+            .allowExtensions(false)
+            .maxFramePayloadLength(options.maxMessageSize())
+            .build();
+    int maxMessageSize = options.maxMessageSize();
+    return new WebSocketServerHandshaker13(location, null, decoderConfig) {
+      @Override
+      protected WebSocketFrameDecoder newWebsocketDecoder() {
+        return new MessageDecoder(true, maxMessageSize);
+      }
+    };
   }
 
   private void opened(ChannelHandlerContext ctx) {

@@ -12,9 +12,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker13;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
@@ -160,8 +158,8 @@ public final class WebSocketClient {
 
   /**
    * RFC 6455 client handshake that sends no {@code Origin} (a native client is no web page, and
-   * servers refuse origins they do not know) and whose decoder leaves closing on protocol errors to
-   * {@link MessageBridge}.
+   * servers refuse origins they do not know) and whose decoder is our {@link MessageDecoder}, which
+   * leaves closing on protocol errors to {@link MessageBridge}.
    */
   private static final class Handshaker extends WebSocketClientHandshaker13 {
     Handshaker(URI uri, int maxMessageSize) {
@@ -186,13 +184,7 @@ public final class WebSocketClient {
 
     @Override
     protected WebSocketFrameDecoder newWebsocketDecoder() {
-      return new WebSocket13FrameDecoder(
-          WebSocketDecoderConfig.newBuilder()
-              .expectMaskedFrames(false)
-              .allowExtensions(false)
-              .maxFramePayloadLength(maxFramePayloadLength())
-              .closeOnProtocolViolation(false)
-              .build());
+      return new MessageDecoder(false, maxFramePayloadLength());
     }
   }
 }

@@ -44,6 +44,11 @@ final class RawPeer implements AutoCloseable {
    * read the answer with {@link #responseHead()}.
    */
   static RawPeer requestUpgrade(URI uri, String extraHeaders) throws IOException {
+    return requestUpgrade(uri, "13", extraHeaders);
+  }
+
+  /** As {@link #requestUpgrade(URI, String)}, asking for protocol version {@code version}. */
+  static RawPeer requestUpgrade(URI uri, String version, String extraHeaders) throws IOException {
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), uri.getPort());
     socket.setSoTimeout(10_000);
     String request =
@@ -55,7 +60,9 @@ final class RawPeer implements AutoCloseable {
             + "\r\n"
             + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-            + "Sec-WebSocket-Version: 13\r\n"
+            + "Sec-WebSocket-Version: "
+            + version
+            + "\r\n"
             + extraHeaders
             + "\r\n";
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));

@@ -70,6 +70,18 @@ class WebSocketServerTest {
   }
 
   @Test
+  void aDraftVersionOfTheProtocolIsAnswered426WithTheVersionWeSpeak() throws Exception {
+    try (AcceptingServer server = new AcceptingServer();
+        RawPeer draft = RawPeer.requestUpgrade(server.uri(), "8", "")) {
+      String response = draft.responseHead();
+      assertThat(response)
+          .startsWith("HTTP/1.1 426")
+          .containsIgnoringCase("sec-websocket-version: 13");
+      assertThat(draft.readUntilEof()).as("the server closes after answering").isZero();
+    }
+  }
+
+  @Test
   void handlerThatThrowsDoesNotStopAcceptingAndItsConnectionIsClosed() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     BlockingQueue<WebSocketConnection> handled = new LinkedBlockingQueue<>();
