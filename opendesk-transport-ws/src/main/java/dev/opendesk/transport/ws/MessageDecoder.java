@@ -17,8 +17,8 @@ import java.util.Arrays;
 
 /**
  * Reads RFC 6455 frames straight from the socket's buffers: each binary message, whole or
- * fragmented, becomes one {@code byte[]}, unmasked as it is copied out (its only copy); ping, pong
- * and close frames become Netty's frame objects for {@link KeepaliveHandler} and {@link
+ * fragmented, becomes one {@code byte[]}, unmasked in place once copied there (its only copy);
+ * ping, pong and close frames become Netty's frame objects for {@link KeepaliveHandler} and {@link
  * MessageBridge}. Text messages (close status 1003), anything RFC 6455 forbids (1002) and a message
  * over the size limit (1009, checked on each frame's header before anything is allocated) go to
  * {@code exceptionCaught}, after which all input is discarded, as after the peer's close frame.
@@ -258,8 +258,8 @@ final class MessageDecoder extends ChannelInboundHandlerAdapter implements WebSo
       control = null;
       endControlFrame(ctx, payload);
     } else if (fin) {
-      byte[] whole =
-          message.length == messageFilled ? message : Arrays.copyOf(message, messageFilled);
+      // Exactly full: ensureRoom never grows the array past what the frames have promised.
+      byte[] whole = message;
       message = null;
       ctx.fireChannelRead(whole);
     }
