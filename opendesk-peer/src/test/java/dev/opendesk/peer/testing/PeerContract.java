@@ -42,6 +42,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
@@ -938,49 +939,82 @@ public abstract class PeerContract {
   @Test
   void slowSubscriberBoundsHowFarTheProducerGetsAhead() throws Exception {
     int buffer = 16;
-    long total = 3_000;
-    AtomicLong produced = new AtomicLong();
-    AtomicReference<Thread> producer = new AtomicReference<>();
-    Dispatcher flood =
-        Dispatcher.builder().stream(
-                "flood",
-                (ctx, params, sink) -> {
-                  producer.set(Thread.currentThread());
-                  for (long i = 0; i < total; i++) {
-                    produced.incrementAndGet();
-                    sink.next(Map.of("n", i, "pad", new byte[256]));
-                  }
-                })
-            .build();
+    Flood flood = new Flood(3_000);
     Session s =
         session(
-            flood,
+            flood.dispatcher(),
             PeerOptions.defaults(),
             null,
             PeerOptions.builder().streamBufferFrames(buffer).build());
     Collector<Map<String, Object>> slow = new Collector<>(0);
     s.client().stream("flood", Map.of()).subscribe(slow);
-    long bound = buffer + transportBufferedMessages() + 3;
-    long consumed = 0;
-    while (consumed < total) {
-      if (consumed % 500 == 0) {
-        long seen = consumed;
-        // The producer blocks in sink.next() once everything between it and the consumer is full.
-        await()
-            .atMost(stepTimeout())
-            .until(
-                () ->
-                    producer.get() != null && isBlocked(producer.get()) || produced.get() >= total);
-        assertThat(produced.get() - seen)
-            .as("items produced ahead of the consumer")
-            .isLessThanOrEqualTo(bound);
-      }
+    for (long consumed = 0; consumed < flood.total; consumed++) {
+      flood.checkBound(consumed, buffer + transportBufferedMessages() + 3, stepTimeout());
       slow.subscription.request(1);
       Map<String, Object> item = slow.queue.poll(stepTimeout().toMillis(), TimeUnit.MILLISECONDS);
       assertThat(item).as("item %d", consumed).isNotNull().containsEntry("n", consumed);
-      consumed++;
     }
     wait(slow.done);
+  }
+
+  @Test
+  void slowIteratorBoundsHowFarTheProducerGetsAhead() throws Exception {
+    int buffer = 16;
+    Flood flood = new Flood(3_000);
+    Session s =
+        session(
+            flood.dispatcher(),
+            PeerOptions.defaults(),
+            null,
+            PeerOptions.builder().streamBufferFrames(buffer).build());
+    try (CallStream<Map<String, Object>> stream = s.client().stream("flood", Map.of())) {
+      for (long consumed = 0; consumed < flood.total; consumed++) {
+        flood.checkBound(consumed, buffer + transportBufferedMessages() + 3, stepTimeout());
+        assertThat(stream.next()).as("item %d", consumed).containsEntry("n", consumed);
+      }
+      assertThat(stream.hasNext()).isFalse();
+    }
+  }
+
+  /** A stream method {@code flood} sending {@code total} items of 256 bytes as fast as it may. */
+  private static final class Flood {
+    final long total;
+    final AtomicLong produced = new AtomicLong();
+    final AtomicReference<Thread> producer = new AtomicReference<>();
+
+    Flood(long total) {
+      this.total = total;
+    }
+
+    Dispatcher dispatcher() {
+      return Dispatcher.builder().stream(
+              "flood",
+              (ctx, params, sink) -> {
+                producer.set(Thread.currentThread());
+                for (long i = 0; i < total; i++) {
+                  produced.incrementAndGet();
+                  sink.next(Map.of("n", i, "pad", new byte[256]));
+                }
+              })
+          .build();
+    }
+
+    /**
+     * Every 500 items: once the producer blocks in {@code sink.next()} (everything between it and
+     * the consumer is full), it is at most {@code bound} items ahead of the {@code consumed}.
+     */
+    void checkBound(long consumed, long bound, Duration timeout) {
+      if (consumed % 500 != 0) {
+        return;
+      }
+      await()
+          .atMost(timeout)
+          .until(
+              () -> producer.get() != null && isBlocked(producer.get()) || produced.get() >= total);
+      assertThat(produced.get() - consumed)
+          .as("items produced ahead of the consumer")
+          .isLessThanOrEqualTo(bound);
+    }
   }
 
   private static boolean isBlocked(Thread thread) {
@@ -1082,6 +1116,34 @@ public abstract class PeerContract {
       awaitLatch(started);
     }
     awaitLatch(cancelled);
+  }
+
+  @Test
+  void closingAStreamFromAnotherThreadEndsTheIterationWaitingOnIt() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch cancelled = new CountDownLatch(1);
+    Session s = session(waiting(started, cancelled));
+    CallStream<Map<String, Object>> stream = s.client().stream("waitStream", Map.of());
+    AtomicReference<Thread> iterating = new AtomicReference<>();
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Future<Boolean> more =
+          thread.submit(
+              () -> {
+                iterating.set(Thread.currentThread());
+                assertThat(stream.next()).containsEntry("first", true);
+                return stream.hasNext();
+              });
+      awaitLatch(started);
+      await()
+          .atMost(stepTimeout())
+          .until(() -> iterating.get() != null && isBlocked(iterating.get()));
+      stream.close();
+      assertThat(more.get(stepTimeout().toMillis(), TimeUnit.MILLISECONDS)).isFalse();
+      awaitLatch(cancelled);
+    } finally {
+      thread.shutdownNow();
+    }
   }
 
   @Test
