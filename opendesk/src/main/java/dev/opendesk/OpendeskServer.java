@@ -688,7 +688,11 @@ public final class OpendeskServer implements AutoCloseable {
       return this;
     }
 
-    /** WebSocket settings (TLS, sizes, keepalive, event loops); default {@code defaults()}. */
+    /**
+     * WebSocket settings (TLS, sizes, keepalive, event loops); default {@code defaults()}. New
+     * connections are taken on the event loop that opened them (taking one never blocks) unless
+     * these options set a {@code handlerExecutor}.
+     */
     public Builder webSocketOptions(WebSocketOptions options) {
       this.webSocketOptions = Objects.requireNonNull(options, "options");
       return this;

@@ -15,7 +15,10 @@ record WebSocketServerTransport(String host, int port, WebSocketOptions options)
   public Listening listen(Acceptor acceptor) throws IOException {
     WebSocketServer server =
         WebSocketServer.start(
-            host, port, options, connection -> acceptor.accept(connection, addressOf(connection)));
+            host,
+            port,
+            onTheEventLoopUnlessSet(options),
+            connection -> acceptor.accept(connection, addressOf(connection)));
     URI uri =
         URI.create(
             (server.isSecure() ? "wss://" : "ws://")
@@ -44,6 +47,18 @@ record WebSocketServerTransport(String host, int port, WebSocketOptions options)
         return server.closeFuture();
       }
     };
+  }
+
+  /**
+   * The server's acceptor never blocks (it registers the connection with the handshake admission,
+   * whose steps run on the handshake executor), so unless the caller chose an executor it runs on
+   * the event loop that opened the connection: no hand-off per connection, and no pool that grows
+   * with a burst of them (docs/scale.md).
+   */
+  private static WebSocketOptions onTheEventLoopUnlessSet(WebSocketOptions options) {
+    return options.handlerExecutor().isPresent()
+        ? options
+        : options.toBuilder().handlerExecutor(Runnable::run).build();
   }
 
   private static String addressOf(WebSocketConnection connection) {

@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,28 @@ class OpendeskWebSocketTest {
               assertThat(liveOwnedThreads()).hasSizeLessThanOrEqualTo(threadsBefore);
               assertThat(openFileDescriptors()).isLessThanOrEqualTo(fdsBefore);
             });
+  }
+
+  @Test
+  void acceptingConnectionsTakesNoThreadOfItsOwn() throws Exception {
+    try (OpendeskServer server = startServer(0);
+        OpendeskClient client = client()) {
+      client.pair(server.uri(), server.armPairing(Duration.ofMinutes(1))).close();
+      List<ClientSession> sessions = new ArrayList<>();
+      try {
+        for (int i = 0; i < 8; i++) {
+          sessions.add(client.connect(server.uri()));
+        }
+        for (ClientSession session : sessions) {
+          assertThat(session.callBlocking("echo", Map.of("n", 1L))).containsEntry("n", 1L);
+        }
+        // The transport's own per-connection pool (WebSocketOptions.handlerExecutor unset) would
+        // have started one thread at the first accept, kept for a minute.
+        assertThat(liveOwnedThreads()).noneMatch(name -> name.startsWith("opendesk-ws-handler"));
+      } finally {
+        sessions.forEach(ClientSession::close);
+      }
+    }
   }
 
   private void runOnce() throws Exception {
