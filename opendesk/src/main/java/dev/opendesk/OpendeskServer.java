@@ -289,8 +289,9 @@ public final class OpendeskServer implements AutoCloseable {
   }
 
   /**
-   * Sends a PUSH event to every ready session of the peer with {@code publicKey} (e.g. from {@link
-   * ServerListener#sessionOpened}).
+   * Sends a PUSH event to every open session of the peer with {@code publicKey} (e.g. from {@link
+   * ServerListener#sessionOpened}); a session of that peer still sending its HELLO (another
+   * connection of the same identity, opening at the same time) does not get it.
    *
    * @return completes when every such session's connection took the frame; at once when there is
    *     none
@@ -301,7 +302,8 @@ public final class OpendeskServer implements AutoCloseable {
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     synchronized (this) {
       for (ServerSession s : ready) {
-        if (s.matches(publicKey)) {
+        // A session still sending its HELLO is skipped: nothing may go out before it.
+        if (s.isOpen() && s.matches(publicKey)) {
           sent.add(s.peer().push(topic, payload));
         }
       }
@@ -502,6 +504,7 @@ public final class OpendeskServer implements AutoCloseable {
         .thenRun(
             () -> {
               peer.start();
+              s.opened();
               recordDescription(s, hello);
               LOG.atInfo()
                   .setMessage("session opened with {} \"{}\" from {}{}")

@@ -27,6 +27,8 @@ final class ServerSession implements CallInterceptor {
   private volatile Peer peer;
   private volatile SessionInfo info;
   private volatile String closeReason;
+  // Set once its HELLO is sent and its peer started: only then may anything else go out on it.
+  private volatile boolean open;
 
   ServerSession(Session session, String remoteAddress) {
     this.session = session;
@@ -39,6 +41,16 @@ final class ServerSession implements CallInterceptor {
 
   Peer peer() {
     return peer;
+  }
+
+  /** Its HELLO was sent and its peer started. */
+  void opened() {
+    open = true;
+  }
+
+  /** Whether {@link #opened()} was called: pushes may go out. */
+  boolean isOpen() {
+    return open;
   }
 
   /** The session became ready. */

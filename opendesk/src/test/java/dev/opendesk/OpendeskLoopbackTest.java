@@ -19,14 +19,20 @@ import dev.opendesk.peer.ProtocolException;
 import dev.opendesk.peer.SessionEvictedException;
 import dev.opendesk.protocol.Connection;
 import dev.opendesk.protocol.ConnectionClosedException;
+import dev.opendesk.protocol.ForwardingConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -162,6 +168,70 @@ class OpendeskLoopbackTest {
     again.sessions().forEach(s -> {});
     assertThat(again.sessions()).hasSize(1);
     assertThat(states).containsSubsequence(ConnectionState.RECONNECTING, ConnectionState.READY);
+  }
+
+  @Test
+  void aPushNeverGoesOutBeforeTheHelloOfASessionStillOpening() throws Exception {
+    AtomicBoolean holdNext = new AtomicBoolean();
+    FirstSendHeld held = new FirstSendHeld();
+    OpendeskServer server =
+        stack.server(
+            dispatcher(),
+            b ->
+                b.sessionConnectionDecorator(
+                    c -> holdNext.compareAndSet(true, false) ? held.wrap(c) : c));
+    OpendeskClient client = stack.client();
+    stack.pair(server, client);
+    byte[] clientKey = stack.clientIdentity.publicKey();
+    LinkedBlockingQueue<Map<String, Object>> toOpen = new LinkedBlockingQueue<>();
+    ClientSession open = client.connect(LoopbackTransport.URI, s -> s.onPush("news", toOpen::add));
+    await().atMost(Duration.ofSeconds(10)).until(() -> open.state() == ConnectionState.READY);
+    holdNext.set(true);
+    LinkedBlockingQueue<Map<String, Object>> toOpening = new LinkedBlockingQueue<>();
+    // connect() returns once the session is ready, which it cannot be while its HELLO is held.
+    ExecutorService connecting = Executors.newSingleThreadExecutor();
+    Future<ClientSession> opened =
+        connecting.submit(
+            () -> client.connect(LoopbackTransport.URI, s -> s.onPush("news", toOpening::add)));
+    connecting.shutdown();
+    assertThat(held.helloHeld.await(10, TimeUnit.SECONDS)).as("the new session's HELLO").isTrue();
+
+    // Same identity, both in the server's ready list; only the first has sent its HELLO.
+    assertThat(server.push(clientKey, "news", Map.of("n", 1L)))
+        .succeedsWithin(Duration.ofSeconds(10));
+    assertThat(toOpen.poll(10, TimeUnit.SECONDS)).containsEntry("n", 1L);
+    assertThat(held.aheadOfHello).as("frames sent ahead of the HELLO").isEmpty();
+
+    held.release.complete(null);
+    ClientSession opening = opened.get(10, TimeUnit.SECONDS);
+    server.push(clientKey, "news", Map.of("n", 2L)).get(10, TimeUnit.SECONDS);
+    assertThat(toOpening.poll(10, TimeUnit.SECONDS)).containsEntry("n", 2L);
+    assertThat(toOpen.poll(10, TimeUnit.SECONDS)).containsEntry("n", 2L);
+    assertThat(opening.callBlocking("echo", Map.of("k", true))).containsEntry("k", true);
+  }
+
+  /** Holds back the first message sent on the connection it wraps (a server session's HELLO). */
+  private static final class FirstSendHeld {
+    final CountDownLatch helloHeld = new CountDownLatch(1);
+    final CompletableFuture<Void> release = new CompletableFuture<>();
+    final List<byte[]> aheadOfHello = new CopyOnWriteArrayList<>();
+
+    Connection wrap(Connection connection) {
+      AtomicBoolean first = new AtomicBoolean(true);
+      return new ForwardingConnection(connection) {
+        @Override
+        public CompletableFuture<Void> send(byte[] message) {
+          if (first.compareAndSet(true, false)) {
+            helloHeld.countDown();
+            return release.thenCompose(v -> delegate.send(message));
+          }
+          if (!release.isDone()) {
+            aheadOfHello.add(message);
+          }
+          return delegate.send(message);
+        }
+      };
+    }
   }
 
   @Test

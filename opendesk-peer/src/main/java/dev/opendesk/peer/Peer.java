@@ -408,14 +408,20 @@ public final class Peer implements Caller, AutoCloseable {
    *
    * @param payload the event data in the value model of {@link Values}; {@code null} for none
    * @return completes when the connection took the frame; fails with {@link
-   *     ConnectionClosedException}, or {@link IllegalArgumentException} naming the field when the
-   *     payload cannot be encoded
+   *     ConnectionClosedException}, {@link IllegalArgumentException} naming the field when the
+   *     payload cannot be encoded, or {@link IllegalStateException} before {@link #start()} (the
+   *     protocol's first frame is the HELLO), and nothing is sent
    */
   @Override
   public CompletableFuture<Void> push(String topic, @Nullable Map<String, ?> payload) {
     Objects.requireNonNull(topic, "topic");
     if (link.isClosed()) {
       return CompletableFuture.failedFuture(link.closedException());
+    }
+    if (!link.isStarted()) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException(
+              "peer not started: call start() (after the HELLO exchange) before pushing"));
     }
     byte[] frame;
     try {

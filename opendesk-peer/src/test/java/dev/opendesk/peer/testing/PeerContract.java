@@ -290,6 +290,10 @@ public abstract class PeerContract {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("start()");
     }
+    // A PUSH before the HELLO would break the protocol's first-frame rule at the remote.
+    assertThat(failureOf(client.push("news", Map.of("n", 1L))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("start()");
   }
 
   @Test
