@@ -14,6 +14,7 @@ import dev.opendesk.peer.Dispatcher;
 import dev.opendesk.peer.Peer;
 import dev.opendesk.peer.PeerOptions;
 import dev.opendesk.protocol.Connection;
+import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.ErrorCode;
 import dev.opendesk.protocol.ErrorInfo;
 import dev.opendesk.protocol.Failures;
@@ -309,6 +310,38 @@ public final class OpendeskServer implements AutoCloseable {
       }
     }
     return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * Sends a PUSH event to the one session {@code session}, as given to {@link
+   * ServerListener#sessionOpened} or listed by {@link #sessions()} (e.g. to greet it as it opens):
+   * unlike {@link #push(byte[], String, Map)}, not to the other sessions of the same peer.
+   *
+   * @return completes when its connection took the frame; fails with {@link
+   *     ConnectionClosedException} if that session is no longer open
+   */
+  public CompletableFuture<Void> push(SessionInfo session, String topic, Map<String, ?> payload) {
+    Objects.requireNonNull(session, "session");
+    Objects.requireNonNull(topic, "topic");
+    ServerSession target = null;
+    synchronized (this) {
+      for (ServerSession s : ready) {
+        if (s.info() == session) {
+          target = s;
+          break;
+        }
+      }
+    }
+    if (target == null || !target.isOpen()) {
+      return CompletableFuture.failedFuture(
+          new ConnectionClosedException(
+              "session "
+                  + session.fingerprint()
+                  + " from "
+                  + session.remoteAddress()
+                  + " is not open"));
+    }
+    return target.peer().push(topic, payload);
   }
 
   /**

@@ -210,6 +210,49 @@ class OpendeskLoopbackTest {
     assertThat(opening.callBlocking("echo", Map.of("k", true))).containsEntry("k", true);
   }
 
+  @Test
+  void aPushToOneSessionReachesOnlyThatSessionOfItsPeer() throws Exception {
+    LinkedBlockingQueue<SessionInfo> opened = new LinkedBlockingQueue<>();
+    OpendeskServer server =
+        stack.server(
+            dispatcher(),
+            b ->
+                b.listener(
+                    new ServerListener() {
+                      @Override
+                      public void sessionOpened(SessionInfo session) {
+                        opened.add(session);
+                      }
+                    }));
+    OpendeskClient client = stack.client();
+    stack.pair(server, client);
+    opened.poll(10, TimeUnit.SECONDS); // the pairing session
+    LinkedBlockingQueue<Map<String, Object>> toFirst = new LinkedBlockingQueue<>();
+    ClientSession first =
+        client.connect(LoopbackTransport.URI, s -> s.onPush("news", toFirst::add));
+    SessionInfo firstInfo = opened.poll(10, TimeUnit.SECONDS);
+    LinkedBlockingQueue<Map<String, Object>> toSecond = new LinkedBlockingQueue<>();
+    client.connect(LoopbackTransport.URI, s -> s.onPush("news", toSecond::add));
+    SessionInfo secondInfo = opened.poll(10, TimeUnit.SECONDS);
+
+    assertThat(server.push(secondInfo, "news", Map.of("n", 1L)))
+        .succeedsWithin(Duration.ofSeconds(10));
+    assertThat(server.push(firstInfo, "news", Map.of("n", 2L)))
+        .succeedsWithin(Duration.ofSeconds(10));
+    assertThat(toSecond.poll(10, TimeUnit.SECONDS)).containsEntry("n", 1L);
+    // One connection keeps its order: had n=1 reached the first session, it would come first.
+    assertThat(toFirst.poll(10, TimeUnit.SECONDS)).containsEntry("n", 2L);
+
+    first.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.sessions().size() == 1);
+    assertThat(server.push(firstInfo, "news", Map.of("n", 3L)))
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableThat()
+        .havingRootCause()
+        .isInstanceOf(ConnectionClosedException.class)
+        .withMessageContaining("is not open");
+  }
+
   /** Holds back the first message sent on the connection it wraps (a server session's HELLO). */
   private static final class FirstSendHeld {
     final CountDownLatch helloHeld = new CountDownLatch(1);

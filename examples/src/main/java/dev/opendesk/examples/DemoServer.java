@@ -52,7 +52,7 @@ final class DemoServer {
                 new ServerListener() {
                   @Override
                   public void sessionOpened(SessionInfo session) {
-                    server.get().push(session.publicKey(), TICK_TOPIC, Map.of("n", 1L));
+                    server.get().push(session, TICK_TOPIC, Map.of("n", 1L));
                     events.accept(
                         (session.paired() ? "paired with " : "authenticated ")
                             + session.fingerprint());
