@@ -36,7 +36,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -116,15 +117,34 @@ public final class OpendeskServer implements AutoCloseable {
   // Guarded by this.
   private final List<ServerSession> ready = new ArrayList<>();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-  private final ExecutorService executor =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "opendesk-server-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService executor = newServerExecutor();
   private Home home;
   private HandshakeAdmission admission;
+
+  /**
+   * The server's own threads: what follows each handshake and HELLO, and the listeners. Its tasks
+   * are short and never wait (listeners must return quickly), so a few threads suffice however many
+   * sessions open at once: as a cached pool it grew with each burst of handshakes (60 threads at 10
+   * 000 sessions, 200 handshakes at a time; docs/scale.md). Idle threads end after 30 s.
+   */
+  private static ExecutorService newServerExecutor() {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "opendesk-server-" + THREADS.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
   private volatile ServerTransport.Listening listening;
   // Guarded by this.
   private boolean started;

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -251,6 +252,34 @@ class OpendeskLoopbackTest {
         .havingRootCause()
         .isInstanceOf(ConnectionClosedException.class)
         .withMessageContaining("is not open");
+  }
+
+  @Test
+  void sessionsOpeningAtOnceShareAFewServerThreads() throws Exception {
+    // Earlier tests' servers are closed, but their threads may still be ending.
+    Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+    OpendeskServer server = stack.server(dispatcher());
+    OpendeskClient client = stack.client();
+    stack.pair(server, client);
+    ExecutorService connecting = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<ClientSession>> sessions = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        sessions.add(connecting.submit(() -> client.connect(LoopbackTransport.URI)));
+      }
+      for (Future<ClientSession> session : sessions) {
+        assertThat(session.get(30, TimeUnit.SECONDS).callBlocking("echo", Map.of("n", 1L)))
+            .containsEntry("n", 1L);
+      }
+    } finally {
+      connecting.shutdownNow();
+    }
+    long serverThreads =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("opendesk-server-") && !before.contains(t))
+            .count();
+    assertThat(serverThreads)
+        .isLessThanOrEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
   }
 
   /** Holds back the first message sent on the connection it wraps (a server session's HELLO). */
