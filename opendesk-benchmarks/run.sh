@@ -7,6 +7,8 @@
 #   PROFILE=all opendesk-benchmarks/run.sh     # every benchmark and parameter, full iterations (hours)
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 opendesk-benchmarks/run.sh   # on another JDK
 #   JMH_ARGS='-f 1 -wi 1 -i 1' opendesk-benchmarks/run.sh   # override the iteration settings
+#   ROWS=websocket-unary PROFILE=full opendesk-benchmarks/run.sh   # only the WebSocket unary rows
+#     (opendesk, RSocket over TCP and WebSocket, gRPC over Netty; ~15 min in the full profile)
 #
 # JMH refuses to start while another JMH run holds /tmp/jmh.lock; on a shared machine,
 # JMH_JAVA_OPTS=-Djmh.ignoreLock=true runs anyway (and the load average in machine.txt says so).
@@ -17,6 +19,11 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 PROFILE=${PROFILE:-short}
+ROWS=${ROWS:-all}
+case "$ROWS" in
+  all | websocket-unary) ;;
+  *) echo "ROWS must be all or websocket-unary, not $ROWS" >&2; exit 2 ;;
+esac
 if [ -n "${JAVA_HOME:-}" ]; then
   JAVA=${JAVA:-$JAVA_HOME/bin/java}
 else
@@ -37,6 +44,7 @@ JAR=$OUT/benchmarks.jar
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "profile: $PROFILE"
+  echo "rows: $ROWS"
   echo "nproc: $(nproc)"
   echo "memory (free -g):"
   free -g
@@ -71,6 +79,11 @@ run() {
 start=$(date +%s)
 if [ "$PROFILE" = all ]; then
   run all '[A-Za-z]*Benchmark'
+elif [ "$ROWS" = websocket-unary ]; then
+  # The same invocations as below, restricted to the transports of the WebSocket unary rows.
+  run grpc-unary-netty GrpcUnaryBenchmark -p transport=NETTY -p marshaller=msgpack -p executor=direct
+  run rsocket-unary RSocketUnaryBenchmark -p transport=TCP,WEBSOCKET
+  run opendesk-unary OpendeskUnaryBenchmark -p handler=ASYNC -p transport=WEBSOCKET
 else
   # The peers. The byte[] floor only in-process, the default executor only with msgpack, streams
   # only with msgpack.
