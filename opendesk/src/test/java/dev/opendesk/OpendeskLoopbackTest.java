@@ -45,6 +45,10 @@ class OpendeskLoopbackTest {
   private final LoopbackStack stack = new LoopbackStack();
   private final CompletableFuture<Void> slowStarted = new CompletableFuture<>();
 
+  private OpendeskServer serverWith(ServerListener listener) throws Exception {
+    return stack.server(dispatcher(), b -> b.listener(listener));
+  }
+
   private Dispatcher dispatcher() {
     return Dispatcher.builder()
         .unary("echo", (ctx, params) -> params)
@@ -215,16 +219,13 @@ class OpendeskLoopbackTest {
   void aPushToOneSessionReachesOnlyThatSessionOfItsPeer() throws Exception {
     LinkedBlockingQueue<SessionInfo> opened = new LinkedBlockingQueue<>();
     OpendeskServer server =
-        stack.server(
-            dispatcher(),
-            b ->
-                b.listener(
-                    new ServerListener() {
-                      @Override
-                      public void sessionOpened(SessionInfo session) {
-                        opened.add(session);
-                      }
-                    }));
+        serverWith(
+            new ServerListener() {
+              @Override
+              public void sessionOpened(SessionInfo session) {
+                opened.add(session);
+              }
+            });
     OpendeskClient client = stack.client();
     stack.pair(server, client);
     opened.poll(10, TimeUnit.SECONDS); // the pairing session
@@ -445,16 +446,13 @@ class OpendeskLoopbackTest {
   void gracefulShutdownTellsPeersWhyAndTheyReconnectToTheRestartedServer() throws Exception {
     LinkedBlockingQueue<String> closed = new LinkedBlockingQueue<>();
     OpendeskServer server =
-        stack.server(
-            dispatcher(),
-            b ->
-                b.listener(
-                    new ServerListener() {
-                      @Override
-                      public void sessionClosed(SessionInfo session, String reason) {
-                        closed.add(reason);
-                      }
-                    }));
+        serverWith(
+            new ServerListener() {
+              @Override
+              public void sessionClosed(SessionInfo session, String reason) {
+                closed.add(reason);
+              }
+            });
     OpendeskClient client = stack.client();
     stack.pair(server, client);
     closed.poll(10, TimeUnit.SECONDS); // the pairing session

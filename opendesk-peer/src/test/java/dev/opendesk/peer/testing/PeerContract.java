@@ -944,12 +944,7 @@ public abstract class PeerContract {
   void slowSubscriberBoundsHowFarTheProducerGetsAhead() throws Exception {
     int buffer = 16;
     Flood flood = new Flood(3_000);
-    Session s =
-        session(
-            flood.dispatcher(),
-            PeerOptions.defaults(),
-            null,
-            PeerOptions.builder().streamBufferFrames(buffer).build());
+    Session s = floodSession(flood, buffer);
     Collector<Map<String, Object>> slow = new Collector<>(0);
     s.client().stream("flood", Map.of()).subscribe(slow);
     for (long consumed = 0; consumed < flood.total; consumed++) {
@@ -965,12 +960,7 @@ public abstract class PeerContract {
   void slowIteratorBoundsHowFarTheProducerGetsAhead() throws Exception {
     int buffer = 16;
     Flood flood = new Flood(3_000);
-    Session s =
-        session(
-            flood.dispatcher(),
-            PeerOptions.defaults(),
-            null,
-            PeerOptions.builder().streamBufferFrames(buffer).build());
+    Session s = floodSession(flood, buffer);
     try (CallStream<Map<String, Object>> stream = s.client().stream("flood", Map.of())) {
       for (long consumed = 0; consumed < flood.total; consumed++) {
         flood.checkBound(consumed, buffer + transportBufferedMessages() + 3, stepTimeout());
@@ -978,6 +968,15 @@ public abstract class PeerContract {
       }
       assertThat(stream.hasNext()).isFalse();
     }
+  }
+
+  /** A session whose server serves {@code flood}, its client buffering {@code buffer} items. */
+  private Session floodSession(Flood flood, int buffer) throws Exception {
+    return session(
+        flood.dispatcher(),
+        PeerOptions.defaults(),
+        null,
+        PeerOptions.builder().streamBufferFrames(buffer).build());
   }
 
   /** A stream method {@code flood} sending {@code total} items of 256 bytes as fast as it may. */
