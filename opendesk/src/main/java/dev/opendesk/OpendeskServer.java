@@ -124,8 +124,8 @@ public final class OpendeskServer implements AutoCloseable {
   /**
    * The server's own threads: what follows each handshake and HELLO, and the listeners. Its tasks
    * are short and never wait (listeners must return quickly), so a few threads suffice however many
-   * sessions open at once: as a cached pool it grew with each burst of handshakes (60 threads at 10
-   * 000 sessions, 200 handshakes at a time; docs/scale.md). Idle threads end after 30 s.
+   * sessions open at once; as a cached pool it grew with each burst of handshakes (to 60 threads in
+   * the scale run of docs/scale.md). Idle threads end after 30 s.
    */
   private static ExecutorService newServerExecutor() {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -338,7 +338,7 @@ public final class OpendeskServer implements AutoCloseable {
    * unlike {@link #push(byte[], String, Map)}, not to the other sessions of the same peer.
    *
    * @return completes when its connection took the frame; fails with {@link
-   *     ConnectionClosedException} if that session is no longer open
+   *     ConnectionClosedException} if that session is not open (closed, or still sending its HELLO)
    */
   public CompletableFuture<Void> push(SessionInfo session, String topic, Map<String, ?> payload) {
     Objects.requireNonNull(session, "session");
