@@ -145,13 +145,16 @@ class OpendeskMetricsTest {
     assertThatThrownBy(() -> session.callBlocking("quota", Map.of()))
         .isInstanceOf(ProtocolException.class);
 
-    assertThat(calls(clientRegistry, "outbound", "echo", "ok").count()).isEqualTo(2);
-    assertThat(calls(clientRegistry, "outbound", "echo", "ok").totalTime(TimeUnit.NANOSECONDS))
-        .isPositive();
+    // Both sides record an outcome as the call completes, possibly just after the caller saw it.
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
+              assertThat(calls(clientRegistry, "outbound", "echo", "ok").count()).isEqualTo(2);
+              assertThat(
+                      calls(clientRegistry, "outbound", "echo", "ok")
+                          .totalTime(TimeUnit.NANOSECONDS))
+                  .isPositive();
               assertThat(calls(serverRegistry, "inbound", "echo", "ok").count()).isEqualTo(2);
               assertThat(calls(serverRegistry, "inbound", "quota", "quota_exceeded").count())
                   .isEqualTo(1);
@@ -165,6 +168,13 @@ class OpendeskMetricsTest {
     assertThatThrownBy(() -> session.callBlocking("quota", Map.of()))
         .isInstanceOf(ProtocolException.class);
 
+    // Recorded as the call completes, possibly just after the caller saw the error.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(clientRegistry.find("opendesk.calls").tag("outcome", "other").timer())
+                    .isNotNull());
     assertThat(calls(clientRegistry, "outbound", "quota", "other").count()).isEqualTo(1);
     assertThat(clientRegistry.find("opendesk.calls").tag("outcome", "quota_exceeded").timer())
         .isNull();

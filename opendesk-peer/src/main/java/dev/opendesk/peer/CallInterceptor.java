@@ -31,7 +31,8 @@ import java.util.Map;
  * Implementations must be thread-safe: calls of many sessions reach them concurrently. Both methods
  * run on the thread that serves (or makes, or completes) the call and should return quickly: for a
  * handler registered with {@code unaryAsync}, and for the completion of an outbound call, that is
- * the peer's receiving thread, so they must not block there.
+ * the peer's receiving thread, so they must not block there. An outbound call's {@code completed}
+ * runs as its future completes, so it may run just after the caller has seen the result.
  */
 public interface CallInterceptor {
 
