@@ -598,6 +598,7 @@ public final class OpendeskServer implements AutoCloseable {
   }
 
   private void sessionClosed(ServerSession s, Throwable cause) {
+    s.closed();
     boolean wasReady;
     synchronized (this) {
       wasReady = ready.remove(s);

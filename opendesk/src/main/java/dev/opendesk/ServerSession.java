@@ -27,8 +27,9 @@ final class ServerSession implements CallInterceptor {
   private volatile Peer peer;
   private volatile SessionInfo info;
   private volatile String closeReason;
-  // Set once its HELLO is sent and its peer started: only then may anything else go out on it.
-  private volatile boolean open;
+  // Completes once its HELLO is sent and its peer started: only then may anything else go out on
+  // it. Fails if the session closes first.
+  private final CompletableFuture<Void> open = new CompletableFuture<>();
 
   ServerSession(Session session, String remoteAddress) {
     this.session = session;
@@ -45,12 +46,17 @@ final class ServerSession implements CallInterceptor {
 
   /** Its HELLO was sent and its peer started. */
   void opened() {
-    open = true;
+    open.complete(null);
+  }
+
+  /** The session closed, perhaps before it opened. */
+  void closed() {
+    open.completeExceptionally(new IllegalStateException("session closed before it opened"));
   }
 
   /** Whether {@link #opened()} was called: pushes may go out. */
   boolean isOpen() {
-    return open;
+    return open.isDone() && !open.isCompletedExceptionally();
   }
 
   /** The session became ready. */
@@ -76,27 +82,33 @@ final class ServerSession implements CallInterceptor {
     return Arrays.equals(session.remotePublicKey(), key);
   }
 
-  /** Tells the remote it is evicted, then closes the session once the push was written. */
+  /**
+   * Tells the remote it is evicted, then closes the session once the push was written. A session
+   * still sending its HELLO gets the push once it has opened: closed without it, the remote would
+   * take the close for a dropped connection and reconnect.
+   */
   CompletableFuture<Void> evict(String reason) {
     closeReason = "evicted: " + reason;
     Peer p = peer;
-    return p.push(Push.SESSION_EVICTED, Map.of("reason", reason))
-        .handle((v, e) -> null)
-        .thenRun(p::close);
+    return tellEvicted(reason).handle((v, e) -> null).thenRun(p::close);
+  }
+
+  private CompletableFuture<Void> tellEvicted(String reason) {
+    return open.thenCompose(v -> peer.push(Push.SESSION_EVICTED, Map.of("reason", reason)));
   }
 
   /**
-   * Sends {@code session.evicted} and returns a future that completes when no inbound call is in
-   * flight any more; the session stays open meanwhile.
+   * Sends {@code session.evicted} and returns a future that completes when the push went out (or
+   * failed) and no inbound call is in flight any more; the session stays open meanwhile.
    */
   CompletableFuture<Void> drain(String reason) {
     closeReason = "evicted: " + reason;
     draining = true;
-    peer.push(Push.SESSION_EVICTED, Map.of("reason", reason));
+    CompletableFuture<Void> told = tellEvicted(reason).handle((v, e) -> null);
     if (inFlight.get() == 0) {
       drained.complete(null);
     }
-    return drained;
+    return told.thenCombine(drained, (a, b) -> null);
   }
 
   String closeReason(Throwable cause) {

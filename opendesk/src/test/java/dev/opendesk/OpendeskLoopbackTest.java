@@ -403,6 +403,35 @@ class OpendeskLoopbackTest {
   }
 
   @Test
+  void anEvictionOfASessionStillSendingItsHelloReachesItOnceTheHelloIsOut() throws Exception {
+    AtomicBoolean holdNext = new AtomicBoolean();
+    FirstSendHeld held = new FirstSendHeld();
+    OpendeskServer server =
+        stack.server(
+            dispatcher(),
+            b ->
+                b.sessionConnectionDecorator(
+                    c -> holdNext.compareAndSet(true, false) ? held.wrap(c) : c));
+    OpendeskClient client = stack.client();
+    stack.pair(server, client);
+    holdNext.set(true);
+    ExecutorService connecting = Executors.newSingleThreadExecutor();
+    Future<ClientSession> connected =
+        connecting.submit(() -> client.connect(LoopbackTransport.URI));
+    connecting.shutdown();
+    assertThat(held.helloHeld.await(10, TimeUnit.SECONDS)).as("the session's HELLO").isTrue();
+
+    assertThat(server.evict(stack.clientIdentity.publicKey(), "too early")).isTrue();
+    assertThat(held.aheadOfHello).as("frames sent ahead of the HELLO").isEmpty();
+    held.release.complete(null);
+
+    ClientSession session = connected.get(10, TimeUnit.SECONDS);
+    session.closeFuture().get(10, TimeUnit.SECONDS);
+    assertThat(session.closeReason().orElseThrow()).contains("evicted", "too early");
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.sessions().isEmpty());
+  }
+
+  @Test
   void anAuthenticationFailureStopsTheReconnectingAndSaysWhy() throws Exception {
     OpendeskServer server = stack.server(dispatcher());
     ClientSession session = stack.pairAndConnect(server, stack.client());
