@@ -9,6 +9,8 @@
 #   JMH_ARGS='-f 1 -wi 1 -i 1' opendesk-benchmarks/run.sh   # override the iteration settings
 #   ROWS=websocket-unary PROFILE=full opendesk-benchmarks/run.sh   # only the WebSocket unary rows
 #     (opendesk, RSocket over TCP and WebSocket, gRPC over Netty; ~15 min in the full profile)
+#   ROWS=streams PROFILE=full opendesk-benchmarks/run.sh   # only the stream rows and the AEAD
+#     ceiling of the encrypted 64 KiB stream (~20 min in the full profile)
 #
 # JMH refuses to start while another JMH run holds /tmp/jmh.lock; on a shared machine,
 # JMH_JAVA_OPTS=-Djmh.ignoreLock=true runs anyway (and the load average in machine.txt says so).
@@ -21,8 +23,8 @@ cd "$(dirname "$0")/.."
 PROFILE=${PROFILE:-short}
 ROWS=${ROWS:-all}
 case "$ROWS" in
-  all | websocket-unary) ;;
-  *) echo "ROWS must be all or websocket-unary, not $ROWS" >&2; exit 2 ;;
+  all | websocket-unary | streams) ;;
+  *) echo "ROWS must be all, websocket-unary or streams, not $ROWS" >&2; exit 2 ;;
 esac
 if [ -n "${JAVA_HOME:-}" ]; then
   JAVA=${JAVA:-$JAVA_HOME/bin/java}
@@ -84,6 +86,12 @@ elif [ "$ROWS" = websocket-unary ]; then
   run grpc-unary-netty GrpcUnaryBenchmark -p transport=NETTY -p marshaller=msgpack -p executor=direct
   run rsocket-unary RSocketUnaryBenchmark -p transport=TCP,WEBSOCKET
   run opendesk-unary OpendeskUnaryBenchmark -p handler=ASYNC -p transport=WEBSOCKET
+elif [ "$ROWS" = streams ]; then
+  # The same invocations as below, restricted to the stream rows (and the 64 KiB seal+open).
+  run grpc-stream GrpcStreamBenchmark -p marshaller=msgpack
+  run rsocket-stream RSocketStreamBenchmark
+  run chacha ChaChaBenchmark -p size=65536
+  run opendesk-stream OpendeskStreamBenchmark
 else
   # The peers. The byte[] floor only in-process, the default executor only with msgpack, streams
   # only with msgpack.

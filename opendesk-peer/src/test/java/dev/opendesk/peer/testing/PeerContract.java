@@ -798,7 +798,8 @@ public abstract class PeerContract {
   @Test
   void streamItemsPacedAroundTheIteratorsSpinAllArrive() throws Exception {
     // The iterator watches for an item for 20 us before it parks: items that arrive just as it
-    // gives up must still wake it, the last one (the end) too.
+    // gives up must still wake it, the last one (the end) too. The phases pace items around the
+    // watch, well past it (a park each), a little apart and back to back.
     int count = 2_000;
     Session s =
         session(
@@ -806,7 +807,14 @@ public abstract class PeerContract {
                     "paced",
                     (ctx, params, sink) -> {
                       for (long i = 0; i < count; i++) {
-                        long gap = 16_000 + (i * 7_919) % 8_000;
+                        long jitter = (i * 7_919) % 8_000;
+                        long gap =
+                            switch ((int) (i / 250) % 4) {
+                              case 0 -> 16_000 + jitter;
+                              case 1 -> 40_000 + 2 * jitter;
+                              case 2 -> 500 + jitter / 4;
+                              default -> 0;
+                            };
                         long until = System.nanoTime() + gap;
                         while (System.nanoTime() < until) {
                           Thread.onSpinWait();
