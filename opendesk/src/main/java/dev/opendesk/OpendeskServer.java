@@ -115,7 +115,7 @@ public final class OpendeskServer implements AutoCloseable {
   private final Set<Connection> handshaking = ConcurrentHashMap.newKeySet();
   private final Set<ServerSession> starting = ConcurrentHashMap.newKeySet();
   // Guarded by this.
-  private final List<ServerSession> ready = new ArrayList<>();
+  private final ReadySessions ready = new ReadySessions();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final ExecutorService executor = newServerExecutor();
   private Home home;
@@ -274,7 +274,7 @@ public final class OpendeskServer implements AutoCloseable {
   /** The sessions that are ready now, oldest first (a snapshot). */
   public synchronized List<SessionInfo> sessions() {
     List<SessionInfo> infos = new ArrayList<>(ready.size());
-    for (ServerSession s : ready) {
+    for (ServerSession s : ready.all()) {
       infos.add(s.info());
     }
     return List.copyOf(infos);
@@ -297,13 +297,9 @@ public final class OpendeskServer implements AutoCloseable {
   public boolean evict(byte[] publicKey, String reason) {
     Objects.requireNonNull(publicKey, "publicKey");
     Objects.requireNonNull(reason, "reason");
-    List<ServerSession> victims = new ArrayList<>();
+    List<ServerSession> victims;
     synchronized (this) {
-      for (ServerSession s : ready) {
-        if (s.matches(publicKey)) {
-          victims.add(s);
-        }
-      }
+      victims = List.copyOf(ready.ofPeer(publicKey));
     }
     victims.forEach(s -> s.evict(reason));
     return !victims.isEmpty();
@@ -322,9 +318,9 @@ public final class OpendeskServer implements AutoCloseable {
     Objects.requireNonNull(topic, "topic");
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     synchronized (this) {
-      for (ServerSession s : ready) {
+      for (ServerSession s : ready.ofPeer(publicKey)) {
         // A session still sending its HELLO is skipped: nothing may go out before it.
-        if (s.isOpen() && s.matches(publicKey)) {
+        if (s.isOpen()) {
           sent.add(s.peer().push(topic, payload));
         }
       }
@@ -343,14 +339,9 @@ public final class OpendeskServer implements AutoCloseable {
   public CompletableFuture<Void> push(SessionInfo session, String topic, Map<String, ?> payload) {
     Objects.requireNonNull(session, "session");
     Objects.requireNonNull(topic, "topic");
-    ServerSession target = null;
+    ServerSession target;
     synchronized (this) {
-      for (ServerSession s : ready) {
-        if (s.info() == session) {
-          target = s;
-          break;
-        }
-      }
+      target = ready.find(session);
     }
     if (target == null || !target.isOpen()) {
       return CompletableFuture.failedFuture(
@@ -388,7 +379,7 @@ public final class OpendeskServer implements AutoCloseable {
         closeFuture.complete(null);
         return closeFuture.copy();
       }
-      sessions = List.copyOf(ready);
+      sessions = List.copyOf(ready.all());
     }
     pairing.disarm();
     handshaking.forEach(Connection::close);
@@ -530,6 +521,7 @@ public final class OpendeskServer implements AutoCloseable {
   private CompletableFuture<Void> admit(ServerSession s, Hello hello) {
     Peer peer = s.peer();
     List<ServerSession> replaced = List.of();
+    SessionInfo info;
     synchronized (this) {
       if (closing) {
         throw new CompletionException(new IllegalStateException("server shutting down"));
@@ -543,15 +535,16 @@ public final class OpendeskServer implements AutoCloseable {
                 });
       }
       if (config.controllers == ControllerPolicy.REPLACE_FIRST) {
-        replaced = List.copyOf(ready);
+        replaced = List.copyOf(ready.all());
       }
+      // Its info first: whoever lists the ready sessions sees it whole.
+      info = s.ready(hello.principal());
       ready.add(s);
       // Ready now, no longer starting: a shutdown drains its calls rather than closing it at once
       // (it was in both sets until its HELLO was sent, and a close then aborted its first calls).
       starting.remove(s);
     }
     replaced.forEach(old -> old.evict(REPLACED_REASON));
-    SessionInfo info = s.ready(hello.principal());
     peer.closeFuture().whenComplete((x, cause) -> sessionClosed(s, cause));
     return peer.sendHello(ourHello())
         .thenRun(

@@ -7,7 +7,6 @@ import dev.opendesk.peer.InterceptedCall;
 import dev.opendesk.peer.Peer;
 import dev.opendesk.protocol.Push;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,10 +75,6 @@ final class ServerSession implements CallInterceptor {
   /** What is known once ready, or {@code null} before. */
   SessionInfo info() {
     return info;
-  }
-
-  boolean matches(byte[] key) {
-    return Arrays.equals(session.remotePublicKey(), key);
   }
 
   /**

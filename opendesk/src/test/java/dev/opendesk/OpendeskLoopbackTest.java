@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.opendesk.auth.AuthFailureException;
 import dev.opendesk.auth.Handshake;
+import dev.opendesk.auth.Identity;
 import dev.opendesk.auth.PairingMode;
 import dev.opendesk.auth.PeerRole;
 import dev.opendesk.auth.Session;
+import dev.opendesk.auth.TrustedPeers;
 import dev.opendesk.peer.CallInterceptor;
 import dev.opendesk.peer.CallOutcome;
 import dev.opendesk.peer.CallStream;
@@ -253,6 +255,52 @@ class OpendeskLoopbackTest {
         .havingRootCause()
         .isInstanceOf(ConnectionClosedException.class)
         .withMessageContaining("is not open");
+  }
+
+  @Test
+  void pushesAndEvictionsReachEveryOpenSessionOfTheirPeerAndNoOther() throws Exception {
+    OpendeskServer server = stack.server(dispatcher());
+    OpendeskClient alice = stack.client();
+    Identity bobIdentity = Identity.generate();
+    OpendeskClient bob =
+        stack.client(b -> b.identity(bobIdentity).trustedPeers(TrustedPeers.inMemory()));
+    stack.pair(server, alice);
+    stack.pair(server, bob);
+    byte[] aliceKey = stack.clientIdentity.publicKey();
+    LinkedBlockingQueue<String> news = new LinkedBlockingQueue<>();
+    ClientSession alice1 =
+        alice.connect(LoopbackTransport.URI, s -> s.onPush("news", p -> news.add("alice1")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.sessions().size() == 1);
+    ClientSession bob1 =
+        bob.connect(LoopbackTransport.URI, s -> s.onPush("news", p -> news.add("bob1")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.sessions().size() == 2);
+    ClientSession alice2 =
+        alice.connect(LoopbackTransport.URI, s -> s.onPush("news", p -> news.add("alice2")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.sessions().size() == 3);
+
+    assertThat(server.sessions())
+        .as("oldest first")
+        .extracting(SessionInfo::fingerprint)
+        .containsExactly(
+            stack.clientIdentity.fingerprint(),
+            bobIdentity.fingerprint(),
+            stack.clientIdentity.fingerprint());
+
+    server.push(bobIdentity.publicKey(), "news", Map.of()).get(10, TimeUnit.SECONDS);
+    assertThat(news.poll(10, TimeUnit.SECONDS)).isEqualTo("bob1");
+    server.push(aliceKey, "news", Map.of()).get(10, TimeUnit.SECONDS);
+    assertThat(List.of(news.poll(10, TimeUnit.SECONDS), news.poll(10, TimeUnit.SECONDS)))
+        .containsExactlyInAnyOrder("alice1", "alice2");
+    assertThat(news.poll(100, TimeUnit.MILLISECONDS)).as("bob got only his").isNull();
+
+    assertThat(server.evict(aliceKey, "alice is done")).isTrue();
+    alice1.closeFuture().get(10, TimeUnit.SECONDS);
+    alice2.closeFuture().get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.sessions().size() == 1);
+    assertThat(server.sessions().get(0).publicKey()).isEqualTo(bobIdentity.publicKey());
+    assertThat(bob1.state()).isEqualTo(ConnectionState.READY);
+    assertThat(server.evict(aliceKey, "again")).as("no session left to evict").isFalse();
+    assertThat(server.push(aliceKey, "news", Map.of())).isCompleted();
   }
 
   @Test
