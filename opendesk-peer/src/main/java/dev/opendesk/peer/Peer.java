@@ -77,10 +77,11 @@ import org.jspecify.annotations.Nullable;
  * this session's results tend to come that fast: a park and its wake-up cost more than a whole
  * in-process call. {@link PeerOptions#callbacksMayBlock()} hands each result to the handler
  * executor instead, at the cost of one thread hand-off per call. The handler executor is {@link
- * PeerOptions#handlerExecutor()}. By default that is one cached pool shared by all peers: a peer
- * has no thread of its own, an idle session holds none, and the pool grows with the handlers
- * running at once, not with the sessions. The loop stops reading while a stream's buffer is full
- * (see {@link CallStream}). Limits on concurrent inbound calls ({@link
+ * PeerOptions#handlerExecutor()}. By default that is one executor shared by all peers (a virtual
+ * thread per handler on JDK 21+; before, a few threads and more only while all of them are
+ * blocked): a peer has no thread of its own, an idle session holds none, and the threads grow with
+ * the handlers blocked at once, not with the sessions. The loop stops reading while a stream's
+ * buffer is full (see {@link CallStream}). Limits on concurrent inbound calls ({@link
  * PeerOptions#maxConcurrentInboundCalls()}) and, among them, streams ({@link
  * PeerOptions#maxConcurrentInboundStreams()}) answer the excess with {@code busy}. Deadlines run on
  * one timer thread shared by all open peers.

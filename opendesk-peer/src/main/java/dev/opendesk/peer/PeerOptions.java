@@ -35,10 +35,12 @@ import org.jspecify.annotations.Nullable;
  *     callbacksMayBlock}, the delivery of results to callers; {@code null} (the default) uses one
  *     executor shared by all peers, all of whose threads are gone once the last peer closes: on JDK
  *     21 and later it starts a virtual thread per task ({@code opendesk-peer-vthread-*}), so
- *     blocking handlers across many sessions cost no platform threads; on JDK 17–20 it is a cached
- *     thread pool, threads made on demand and reused, ended after 30 s idle. A supplied executor is
- *     used as given (never replaced by virtual threads), is not shut down by the peer, and must not
- *     run tasks on the calling thread if handlers may block.
+ *     blocking handlers across many sessions cost no platform threads; on JDK 17–20 it is a pool of
+ *     max(2, CPUs) threads that starts more only when all of them are held up for a millisecond (a
+ *     burst of short handlers takes no new threads, a blocked one holds up the others for a few
+ *     milliseconds at most), its threads ended after 30 s idle. A supplied executor is used as
+ *     given (never replaced by virtual threads), is not shut down by the peer, and must not run
+ *     tasks on the calling thread if handlers may block.
  * @param callbacksMayBlock whether stages attached to a unary call's future without an executor
  *     ({@code thenApply}, {@code whenComplete}, ...) may block: then each result is handed to the
  *     handler executor before the future completes, one thread hand-off per call. By default

@@ -8,9 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,9 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one closes, so that no thread outlives the peers, and an idle session holds no thread.
  *
  * <p>On JDK 21 and later the handler executor starts one virtual thread per task, so a burst of
- * blocking handlers costs virtual threads, not platform threads. On JDK 17–20 it is a cached pool:
- * it grows with the handlers running at once, not with the sessions, and its idle threads end after
- * {@link #IDLE_SECONDS}.
+ * blocking handlers costs virtual threads, not platform threads. On JDK 17–20 it is an {@link
+ * ElasticExecutor}: {@link #CORE_THREADS} threads run a burst of short handlers, more start only
+ * when all of them are held up (looked at every {@link #STALL_NANOS}), and idle threads end after
+ * {@link #IDLE_SECONDS}. A cached pool, before, grew to dozens of threads with each burst of short
+ * handlers across many sessions (docs/scale.md).
  *
  * <p>Thread-safe.
  */
@@ -30,6 +30,12 @@ final class SharedThreads {
 
   /** How long an idle handler thread waits for work before it ends. */
   static final long IDLE_SECONDS = 30;
+
+  /** Handler threads started at once for waiting handlers (JDK 17–20); more when these block. */
+  static final int CORE_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+  /** How often the handler threads are looked at while handlers wait for one (JDK 17–20). */
+  static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private static final AtomicInteger WORKER_NUMBERS = new AtomicInteger();
 
@@ -67,7 +73,7 @@ final class SharedThreads {
               "newThreadPerTaskExecutor",
               MethodType.methodType(ExecutorService.class, ThreadFactory.class));
     } catch (Throwable e) {
-      // JDK 17-20: no virtual threads; the cached pool below is the default.
+      // JDK 17-20: no virtual threads; the elastic pool below is the default.
       factory = null;
       perTask = null;
     }
@@ -104,8 +110,8 @@ final class SharedThreads {
     }
 
     /**
-     * The shared handler executor: unbounded (a handler that blocks never holds up another); a
-     * virtual thread per task on JDK 21+, otherwise a cached pool whose threads are reused.
+     * The shared handler executor: unbounded (a handler that blocks holds up no other for more than
+     * a few milliseconds); a virtual thread per task on JDK 21+, otherwise an elastic pool.
      */
     ExecutorService handlerPool() {
       return handlers;
@@ -136,7 +142,7 @@ final class SharedThreads {
       t.setRemoveOnCancelPolicy(true);
       t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
       timer = t;
-      handlers = newHandlerExecutor();
+      handlers = newHandlerExecutor(t);
     }
     leases++;
     return new Lease(timer, handlers);
@@ -147,22 +153,21 @@ final class SharedThreads {
     return VIRTUAL_THREADS != null;
   }
 
-  private static ExecutorService newHandlerExecutor() {
+  private static ExecutorService newHandlerExecutor(ScheduledThreadPoolExecutor timer) {
     if (VIRTUAL_THREADS != null) {
       try {
-        // Its shutdownNow interrupts every running handler, as the cached pool's does.
+        // Its shutdownNow interrupts every running handler, as the elastic pool's does.
         return (ExecutorService) THREAD_PER_TASK_EXECUTOR.invokeExact(VIRTUAL_THREADS);
       } catch (Throwable e) {
         throw new IllegalStateException("cannot create the virtual-thread handler executor", e);
       }
     }
-    return new ThreadPoolExecutor(
-        0,
-        Integer.MAX_VALUE,
-        IDLE_SECONDS,
-        TimeUnit.SECONDS,
-        new SynchronousQueue<>(),
-        r -> daemon(r, "opendesk-peer-worker-" + WORKER_NUMBERS.incrementAndGet()));
+    return new ElasticExecutor(
+        CORE_THREADS,
+        TimeUnit.SECONDS.toNanos(IDLE_SECONDS),
+        STALL_NANOS,
+        r -> daemon(r, "opendesk-peer-worker-" + WORKER_NUMBERS.incrementAndGet()),
+        timer);
   }
 
   private static Thread daemon(Runnable task, String name) {
