@@ -7,10 +7,12 @@
 #   PROFILE=all opendesk-benchmarks/run.sh     # every benchmark and parameter, full iterations (hours)
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 opendesk-benchmarks/run.sh   # on another JDK
 #   JMH_ARGS='-f 1 -wi 1 -i 1' opendesk-benchmarks/run.sh   # override the iteration settings
-#   ROWS=websocket-unary PROFILE=full opendesk-benchmarks/run.sh   # only the WebSocket unary rows
-#     (opendesk, RSocket over TCP and WebSocket, gRPC over Netty; ~15 min in the full profile)
-#   ROWS=streams PROFILE=full opendesk-benchmarks/run.sh   # only the stream rows and the AEAD
-#     ceiling of the encrypted 64 KiB stream (~20 min in the full profile)
+#   ROWS=websocket-unary,streams PROFILE=full opendesk-benchmarks/run.sh   # only these groups of
+#     the targets' rows, with the peers they compare with (minutes each in the full profile):
+#     websocket-unary  opendesk, RSocket over TCP and WebSocket, gRPC over Netty (~15)
+#     loopback-unary   opendesk, RSocket local, gRPC in-process (~11)
+#     encrypted        opendesk over WebSocket, plain and encrypted (~7)
+#     streams          every stream row and the 64 KiB seal+open ceiling (~16)
 #
 # JMH refuses to start while another JMH run holds /tmp/jmh.lock; on a shared machine,
 # JMH_JAVA_OPTS=-Djmh.ignoreLock=true runs anyway (and the load average in machine.txt says so).
@@ -22,10 +24,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PROFILE=${PROFILE:-short}
 ROWS=${ROWS:-all}
-case "$ROWS" in
-  all | websocket-unary | streams) ;;
-  *) echo "ROWS must be all, websocket-unary or streams, not $ROWS" >&2; exit 2 ;;
-esac
+for group in ${ROWS//,/ }; do
+  case "$group" in
+    all | websocket-unary | loopback-unary | encrypted | streams) ;;
+    *)
+      echo "ROWS must be all or a comma list of websocket-unary, loopback-unary, encrypted and streams, not $ROWS" >&2
+      exit 2
+      ;;
+  esac
+done
 if [ -n "${JAVA_HOME:-}" ]; then
   JAVA=${JAVA:-$JAVA_HOME/bin/java}
 else
@@ -81,17 +88,33 @@ run() {
 start=$(date +%s)
 if [ "$PROFILE" = all ]; then
   run all '[A-Za-z]*Benchmark'
-elif [ "$ROWS" = websocket-unary ]; then
-  # The same invocations as below, restricted to the transports of the WebSocket unary rows.
-  run grpc-unary-netty GrpcUnaryBenchmark -p transport=NETTY -p marshaller=msgpack -p executor=direct
-  run rsocket-unary RSocketUnaryBenchmark -p transport=TCP,WEBSOCKET
-  run opendesk-unary OpendeskUnaryBenchmark -p handler=ASYNC -p transport=WEBSOCKET
-elif [ "$ROWS" = streams ]; then
-  # The same invocations as below, restricted to the stream rows (and the 64 KiB seal+open).
-  run grpc-stream GrpcStreamBenchmark -p marshaller=msgpack
-  run rsocket-stream RSocketStreamBenchmark
-  run chacha ChaChaBenchmark -p size=65536
-  run opendesk-stream OpendeskStreamBenchmark
+elif [ "$ROWS" != all ]; then
+  # The same invocations as below, restricted to the transports (and sizes) of each group's rows.
+  for group in ${ROWS//,/ }; do
+    case "$group" in
+      websocket-unary)
+        run grpc-unary-netty GrpcUnaryBenchmark -p transport=NETTY -p marshaller=msgpack -p executor=direct
+        run rsocket-unary-network RSocketUnaryBenchmark -p transport=TCP,WEBSOCKET
+        run opendesk-unary-websocket OpendeskUnaryBenchmark -p handler=ASYNC -p transport=WEBSOCKET
+        ;;
+      loopback-unary)
+        run grpc-unary-inprocess GrpcUnaryBenchmark -p transport=INPROCESS -p marshaller=msgpack -p executor=direct
+        run rsocket-unary-local RSocketUnaryBenchmark -p transport=LOCAL
+        run opendesk-unary-loopback OpendeskUnaryBenchmark -p handler=ASYNC -p transport=LOOPBACK
+        ;;
+      encrypted)
+        # The plain WebSocket row is the reference; websocket-unary runs it already if listed.
+        if [[ ",$ROWS," == *,websocket-unary,* ]]; then transports=WEBSOCKET_ENCRYPTED; else transports=WEBSOCKET,WEBSOCKET_ENCRYPTED; fi
+        run opendesk-unary-encrypted OpendeskUnaryBenchmark -p handler=ASYNC -p transport=$transports
+        ;;
+      streams)
+        run grpc-stream GrpcStreamBenchmark -p marshaller=msgpack
+        run rsocket-stream RSocketStreamBenchmark
+        run chacha ChaChaBenchmark -p size=65536
+        run opendesk-stream OpendeskStreamBenchmark
+        ;;
+    esac
+  done
 else
   # The peers. The byte[] floor only in-process, the default executor only with msgpack, streams
   # only with msgpack.
