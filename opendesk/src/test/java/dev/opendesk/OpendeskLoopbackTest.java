@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -179,28 +180,19 @@ class OpendeskLoopbackTest {
 
   @Test
   void aPushNeverGoesOutBeforeTheHelloOfASessionStillOpening() throws Exception {
-    AtomicBoolean holdNext = new AtomicBoolean();
     FirstSendHeld held = new FirstSendHeld();
-    OpendeskServer server =
-        stack.server(
-            dispatcher(),
-            b ->
-                b.sessionConnectionDecorator(
-                    c -> holdNext.compareAndSet(true, false) ? held.wrap(c) : c));
+    OpendeskServer server = serverHolding(held);
     OpendeskClient client = stack.client();
     stack.pair(server, client);
     byte[] clientKey = stack.clientIdentity.publicKey();
     LinkedBlockingQueue<Map<String, Object>> toOpen = new LinkedBlockingQueue<>();
     ClientSession open = client.connect(LoopbackTransport.URI, s -> s.onPush("news", toOpen::add));
     await().atMost(Duration.ofSeconds(10)).until(() -> open.state() == ConnectionState.READY);
-    holdNext.set(true);
+    held.arm();
     LinkedBlockingQueue<Map<String, Object>> toOpening = new LinkedBlockingQueue<>();
-    // connect() returns once the session is ready, which it cannot be while its HELLO is held.
-    ExecutorService connecting = Executors.newSingleThreadExecutor();
     Future<ClientSession> opened =
-        connecting.submit(
+        elsewhere(
             () -> client.connect(LoopbackTransport.URI, s -> s.onPush("news", toOpening::add)));
-    connecting.shutdown();
     assertThat(held.helloHeld.await(10, TimeUnit.SECONDS)).as("the new session's HELLO").isTrue();
 
     // Same identity, both in the server's ready list; only the first has sent its HELLO.
@@ -332,12 +324,40 @@ class OpendeskLoopbackTest {
   }
 
   /** Holds back the first message sent on the connection it wraps (a server session's HELLO). */
+  private OpendeskServer serverHolding(FirstSendHeld held) throws Exception {
+    return stack.server(dispatcher(), b -> b.sessionConnectionDecorator(held::wrapIfArmed));
+  }
+
+  /**
+   * Connects on another thread: connect() returns once the session is ready, which it cannot be
+   * while its HELLO is held.
+   */
+  private static Future<ClientSession> elsewhere(Callable<ClientSession> connect) {
+    ExecutorService connecting = Executors.newSingleThreadExecutor();
+    try {
+      return connecting.submit(connect);
+    } finally {
+      connecting.shutdown();
+    }
+  }
+
   private static final class FirstSendHeld {
     final CountDownLatch helloHeld = new CountDownLatch(1);
     final CompletableFuture<Void> release = new CompletableFuture<>();
     final List<byte[]> aheadOfHello = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean armed = new AtomicBoolean();
 
-    Connection wrap(Connection connection) {
+    /** The next session's connection is held (its HELLO first of all). */
+    void arm() {
+      armed.set(true);
+    }
+
+    /** A session connection decorator: wraps the first connection after {@link #arm()}. */
+    Connection wrapIfArmed(Connection connection) {
+      return armed.compareAndSet(true, false) ? wrap(connection) : connection;
+    }
+
+    private Connection wrap(Connection connection) {
       AtomicBoolean first = new AtomicBoolean(true);
       return new ForwardingConnection(connection) {
         @Override
@@ -452,21 +472,12 @@ class OpendeskLoopbackTest {
 
   @Test
   void anEvictionOfASessionStillSendingItsHelloReachesItOnceTheHelloIsOut() throws Exception {
-    AtomicBoolean holdNext = new AtomicBoolean();
     FirstSendHeld held = new FirstSendHeld();
-    OpendeskServer server =
-        stack.server(
-            dispatcher(),
-            b ->
-                b.sessionConnectionDecorator(
-                    c -> holdNext.compareAndSet(true, false) ? held.wrap(c) : c));
+    OpendeskServer server = serverHolding(held);
     OpendeskClient client = stack.client();
     stack.pair(server, client);
-    holdNext.set(true);
-    ExecutorService connecting = Executors.newSingleThreadExecutor();
-    Future<ClientSession> connected =
-        connecting.submit(() -> client.connect(LoopbackTransport.URI));
-    connecting.shutdown();
+    held.arm();
+    Future<ClientSession> connected = elsewhere(() -> client.connect(LoopbackTransport.URI));
     assertThat(held.helloHeld.await(10, TimeUnit.SECONDS)).as("the session's HELLO").isTrue();
 
     assertThat(server.evict(stack.clientIdentity.publicKey(), "too early")).isTrue();

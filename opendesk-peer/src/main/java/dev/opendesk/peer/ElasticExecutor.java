@@ -74,7 +74,7 @@ final class ElasticExecutor extends AbstractExecutorService {
   private final Set<Worker> workers = new HashSet<>();
   private long takenAtLastLook = -1;
   private int stalledLooks;
-  private int largest;
+  private volatile int largest; // written under the lock
   private volatile int state = RUNNING;
 
   /**
@@ -326,22 +326,12 @@ final class ElasticExecutor extends AbstractExecutorService {
 
   /** The most threads this executor has had at once (tests). */
   int largestPoolSize() {
-    lock.lock();
-    try {
-      return largest;
-    } finally {
-      lock.unlock();
-    }
+    return largest;
   }
 
   /** Its threads now (tests). */
   int poolSize() {
-    lock.lock();
-    try {
-      return workers.size();
-    } finally {
-      lock.unlock();
-    }
+    return live.get();
   }
 
   @Override
