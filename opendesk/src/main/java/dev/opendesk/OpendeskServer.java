@@ -306,12 +306,13 @@ public final class OpendeskServer implements AutoCloseable {
   }
 
   /**
-   * Sends a PUSH event to every open session of the peer with {@code publicKey} (e.g. from {@link
-   * ServerListener#sessionOpened}); a session of that peer still sending its HELLO (another
-   * connection of the same identity, opening at the same time) does not get it.
+   * Sends a PUSH event to every session of the peer with {@code publicKey} (e.g. from {@link
+   * ServerListener#sessionOpened}). A session of that peer still sending its HELLO (another
+   * connection of the same identity, opening at the same time) gets it right after its HELLO, never
+   * before; one that closes before its HELLO is out does not.
    *
-   * @return completes when every such session's connection took the frame; at once when there is
-   *     none
+   * @return completes when every such session's connection took the frame (or the session closed
+   *     before it opened); at once when there is none
    */
   public CompletableFuture<Void> push(byte[] publicKey, String topic, Map<String, ?> payload) {
     Objects.requireNonNull(publicKey, "publicKey");
@@ -319,10 +320,7 @@ public final class OpendeskServer implements AutoCloseable {
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     synchronized (this) {
       for (ServerSession s : ready.ofPeer(publicKey)) {
-        // A session still sending its HELLO is skipped: nothing may go out before it.
-        if (s.isOpen()) {
-          sent.add(s.peer().push(topic, payload));
-        }
+        sent.add(s.pushOnceOpen(topic, payload, true));
       }
     }
     return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
@@ -333,8 +331,9 @@ public final class OpendeskServer implements AutoCloseable {
    * ServerListener#sessionOpened} or listed by {@link #sessions()} (e.g. to greet it as it opens):
    * unlike {@link #push(byte[], String, Map)}, not to the other sessions of the same peer.
    *
-   * @return completes when its connection took the frame; fails with {@link
-   *     ConnectionClosedException} if that session is not open (closed, or still sending its HELLO)
+   * @return completes when its connection took the frame (a session still sending its HELLO gets it
+   *     right after); fails with {@link ConnectionClosedException} if that session is closed, or
+   *     closes before its HELLO is out
    */
   public CompletableFuture<Void> push(SessionInfo session, String topic, Map<String, ?> payload) {
     Objects.requireNonNull(session, "session");
@@ -343,16 +342,15 @@ public final class OpendeskServer implements AutoCloseable {
     synchronized (this) {
       target = ready.find(session);
     }
-    if (target == null || !target.isOpen()) {
-      return CompletableFuture.failedFuture(
-          new ConnectionClosedException(
-              "session "
-                  + session.fingerprint()
-                  + " from "
-                  + session.remoteAddress()
-                  + " is not open"));
+    if (target == null) {
+      return CompletableFuture.failedFuture(notOpen(session));
     }
-    return target.peer().push(topic, payload);
+    return target.pushOnceOpen(topic, payload, false);
+  }
+
+  static ConnectionClosedException notOpen(SessionInfo session) {
+    return new ConnectionClosedException(
+        "session " + session.fingerprint() + " from " + session.remoteAddress() + " is not open");
   }
 
   /**

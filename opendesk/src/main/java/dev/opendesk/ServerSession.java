@@ -5,6 +5,7 @@ import dev.opendesk.peer.CallInterceptor;
 import dev.opendesk.peer.CallOutcome;
 import dev.opendesk.peer.InterceptedCall;
 import dev.opendesk.peer.Peer;
+import dev.opendesk.protocol.ConnectionClosedException;
 import dev.opendesk.protocol.Push;
 import java.time.Instant;
 import java.util.Map;
@@ -51,6 +52,26 @@ final class ServerSession implements CallInterceptor {
   /** The session closed, perhaps before it opened. */
   void closed() {
     open.completeExceptionally(new IllegalStateException("session closed before it opened"));
+  }
+
+  /**
+   * Sends a PUSH now if the session is open, else right after its HELLO. If it closes before that,
+   * the future completes ({@code skipIfClosed}) or fails with {@link ConnectionClosedException}.
+   */
+  CompletableFuture<Void> pushOnceOpen(String topic, Map<String, ?> payload, boolean skipIfClosed) {
+    if (isOpen()) {
+      return peer.push(topic, payload);
+    }
+    return open.handle((v, closedFirst) -> closedFirst)
+        .thenCompose(
+            closedFirst -> {
+              if (closedFirst == null) {
+                return peer.push(topic, payload);
+              }
+              return skipIfClosed
+                  ? CompletableFuture.<Void>completedFuture(null)
+                  : CompletableFuture.<Void>failedFuture(OpendeskServer.notOpen(info));
+            });
   }
 
   /** Whether {@link #opened()} was called: pushes may go out. */
