@@ -75,7 +75,7 @@ final class ServerSession implements CallInterceptor {
   }
 
   /** Whether {@link #opened()} was called: pushes may go out. */
-  boolean isOpen() {
+  private boolean isOpen() {
     return open.isDone() && !open.isCompletedExceptionally();
   }
 
@@ -110,7 +110,7 @@ final class ServerSession implements CallInterceptor {
   }
 
   private CompletableFuture<Void> tellEvicted(String reason) {
-    return open.thenCompose(v -> peer.push(Push.SESSION_EVICTED, Map.of("reason", reason)));
+    return pushOnceOpen(Push.SESSION_EVICTED, Map.of("reason", reason), true);
   }
 
   /**

@@ -313,9 +313,7 @@ final class ElasticExecutor extends AbstractExecutorService {
         if (end) {
           workers.remove(this);
           live.set(workers.size());
-          if (state != RUNNING && workers.isEmpty()) {
-            terminated.signalAll();
-          }
+          signalIfTerminated();
         }
         return end;
       } finally {
@@ -345,9 +343,7 @@ final class ElasticExecutor extends AbstractExecutorService {
       for (int i = idle.get(); i > 0; i--) {
         queue.offer(NOTHING);
       }
-      if (workers.isEmpty()) {
-        terminated.signalAll();
-      }
+      signalIfTerminated();
     } finally {
       lock.unlock();
     }
@@ -373,9 +369,7 @@ final class ElasticExecutor extends AbstractExecutorService {
       for (int i = queue.size(); i > 0 && startWorker(); i--) {
         // one more for the queued tasks
       }
-      if (workers.isEmpty()) {
-        terminated.signalAll();
-      }
+      signalIfTerminated();
     } finally {
       lock.unlock();
     }
@@ -387,11 +381,23 @@ final class ElasticExecutor extends AbstractExecutorService {
     return state != RUNNING;
   }
 
+  /** Under the lock: shut down, and every worker gone. */
+  private boolean terminatedNow() {
+    return state != RUNNING && workers.isEmpty();
+  }
+
+  /** Under the lock. */
+  private void signalIfTerminated() {
+    if (terminatedNow()) {
+      terminated.signalAll();
+    }
+  }
+
   @Override
   public boolean isTerminated() {
     lock.lock();
     try {
-      return state != RUNNING && workers.isEmpty();
+      return terminatedNow();
     } finally {
       lock.unlock();
     }
@@ -402,7 +408,7 @@ final class ElasticExecutor extends AbstractExecutorService {
     long nanos = unit.toNanos(timeout);
     lock.lock();
     try {
-      while (!(state != RUNNING && workers.isEmpty())) {
+      while (!terminatedNow()) {
         if (nanos <= 0) {
           return false;
         }
