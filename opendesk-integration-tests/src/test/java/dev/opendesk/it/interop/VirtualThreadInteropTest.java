@@ -166,8 +166,11 @@ class VirtualThreadInteropTest {
     assertThat(pinned)
         .as("the recording sees pinning (the deliberate one)")
         .anyMatch(event -> hasFrame(event, PinsWhileInitializing.class.getName()));
+    // Resolving a class is a VM call, which pins on every JDK; it happens once per class and JVM,
+    // and 1 000 callers at once can reach a class the warm-up's single caller never needed.
     assertThat(pinned)
-        .as("pinned events with a library frame")
+        .as("pinned events with a library frame, outside class loading")
+        .filteredOn(event -> !hasFrame(event, ClassLoader.class.getName(), "loadClass"))
         .noneMatch(VirtualThreadInteropTest::hasLibraryFrame);
   }
 
@@ -201,11 +204,19 @@ class VirtualThreadInteropTest {
   }
 
   private static boolean hasFrame(RecordedEvent event, String prefix) {
+    return hasFrame(event, prefix, null);
+  }
+
+  /**
+   * Whether a frame's type starts with {@code prefix} (and its method is {@code method}, if set).
+   */
+  private static boolean hasFrame(RecordedEvent event, String prefix, String method) {
     if (event.getStackTrace() == null) {
       return false;
     }
     for (RecordedFrame frame : event.getStackTrace().getFrames()) {
-      if (frame.getMethod().getType().getName().startsWith(prefix)) {
+      if (frame.getMethod().getType().getName().startsWith(prefix)
+          && (method == null || frame.getMethod().getName().equals(method))) {
         return true;
       }
     }
