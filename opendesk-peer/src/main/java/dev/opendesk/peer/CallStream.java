@@ -21,7 +21,11 @@ import java.util.concurrent.Flow;
  * connection until the consumer has drained half of it, so the remote's sends stall (transport
  * backpressure) rather than memory growing without bound. Protocol v1 has no per-stream credit:
  * while one stream's consumer is slow, every other call and stream on the same connection is
- * delayed too. Consume streams promptly, or use separate connections for bulk streams.
+ * delayed too. Consume streams promptly, or use separate connections for bulk streams. The
+ * iterating thread whose {@code next()} drains the buffer to half reads the connection on itself,
+ * for up to 64 frames, with the items it still holds to come back to (no hand-off there and back):
+ * meanwhile it is a receiving thread, so results of other calls on the connection may complete on
+ * it, and the rules for callbacks on a receiving thread apply (see {@link Peer}).
  *
  * <p><b>Signals.</b> Items arrive in order; then the stream ends cleanly ({@code hasNext()} returns
  * {@code false}, {@code onComplete}) or with an error: the remote's {@link ProtocolException} (or

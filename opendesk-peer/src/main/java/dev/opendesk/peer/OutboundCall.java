@@ -18,9 +18,11 @@ interface OutboundCall {
    * A RES with this call's id arrived (receive loop).
    *
    * @return a future the receive loop waits for before reading on (a full stream buffer), or {@code
-   *     null} to read on at once
+   *     null} to read on at once; it completes with {@code true} when the completing thread may
+   *     carry the loop on itself (a consumer that drained the buffer), {@code false} when the loop
+   *     resumes on the handler executor
    */
-  CompletableFuture<Void> onRes(Res res);
+  CompletableFuture<Boolean> onRes(Res res);
 
   /** The session closed or its connection was lost: fail with {@code cause} unless finished. */
   void onClose(ConnectionClosedException cause);

@@ -56,7 +56,7 @@ final class OutboundStream<T> implements OutboundCall {
   private boolean completed;
   private Throwable error;
   private long nextSeq;
-  private CompletableFuture<Void> space;
+  private CompletableFuture<Boolean> space;
   // Written under the lock, once; read without it on every item (the producer's path).
   private volatile int mode = NONE;
   private boolean consumerClosed;
@@ -147,8 +147,8 @@ final class OutboundStream<T> implements OutboundCall {
    * on (the buffer is full), or {@code null}.
    */
   @Override
-  public CompletableFuture<Void> onRes(Res res) {
-    CompletableFuture<Void> wait = null;
+  public CompletableFuture<Boolean> onRes(Res res) {
+    CompletableFuture<Boolean> wait = null;
     boolean ended = false;
     boolean violation = false;
     lock.lock();
@@ -218,7 +218,7 @@ final class OutboundStream<T> implements OutboundCall {
 
   /** Ends the upstream with {@code failure} unless it already ended; returns whether it did. */
   private boolean endUpstream(Throwable failure) {
-    CompletableFuture<Void> release;
+    CompletableFuture<Boolean> release;
     lock.lock();
     try {
       if (upstreamDone) {
@@ -313,7 +313,7 @@ final class OutboundStream<T> implements OutboundCall {
       throw new NoSuchElementException("stream " + method + " has ended");
     }
     Map<String, Object> item;
-    CompletableFuture<Void> release;
+    CompletableFuture<Boolean> release;
     lock.lock();
     try {
       item = buffer.poll();
@@ -321,7 +321,11 @@ final class OutboundStream<T> implements OutboundCall {
     } finally {
       lock.unlock();
     }
-    complete(release);
+    if (release != null) {
+      // This thread reads on itself, with the items it still has buffered to come back to: no
+      // hand-off to the executor and back, and the next items are decoded where they are taken.
+      release.complete(true);
+    }
     return convert(item);
   }
 
@@ -345,7 +349,7 @@ final class OutboundStream<T> implements OutboundCall {
   /** The consumer is done: drop the buffer and, if the stream is still open, send CANCEL. */
   void close() {
     boolean cancel;
-    CompletableFuture<Void> release;
+    CompletableFuture<Boolean> release;
     lock.lock();
     try {
       if (consumerClosed) {
@@ -432,7 +436,7 @@ final class OutboundStream<T> implements OutboundCall {
    */
   private void failFromConsumer(RuntimeException failure) {
     boolean cancel;
-    CompletableFuture<Void> release;
+    CompletableFuture<Boolean> release;
     lock.lock();
     try {
       if (!terminated) {
@@ -449,7 +453,7 @@ final class OutboundStream<T> implements OutboundCall {
   }
 
   /** Outside the lock: frees the transport and, if the stream was still open, sends CANCEL. */
-  private void afterUpstreamStopped(CompletableFuture<Void> release, boolean cancel) {
+  private void afterUpstreamStopped(CompletableFuture<Boolean> release, boolean cancel) {
     complete(release);
     if (cancel) {
       link.outbound().remove(this);
@@ -497,7 +501,7 @@ final class OutboundStream<T> implements OutboundCall {
         Map<String, Object> item = null;
         Throwable failure = null;
         boolean finish = false;
-        CompletableFuture<Void> release = null;
+        CompletableFuture<Boolean> release = null;
         Flow.Subscriber<? super T> s;
         lock.lock();
         try {
@@ -563,7 +567,7 @@ final class OutboundStream<T> implements OutboundCall {
   }
 
   /** Under the lock: the loop's wait, if the consumer has drained enough to resume reading. */
-  private CompletableFuture<Void> maybeTakeSpace() {
+  private CompletableFuture<Boolean> maybeTakeSpace() {
     if (space != null && buffer.size() <= capacity / 2) {
       return takeSpace();
     }
@@ -571,15 +575,16 @@ final class OutboundStream<T> implements OutboundCall {
   }
 
   /** Under the lock: the loop's wait, unconditionally. */
-  private CompletableFuture<Void> takeSpace() {
-    CompletableFuture<Void> s = space;
+  private CompletableFuture<Boolean> takeSpace() {
+    CompletableFuture<Boolean> s = space;
     space = null;
     return s;
   }
 
-  private static void complete(CompletableFuture<Void> release) {
+  /** Lets the paused receive loop read on, from the handler executor. */
+  private static void complete(CompletableFuture<Boolean> release) {
     if (release != null) {
-      release.complete(null);
+      release.complete(false);
     }
   }
 

@@ -140,7 +140,7 @@ final class OutboundUnary implements OutboundCall, ResultFuture.Owner, Runnable 
 
   /** A RES for this call arrived (receive loop); never pauses the loop. */
   @Override
-  public CompletableFuture<Void> onRes(Res res) {
+  public CompletableFuture<Boolean> onRes(Res res) {
     if (!finish()) {
       return null;
     }

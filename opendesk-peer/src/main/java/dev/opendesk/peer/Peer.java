@@ -48,10 +48,9 @@ import org.jspecify.annotations.Nullable;
  * map ({@code {}} for an empty success) or fails with a {@link ProtocolException} (or subclass) for
  * the remote's error, {@link CallTimeoutException} when its deadline passes (CANCEL is sent), or
  * {@link ConnectionClosedException}. Cancelling the future ({@code cancel(true)}) sends CANCEL.
- * Results are delivered on the handler executor, never on the receive loop, so it is safe to block
- * in a dependent stage. (An answer that arrives while {@code call} is still sending, as from a
- * receive-path handler over an in-process transport, completes the future before {@code call}
- * returns, with no hand-off: no dependent stage exists yet.)
+ * Where results are delivered, and what a dependent stage may do there: see Threads below. (An
+ * answer that arrives while {@code call} is still sending, as from a receive-path handler over an
+ * in-process transport, completes the future before {@code call} returns.)
  *
  * <p><b>Capability gate.</b> When the remote HELLO's {@code capabilities} map lists the remote's
  * methods under the key {@code "capabilities"} (a list of names, as {@link
@@ -70,7 +69,9 @@ import org.jspecify.annotations.Nullable;
  * that received the result and must not block, as in gRPC with a direct executor or RSocket. Their
  * {@code *Async} variants without an executor run on the handler executor, and so does everything
  * else that runs user code: handlers that may block ({@link Dispatcher.Builder#unary}), push
- * handlers and stream subscribers. Waiting for a result on the receive thread ({@code join}, {@code
+ * handlers and stream subscribers. A thread iterating a {@link CallStream} may carry the receive
+ * loop for a few frames when it frees room in the stream's buffer (see {@link CallStream}), and is
+ * a receiving thread meanwhile. Waiting for a result on the receive thread ({@code join}, {@code
  * get}, {@code callBlocking}, iterating a {@link CallStream}) would wait forever, since only that
  * thread could read the answer: it fails at once with {@link IllegalStateException}. Elsewhere such
  * a wait watches the future for up to 100 µs before it parks, on a multi-core machine and while

@@ -13,6 +13,7 @@ import dev.opendesk.protocol.Req;
 import dev.opendesk.protocol.Res;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
@@ -22,7 +23,9 @@ import java.util.function.BiConsumer;
  *
  * <p>Thread-safe in the sense that at most one thread runs the loop at a time: a pending receive
  * hands the loop to whichever of the reading thread and the completing thread comes second, and a
- * pause resumes it on the handler executor. {@link #releasePause} may be called from any thread.
+ * pause resumes it on the iterating thread that drained the buffer (for at most {@link
+ * #FRAMES_PER_CONSUMER_TURN} frames) or else on the handler executor. {@link #releasePause} may be
+ * called from any thread.
  */
 final class ReceiveLoop {
 
@@ -32,7 +35,14 @@ final class ReceiveLoop {
   private final HelloExchange hellos;
   private final InboundCallTable inbound;
   private final PushRegistry pushes;
-  private volatile CompletableFuture<Void> paused;
+
+  /**
+   * How many frames a stream's consumer that resumed the loop reads on its own thread before the
+   * loop moves to the handler executor: the consumer has its own items to come back to.
+   */
+  static final int FRAMES_PER_CONSUMER_TURN = 64;
+
+  private volatile CompletableFuture<Boolean> paused;
 
   /**
    * The hand-off of the one pending receive, reused: both of its parties are done with it before
@@ -66,16 +76,27 @@ final class ReceiveLoop {
    * the peer closed. It iterates: transports may complete receive futures synchronously.
    */
   void readLoop() {
+    readLoop(Integer.MAX_VALUE);
+  }
+
+  private void readLoop(int budget) {
     int[] depth = BlockingCalls.enterReceiveLoop();
     try {
-      readFrames();
+      readFrames(budget);
     } finally {
       BlockingCalls.leaveReceiveLoop(depth);
     }
   }
 
-  private void readFrames() {
-    while (link.isOpen()) {
+  /**
+   * As {@link #readLoop()}, handing the loop to the handler executor after {@code budget} frames.
+   */
+  private void readFrames(int budget) {
+    for (int left = budget; link.isOpen(); left--) {
+      if (left == 0) {
+        link.runAsync(this::readLoop);
+        return;
+      }
       // Whoever comes second (this thread or the receiving one) carries the loop on.
       handoff.set(false);
       try {
@@ -120,7 +141,7 @@ final class ReceiveLoop {
       int[] depth = BlockingCalls.enterReceiveLoop();
       try {
         if (process(message, failure)) {
-          readFrames();
+          readFrames(Integer.MAX_VALUE);
         }
       } finally {
         BlockingCalls.leaveReceiveLoop(depth);
@@ -156,7 +177,7 @@ final class ReceiveLoop {
       link.protocolViolation(e.getMessage());
       return false;
     }
-    CompletableFuture<Void> wait;
+    CompletableFuture<Boolean> wait;
     try {
       wait = dispatch(frame);
     } catch (RuntimeException e) {
@@ -171,26 +192,58 @@ final class ReceiveLoop {
       return true;
     }
     paused = wait;
-    wait.whenComplete(
-        (v, e) -> {
-          paused = null;
-          link.runAsync(this::readLoop);
-        });
+    Resumption resumption = new Resumption();
+    wait.whenComplete(resumption);
+    if (!resumption.registered()) {
+      // Released while being registered, on this thread: read on here rather than nest a loop.
+      paused = null;
+      return true;
+    }
     if (!link.isOpen() || !connection.isOpen()) {
       releasePause();
     }
     return false;
   }
 
-  /** Lets a loop paused on a full stream buffer read on: the peer or its connection closed. */
-  void releasePause() {
-    CompletableFuture<Void> p = paused;
-    if (p != null) {
-      p.complete(null);
+  /**
+   * What resumes a paused loop: on the completing thread when it says it may carry the loop on,
+   * else on the handler executor; nothing if the pause ended while its registration still ran (the
+   * registering thread reads on).
+   */
+  private final class Resumption extends AtomicInteger implements BiConsumer<Boolean, Throwable> {
+    private static final long serialVersionUID = 1L;
+    private static final int REGISTERING = 0;
+    private static final int WAITING = 1;
+    private static final int RELEASED_EARLY = 2;
+
+    /** Called once {@code whenComplete} returned: whether the loop now waits for this. */
+    boolean registered() {
+      return compareAndSet(REGISTERING, WAITING);
+    }
+
+    @Override
+    public void accept(Boolean here, Throwable failure) {
+      if (compareAndSet(REGISTERING, RELEASED_EARLY)) {
+        return;
+      }
+      paused = null;
+      if (Boolean.TRUE.equals(here)) {
+        readLoop(FRAMES_PER_CONSUMER_TURN);
+      } else {
+        link.runAsync(ReceiveLoop.this::readLoop);
+      }
     }
   }
 
-  private CompletableFuture<Void> dispatch(Frame frame) {
+  /** Lets a loop paused on a full stream buffer read on: the peer or its connection closed. */
+  void releasePause() {
+    CompletableFuture<Boolean> p = paused;
+    if (p != null) {
+      p.complete(false);
+    }
+  }
+
+  private CompletableFuture<Boolean> dispatch(Frame frame) {
     if (frame instanceof Res res) {
       return onRes(res);
     }
@@ -216,7 +269,7 @@ final class ReceiveLoop {
     return null;
   }
 
-  private CompletableFuture<Void> onRes(Res res) {
+  private CompletableFuture<Boolean> onRes(Res res) {
     OutboundCall call = link.outbound().get(res.id());
     if (call != null) {
       return call.onRes(res);

@@ -978,6 +978,34 @@ public abstract class PeerContract {
     }
   }
 
+  @Test
+  void theIteratorThatDrainsAFullBufferReadsOnWithoutAHandOff() throws Exception {
+    AtomicInteger handOffs = new AtomicInteger();
+    ExecutorService pool = pool(2);
+    Executor counting =
+        task -> {
+          handOffs.incrementAndGet();
+          pool.execute(task);
+        };
+    Flood flood = new Flood(2_000);
+    long total = flood.total;
+    Session s =
+        session(
+            flood.dispatcher(),
+            PeerOptions.defaults(),
+            null,
+            PeerOptions.builder().streamBufferFrames(16).handlerExecutor(counting).build());
+    int before = handOffs.get();
+    try (CallStream<Map<String, Object>> stream = s.client().stream("flood", Map.of())) {
+      for (long n = 0; n < total; n++) {
+        assertThat(stream.next()).as("item %d", n).containsEntry("n", n);
+      }
+      assertThat(stream.hasNext()).isFalse();
+    }
+    // Whenever the buffer was full, the iterator that drained it to half read on itself.
+    assertThat(handOffs.get() - before).as("client hand-offs for 2 000 items").isZero();
+  }
+
   /** A session whose server serves {@code flood}, its client buffering {@code buffer} items. */
   private Session floodSession(Flood flood, int buffer) throws Exception {
     return session(
