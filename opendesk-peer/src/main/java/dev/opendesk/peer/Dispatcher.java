@@ -3,6 +3,7 @@ package dev.opendesk.peer;
 import dev.opendesk.protocol.Values;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +31,13 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Handlers run on the peer's handler executor, never on its receive loop, so a slow or blocking
- * handler does not stall other calls; only {@link Builder#unaryAsync} handlers, which promise never
- * to block, run on the receive path and save that hand-off. What a handler throws is answered with
- * an error code: {@link ProtocolException} → its own code and details; {@link
- * IllegalArgumentException} → {@code invalid_argument}; {@link java.util.NoSuchElementException},
- * {@link java.io.FileNotFoundException} and {@link java.nio.file.NoSuchFileException} → {@code
- * not_found}; {@link java.util.concurrent.TimeoutException} → {@code timeout}; {@link
+ * handler does not stall other calls; only {@link Builder#unaryAsync} and {@link
+ * Builder#streamAsync} handlers, which promise never to block, run on the receive path and save
+ * that hand-off. What a handler throws is answered with an error code: {@link ProtocolException} →
+ * its own code and details; {@link IllegalArgumentException} → {@code invalid_argument}; {@link
+ * java.util.NoSuchElementException}, {@link java.io.FileNotFoundException} and {@link
+ * java.nio.file.NoSuchFileException} → {@code not_found}; {@link
+ * java.util.concurrent.TimeoutException} → {@code timeout}; {@link
  * java.util.concurrent.CancellationException} → {@code cancelled}; {@link SecurityException} →
  * {@code permission_denied}; anything else → {@code internal}, with a message that names the
  * exception type only. A method with no handler is answered with {@code capability_unsupported}; so
@@ -112,6 +114,41 @@ public final class Dispatcher {
   }
 
   /**
+   * Serves a stream call without blocking: returns the stream's items (maps, records or POJOs) as
+   * an iterator, which the peer pulls one item at a time, as fast as the connection takes them.
+   * Registered with {@link Builder#streamAsync}, the handler runs on the thread that received the
+   * call, and the iterator's {@code hasNext} and {@code next} on that thread or on the one where
+   * the connection took the previous item (a transport thread), with no hand-off to the handler
+   * executor; so none of them may block, wait or compute for long (that would hold up every other
+   * call on the connection, and on a WebSocket every connection of its event loop). After 512 items
+   * or 64 KiB in a row that the connection took at once, the peer goes on from the handler
+   * executor, so that a long stream does not keep the receiving thread from other frames.
+   *
+   * <p>The stream ends cleanly when {@code hasNext} returns {@code false}, and with the mapped
+   * error when the handler, {@code hasNext} or {@code next} throws. No item is pulled once the call
+   * is cancelled or the connection closed. An iterator that is also {@link AutoCloseable} is closed
+   * once the stream ends, however it ends. Work that may block belongs in {@link Builder#stream}
+   * handlers.
+   */
+  @FunctionalInterface
+  public interface AsyncStreamHandler {
+    /**
+     * Starts one stream call.
+     *
+     * @return the items, never {@code null}; none may be {@code null}
+     * @throws Exception answered with the mapped error code (see {@link Dispatcher})
+     */
+    Iterator<?> handle(CallContext context, Map<String, Object> params) throws Exception;
+  }
+
+  /** An {@link AsyncStreamHandler} with parameters converted to {@code P}. */
+  @FunctionalInterface
+  public interface TypedAsyncStreamHandler<P> {
+    /** Starts one stream call; as {@link AsyncStreamHandler#handle}. */
+    Iterator<?> handle(CallContext context, P params) throws Exception;
+  }
+
+  /**
    * Serves a stream call with a {@link Flow.Publisher} of items (maps, records or POJOs). The peer
    * requests items only as fast as the connection takes them, and cancels the subscription when the
    * call is cancelled.
@@ -123,7 +160,7 @@ public final class Dispatcher {
   }
 
   /** A registered handler, by kind. */
-  sealed interface Route permits UnaryRoute, StreamRoute, PublisherRoute {
+  sealed interface Route permits UnaryRoute, StreamRoute, AsyncStreamRoute, PublisherRoute {
     /** Whether the handler never blocks and so runs on the receive path, with no hand-off. */
     default boolean onReceivePath() {
       return false;
@@ -138,6 +175,13 @@ public final class Dispatcher {
   }
 
   record StreamRoute(StreamHandler handler) implements Route {}
+
+  record AsyncStreamRoute(AsyncStreamHandler handler) implements Route {
+    @Override
+    public boolean onReceivePath() {
+      return true;
+    }
+  }
 
   record PublisherRoute(PublisherHandler handler) implements Route {}
 
@@ -249,6 +293,27 @@ public final class Dispatcher {
           new StreamRoute(
               (ctx, params, sink) ->
                   handler.handle(ctx, Values.fromMap(params, paramsType), sink)));
+    }
+
+    /**
+     * Registers a stream handler that never blocks for {@code method}: it returns the items as an
+     * iterator, pulled on the receiving thread as the connection takes them, with no hand-off to
+     * the handler executor (see {@link AsyncStreamHandler} for what it must not do).
+     */
+    public Builder streamAsync(String method, AsyncStreamHandler handler) {
+      return add(method, new AsyncStreamRoute(Objects.requireNonNull(handler, "handler")));
+    }
+
+    /**
+     * Registers a stream handler that never blocks, with parameters converted to {@code
+     * paramsType}; as {@link #streamAsync(String, AsyncStreamHandler)}.
+     */
+    public <P> Builder streamAsync(
+        String method, Class<P> paramsType, TypedAsyncStreamHandler<P> handler) {
+      Objects.requireNonNull(paramsType, "paramsType");
+      Objects.requireNonNull(handler, "handler");
+      return streamAsync(
+          method, (ctx, params) -> handler.handle(ctx, Values.fromMap(params, paramsType)));
     }
 
     /** Registers a stream method served by a {@link Flow.Publisher}. */

@@ -6,6 +6,7 @@ import dev.opendesk.protocol.ErrorInfo;
 import dev.opendesk.protocol.Hello;
 import dev.opendesk.protocol.Res;
 import dev.opendesk.protocol.Values;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One inbound call, unary or stream, from REQ to its final RES.
@@ -28,6 +30,15 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
   /** How many items a publisher may have in flight towards the connection. */
   private static final int PUBLISHER_WINDOW = 8;
+
+  /**
+   * How many items, and how many of their bytes, an async stream sends in a row on one thread
+   * (while the connection takes each at once) before it goes on from the handler executor, leaving
+   * the receiving thread to its other frames: about what a socket's send buffer holds.
+   */
+  static final int ITEMS_PER_TURN = 512;
+
+  static final int BYTES_PER_TURN = 64 * 1024;
 
   private final SessionLink link;
   private final InboundCallTable table;
@@ -50,6 +61,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
   private CompletableFuture<Void> cancellation;
   // Guarded by lock: the handler's stage while it is pending, cancelled if the call is.
   private CompletableFuture<?> pendingStage;
+  // An async stream's items: pulled by one thread at a time (each turn starts the next one).
+  private Iterator<?> items;
+  // The encoded size of the last item sent; written by emit, read by the thread that called it.
+  private int lastItemBytes;
 
   InboundCall(
       SessionLink link,
@@ -119,6 +134,10 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       } else if (route instanceof Dispatcher.StreamRoute streamRoute) {
         streamRoute.handler().handle(this, params, this);
         finishStream(null);
+      } else if (route instanceof Dispatcher.AsyncStreamRoute asyncStream) {
+        items = asyncStream.handler().handle(this, params);
+        Objects.requireNonNull(items, "async stream handler returned null instead of an iterator");
+        pullItems();
       } else if (route instanceof Dispatcher.PublisherRoute publisherRoute) {
         Flow.Publisher<?> publisher = publisherRoute.handler().handle(this, params);
         Objects.requireNonNull(publisher, "publisher handler returned null");
@@ -436,7 +455,79 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
       }
       byte[] bytes = link.encode(Res.item(id, seq, toResult(item)));
       seq++;
+      lastItemBytes = bytes.length;
       return link.sendEncoded(bytes);
+    }
+  }
+
+  /**
+   * One turn of an async stream: sends items while the connection takes them at once, up to {@link
+   * #ITEMS_PER_TURN}; then the next turn starts when the connection takes the last one, or on the
+   * handler executor. Ends the stream when the iterator does, and closes the iterator once no item
+   * will be pulled again.
+   */
+  private void pullItems() {
+    while (true) {
+      long bytes = 0;
+      for (int sent = 0; sent < ITEMS_PER_TURN && bytes < BYTES_PER_TURN; sent++) {
+        CompletableFuture<Void> taken;
+        try {
+          if (cancelled || !items.hasNext()) {
+            // Cancelled or closed: the final RES went out already, or never will.
+            finishStream(null);
+            closeItems();
+            return;
+          }
+          Object item = items.next();
+          if (item == null) {
+            throw new NullPointerException("async stream iterator returned a null item");
+          }
+          taken = emit(toResult(item));
+        } catch (CallCancelledException e) {
+          closeItems();
+          return;
+        } catch (Throwable t) {
+          finishStream(t);
+          closeItems();
+          if (t instanceof VirtualMachineError error) {
+            throw error;
+          }
+          return;
+        }
+        if (!taken.isDone()) {
+          taken.whenComplete((v, failure) -> afterTaken(failure));
+          return;
+        }
+        if (taken.isCompletedExceptionally()) {
+          closeItems();
+          return;
+        }
+        bytes += lastItemBytes;
+      }
+      try {
+        link.executor().execute(this::pullItems);
+        return;
+      } catch (RejectedExecutionException e) {
+        // The executor is shutting down with the peer: go on here rather than strand the stream.
+      }
+    }
+  }
+
+  private void afterTaken(Throwable failure) {
+    if (failure == null) {
+      pullItems();
+    } else {
+      closeItems();
+    }
+  }
+
+  private void closeItems() {
+    if (items instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        SessionLink.LOG.warn("closing the items of {} #{} failed", method, id, e);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.opendesk.peer;
 
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -50,6 +51,20 @@ final class InterceptedRoute {
             done.finished(null);
           });
     }
+    if (route instanceof Dispatcher.AsyncStreamRoute asyncStream) {
+      return new Dispatcher.AsyncStreamRoute(
+          (ctx, params) -> {
+            CallCompletion done = begin(ctx, params, interceptor);
+            Iterator<?> items;
+            try {
+              items = asyncStream.handler().handle(ctx, params);
+            } catch (Exception | Error e) {
+              done.failed(e);
+              throw e;
+            }
+            return items == null ? null : new ObservedItems(items, done);
+          });
+    }
     Dispatcher.PublisherRoute publisher = (Dispatcher.PublisherRoute) route;
     return new Dispatcher.PublisherRoute(
         (ctx, params) -> {
@@ -82,6 +97,42 @@ final class InterceptedRoute {
     // still does.
     ctx.onCancel(done::cancelled);
     return done;
+  }
+
+  /** An async stream's items, reporting the end of the iteration or its failure. */
+  private record ObservedItems(Iterator<?> items, CallCompletion done)
+      implements Iterator<Object>, AutoCloseable {
+    @Override
+    public boolean hasNext() {
+      boolean more;
+      try {
+        more = items.hasNext();
+      } catch (RuntimeException | Error e) {
+        done.failed(e);
+        throw e;
+      }
+      if (!more) {
+        done.finished(null);
+      }
+      return more;
+    }
+
+    @Override
+    public Object next() {
+      try {
+        return items.next();
+      } catch (RuntimeException | Error e) {
+        done.failed(e);
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (items instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
+    }
   }
 
   private static <T> Flow.Publisher<T> observed(Flow.Publisher<T> items, CallCompletion done) {

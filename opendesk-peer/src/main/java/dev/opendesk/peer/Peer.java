@@ -64,26 +64,26 @@ import org.jspecify.annotations.Nullable;
  * <h2>Threads</h2>
  *
  * The receive loop runs the handlers that say they never block ({@link
- * Dispatcher.Builder#unaryAsync}) and completes unary calls' futures, so the stages a caller
- * attached without an executor ({@code thenApply}, {@code whenComplete}, ...) run on the thread
- * that received the result and must not block, as in gRPC with a direct executor or RSocket. Their
- * {@code *Async} variants without an executor run on the handler executor, and so does everything
- * else that runs user code: handlers that may block ({@link Dispatcher.Builder#unary}), push
- * handlers and stream subscribers. A thread iterating a {@link CallStream} may carry the receive
- * loop for a few frames when it frees room in the stream's buffer (see {@link CallStream}), and is
- * a receiving thread meanwhile. Waiting for a result on the receive thread ({@code join}, {@code
- * get}, {@code callBlocking}, iterating a {@link CallStream}) would wait forever, since only that
- * thread could read the answer: it fails at once with {@link IllegalStateException}. Elsewhere such
- * a wait watches the future for up to 100 µs before it parks, on a multi-core machine and while
- * this session's results tend to come that fast: a park and its wake-up cost more than a whole
- * in-process call. {@link PeerOptions#callbacksMayBlock()} hands each result to the handler
- * executor instead, at the cost of one thread hand-off per call. The handler executor is {@link
- * PeerOptions#handlerExecutor()}. By default that is one executor shared by all peers (a virtual
- * thread per handler on JDK 21+; before, a few threads and more only while all of them are
- * blocked): a peer has no thread of its own, an idle session holds none, and the threads grow with
- * the handlers blocked at once, not with the sessions. The loop stops reading while a stream's
- * buffer is full (see {@link CallStream}). Limits on concurrent inbound calls ({@link
- * PeerOptions#maxConcurrentInboundCalls()}) and, among them, streams ({@link
+ * Dispatcher.Builder#unaryAsync}, {@link Dispatcher.Builder#streamAsync}) and completes unary
+ * calls' futures, so the stages a caller attached without an executor ({@code thenApply}, {@code
+ * whenComplete}, ...) run on the thread that received the result and must not block, as in gRPC
+ * with a direct executor or RSocket. Their {@code *Async} variants without an executor run on the
+ * handler executor, and so does everything else that runs user code: handlers that may block
+ * ({@link Dispatcher.Builder#unary}), push handlers and stream subscribers. A thread iterating a
+ * {@link CallStream} may carry the receive loop for a few frames when it frees room in the stream's
+ * buffer (see {@link CallStream}), and is a receiving thread meanwhile. Waiting for a result on the
+ * receive thread ({@code join}, {@code get}, {@code callBlocking}, iterating a {@link CallStream})
+ * would wait forever, since only that thread could read the answer: it fails at once with {@link
+ * IllegalStateException}. Elsewhere such a wait watches the future for up to 100 µs before it
+ * parks, on a multi-core machine and while this session's results tend to come that fast: a park
+ * and its wake-up cost more than a whole in-process call. {@link PeerOptions#callbacksMayBlock()}
+ * hands each result to the handler executor instead, at the cost of one thread hand-off per call.
+ * The handler executor is {@link PeerOptions#handlerExecutor()}. By default that is one executor
+ * shared by all peers (a virtual thread per handler on JDK 21+; before, a few threads and more only
+ * while all of them are blocked): a peer has no thread of its own, an idle session holds none, and
+ * the threads grow with the handlers blocked at once, not with the sessions. The loop stops reading
+ * while a stream's buffer is full (see {@link CallStream}). Limits on concurrent inbound calls
+ * ({@link PeerOptions#maxConcurrentInboundCalls()}) and, among them, streams ({@link
  * PeerOptions#maxConcurrentInboundStreams()}) answer the excess with {@code busy}. Deadlines run on
  * one timer thread shared by all open peers.
  *

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opendesk.protocol.LoopbackConnection;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link Dispatcher#intercepted} on the serving side and {@link InterceptedCaller} on the calling
@@ -87,6 +90,24 @@ class CallInterceptorTest {
                     sink.next(Map.of("i", i));
                   }
                 })
+            .streamAsync(
+                "countAsync",
+                (ctx, params) ->
+                    List.of(Map.of("i", 0L), Map.of("i", 1L), Map.of("i", 2L)).iterator())
+            .streamAsync(
+                "failAsync",
+                (ctx, params) ->
+                    new Iterator<Map<String, Object>>() {
+                      @Override
+                      public boolean hasNext() {
+                        throw new IllegalArgumentException("no more");
+                      }
+
+                      @Override
+                      public Map<String, Object> next() {
+                        throw new AssertionError("never pulled");
+                      }
+                    })
             .build()
             .intercepted(recorder);
     LoopbackConnection.Pair pair = LoopbackConnection.pair();
@@ -199,10 +220,11 @@ class CallInterceptorTest {
     assertThat(recorder.next().code()).as("the next outcome is the echo's").isEqualTo("ok");
   }
 
-  @Test
-  void aStreamReportsItsOutcomeAfterTheLastItem() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"count", "countAsync"})
+  void aStreamReportsItsOutcomeAfterTheLastItem(String method) throws Exception {
     start();
-    try (CallStream<Map<String, Object>> items = client.stream("count", Map.of())) {
+    try (CallStream<Map<String, Object>> items = client.stream(method, Map.of())) {
       int n = 0;
       while (items.hasNext()) {
         items.next();
@@ -214,6 +236,17 @@ class CallInterceptorTest {
     assertThat(outcome.code()).isEqualTo("ok");
     assertThat(outcome.duration()).isPositive();
     assertThat(recorder.before.get(0).call().stream()).isTrue();
+  }
+
+  @Test
+  void anAsyncStreamThatFailsReportsItsWireCode() throws Exception {
+    start();
+    try (CallStream<Map<String, Object>> items = client.stream("failAsync", Map.of())) {
+      assertThatThrownBy(items::hasNext).isInstanceOf(ProtocolException.class);
+    }
+    CallOutcome outcome = recorder.next();
+    assertThat(outcome.code()).isEqualTo("invalid_argument");
+    assertThat(outcome.message()).isEqualTo("no more");
   }
 
   @Test

@@ -15,15 +15,17 @@ import dev.opendesk.transport.ws.WebSocketClient;
 import dev.opendesk.transport.ws.WebSocketConnection;
 import dev.opendesk.transport.ws.WebSocketServer;
 import java.net.URI;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Two opendesk peers, in their default configuration unless the transport says direct, connected
- * over a transport: the server serves a unary {@code echo} (returns its params) and a stream {@code
- * stream} (sends {@code count} copies of a fixed item), the client calls them. The opendesk side of
- * every unary and stream scenario.
+ * over a transport: the server serves a unary {@code echo} (returns its params) and the streams
+ * {@code stream} and {@code streamAsync} (each sends {@code count} copies of a fixed item, one from
+ * a sink and one from an iterator), the client calls them. The opendesk side of every unary and
+ * stream scenario.
  *
  * <p>Thread-safe once built; {@link #close()} once.
  */
@@ -60,6 +62,20 @@ public final class OpendeskEcho implements AutoCloseable {
     ASYNC,
     /** {@code Dispatcher.Builder.unary}: a handler that may block, run on the handler executor. */
     BLOCKING
+  }
+
+  /** How the server registers its stream: the documented way for each kind of handler. */
+  public enum StreamHandler {
+    /**
+     * {@code Dispatcher.Builder.streamAsync}: returns its items as an iterator and never blocks,
+     * pulled on the receive path.
+     */
+    ASYNC,
+    /**
+     * {@code Dispatcher.Builder.stream}: writes to its sink, which may block, on the handler
+     * executor.
+     */
+    SINK
   }
 
   private static final long TIMEOUT_SECONDS = 30;
@@ -127,6 +143,11 @@ public final class OpendeskEcho implements AutoCloseable {
                     sink.next(streamItem);
                   }
                 })
+            .streamAsync(
+                "streamAsync",
+                (context, params) ->
+                    Collections.nCopies(((Number) params.get("count")).intValue(), streamItem)
+                        .iterator())
             .build();
     PeerOptions options =
         transport == Transport.LOOPBACK_DIRECT || transport == Transport.WEBSOCKET_DIRECT
@@ -157,10 +178,19 @@ public final class OpendeskEcho implements AutoCloseable {
     return client.call("echo", params);
   }
 
-  /** Receives one whole stream of {@code count} items; returns how many arrived. */
+  /**
+   * Receives one whole stream of {@code count} items from the handler that writes to its sink
+   * ({@code Dispatcher.Builder.stream}); returns how many arrived.
+   */
   public long stream(long count) {
+    return stream(StreamHandler.SINK, count);
+  }
+
+  /** Receives one whole stream of {@code count} items from {@code handler}; returns how many. */
+  public long stream(StreamHandler handler, long count) {
     long received = 0;
-    try (CallStream<Map<String, Object>> items = client.stream("stream", Map.of("count", count))) {
+    String method = handler == StreamHandler.ASYNC ? "streamAsync" : "stream";
+    try (CallStream<Map<String, Object>> items = client.stream(method, Map.of("count", count))) {
       while (items.hasNext()) {
         items.next();
         received++;

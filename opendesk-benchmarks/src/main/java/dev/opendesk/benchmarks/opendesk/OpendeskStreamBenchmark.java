@@ -17,9 +17,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * opendesk's stream throughput: {@code Peer.stream("stream", {"count": 256})} served by a {@code
- * Dispatcher} stream handler writing {@value #FRAMES} items of {@code {"data": <frameSize bytes>}}
- * to its sink; the client iterates the {@code CallStream}. The score is frames/s.
+ * opendesk's stream throughput: {@code Peer.stream} of {@value #FRAMES} items of {@code {"data":
+ * <frameSize bytes>}}, served by a {@code Dispatcher} stream handler of the kind {@link #handler}
+ * says; the client iterates the {@code CallStream}. The score is frames/s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -35,6 +35,15 @@ public class OpendeskStreamBenchmark {
   /** The transport between the peers. */
   @Param({"LOOPBACK", "WEBSOCKET", "WEBSOCKET_ENCRYPTED"})
   public OpendeskEcho.Transport transport;
+
+  /**
+   * How the server registers the stream: {@code ASYNC} ({@code streamAsync}, an iterator pulled on
+   * the receive path: the documented way for a producer that never blocks, as this one) or {@code
+   * SINK} ({@code stream}, a handler writing to its sink on the handler executor, for producers
+   * that may block).
+   */
+  @Param({"ASYNC", "SINK"})
+  public OpendeskEcho.StreamHandler handler;
 
   /** Bytes of bin data per item. */
   @Param({"64", "65536"})
@@ -59,7 +68,7 @@ public class OpendeskStreamBenchmark {
   @Benchmark
   @OperationsPerInvocation(FRAMES)
   public long stream() {
-    long received = echo.stream(FRAMES);
+    long received = echo.stream(handler, FRAMES);
     if (received != FRAMES) {
       throw new IllegalStateException("received " + received + " of " + FRAMES + " items");
     }

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -837,6 +838,252 @@ public abstract class PeerContract {
             },
             pool(1));
     assertThat(wait(received)).isEqualTo((long) count);
+  }
+
+  /** Items {@code {n: i}} for i in [0, to), closing as {@code closed} says. */
+  private static final class CountingItems implements Iterator<Map<String, Object>>, AutoCloseable {
+    final long to;
+    final AtomicLong pulled = new AtomicLong();
+    final CountDownLatch closed = new CountDownLatch(1);
+
+    CountingItems(long to) {
+      this.to = to;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return pulled.get() < to;
+    }
+
+    @Override
+    public Map<String, Object> next() {
+      return Map.of("n", pulled.getAndIncrement(), "pad", new byte[256]);
+    }
+
+    @Override
+    public void close() {
+      closed.countDown();
+    }
+  }
+
+  @ParameterizedTest(name = "{0} items")
+  @ValueSource(longs = {0, 1, 10_000})
+  void asyncStreamDeliversEveryItemInOrderAndClosesItsItems(long count) throws Exception {
+    CountingItems items = new CountingItems(count);
+    Session s = session(Dispatcher.builder().streamAsync("count", (ctx, params) -> items).build());
+    long expected = 0;
+    try (CallStream<Map<String, Object>> stream = s.client().stream("count", Map.of())) {
+      while (stream.hasNext()) {
+        assertThat(stream.next()).containsEntry("n", expected);
+        expected++;
+      }
+    }
+    assertThat(expected).isEqualTo(count);
+    awaitLatch(items.closed);
+  }
+
+  @Test
+  void aShortAsyncStreamIsServedWithoutAHandOffToTheHandlerExecutor() throws Exception {
+    AtomicInteger handOffs = new AtomicInteger();
+    ExecutorService pool = pool(2);
+    Executor counting =
+        task -> {
+          handOffs.incrementAndGet();
+          pool.execute(task);
+        };
+    Dispatcher dispatcher =
+        Dispatcher.builder()
+            .streamAsync(
+                "count",
+                (ctx, params) ->
+                    Stream.iterate(0L, i -> i + 1)
+                        .limit((Long) params.get("to"))
+                        .map(i -> Map.of("n", i))
+                        .iterator())
+            .stream(
+                "sinkCount",
+                (ctx, params, sink) -> {
+                  for (long i = 0; i < (Long) params.get("to"); i++) {
+                    sink.next(Map.of("n", i));
+                  }
+                })
+            .build();
+    Session s =
+        session(
+            dispatcher,
+            PeerOptions.builder().handlerExecutor(counting).build(),
+            null,
+            PeerOptions.defaults());
+    long to = 20;
+    assertThat(countItems(s.client(), "count", to)).isEqualTo(to);
+    int before = handOffs.get();
+    for (int i = 0; i < 5; i++) {
+      assertThat(countItems(s.client(), "count", to)).isEqualTo(to);
+    }
+    assertThat(handOffs.get() - before).as("hand-offs for 5 async streams of 20 items").isZero();
+    assertThat(countItems(s.client(), "sinkCount", to)).isEqualTo(to);
+    assertThat(handOffs.get() - before).as("hand-offs for one sink stream").isEqualTo(1);
+  }
+
+  private static long countItems(Peer client, String method, long to) {
+    long n = 0;
+    try (CallStream<Map<String, Object>> stream = client.stream(method, Map.of("to", to))) {
+      while (stream.hasNext()) {
+        assertThat(stream.next()).containsEntry("n", n);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void typedAsyncStreamConvertsParamsAndItems() throws Exception {
+    record Range(long from, long to) {}
+    Session s =
+        session(
+            Dispatcher.builder()
+                .streamAsync(
+                    "names",
+                    Range.class,
+                    (ctx, range) ->
+                        Stream.iterate(range.from(), i -> i < range.to(), i -> i + 1)
+                            .map(i -> new Named("item-" + i))
+                            .iterator())
+                .build());
+    List<String> names = new ArrayList<>();
+    try (CallStream<Named> stream = s.client().stream("names", new Range(3, 6), Named.class)) {
+      stream.forEachRemaining(n -> names.add(n.name()));
+    }
+    assertThat(names).containsExactly("item-3", "item-4", "item-5");
+  }
+
+  @Test
+  void anAsyncStreamEndsWithTheMappedErrorAfterTheItemsBeforeIt() throws Exception {
+    Iterator<Map<String, Object>> failing =
+        new Iterator<>() {
+          long n;
+
+          @Override
+          public boolean hasNext() {
+            if (n == 2) {
+              throw new NoSuchElementException("gone");
+            }
+            return true;
+          }
+
+          @Override
+          public Map<String, Object> next() {
+            return Map.of("n", n++);
+          }
+        };
+    Session s =
+        session(
+            Dispatcher.builder()
+                .streamAsync("fail", (ctx, params) -> failing)
+                .streamAsync(
+                    "refuse",
+                    (ctx, params) -> {
+                      throw new IllegalArgumentException("no such range");
+                    })
+                .streamAsync("nothing", (ctx, params) -> null)
+                .unary("echo", (ctx, params) -> params)
+                .streamAsync(
+                    "nullItem", (ctx, params) -> Arrays.asList(Map.of("n", 0L), null).iterator())
+                .build());
+    try (CallStream<Map<String, Object>> stream = s.client().stream("fail", Map.of())) {
+      assertThat(stream.next()).containsEntry("n", 0L);
+      assertThat(stream.next()).containsEntry("n", 1L);
+      assertThatThrownBy(stream::hasNext)
+          .isInstanceOf(ProtocolException.class)
+          .satisfies(e -> assertThat(((ProtocolException) e).code()).isEqualTo("not_found"));
+    }
+    try (CallStream<Map<String, Object>> stream = s.client().stream("refuse", Map.of())) {
+      assertThatThrownBy(stream::hasNext)
+          .isInstanceOf(ProtocolException.class)
+          .hasMessageContaining("no such range")
+          .satisfies(e -> assertThat(((ProtocolException) e).code()).isEqualTo("invalid_argument"));
+    }
+    for (String method : List.of("nothing", "nullItem")) {
+      try (CallStream<Map<String, Object>> stream = s.client().stream(method, Map.of())) {
+        if (method.equals("nullItem")) {
+          assertThat(stream.next()).containsEntry("n", 0L);
+        }
+        assertThatThrownBy(stream::hasNext)
+            .as(method)
+            .isInstanceOf(ProtocolException.class)
+            .satisfies(e -> assertThat(((ProtocolException) e).code()).isEqualTo("internal"));
+      }
+    }
+    assertThat(wait(s.client().call("echo", Map.of())))
+        .as("the session goes on")
+        .isInstanceOf(Map.class);
+  }
+
+  @Test
+  void closingAnAsyncStreamEarlyStopsThePullsAndClosesItsItems() throws Exception {
+    CountingItems endless = new CountingItems(Long.MAX_VALUE);
+    Session s =
+        session(
+            Dispatcher.builder()
+                .streamAsync("endless", (ctx, params) -> endless)
+                .unary("echo", (ctx, params) -> params)
+                .build(),
+            PeerOptions.defaults(),
+            null,
+            PeerOptions.builder().streamBufferFrames(8).build());
+    try (CallStream<Map<String, Object>> stream = s.client().stream("endless", Map.of())) {
+      assertThat(stream.next()).containsEntry("n", 0L);
+    }
+    // Only the CANCEL being read stops it: the caller discards what still arrives.
+    awaitLatch(endless.closed);
+    long pulled = endless.pulled.get();
+    assertThat(wait(s.client().call("echo", Map.of("after", true)))).isNotNull();
+    assertThat(endless.pulled.get()).as("items pulled after the close").isEqualTo(pulled);
+  }
+
+  @Test
+  void anAsyncStreamStopsAndClosesItsItemsWhenTheConnectionCloses() throws Exception {
+    CountingItems endless = new CountingItems(Long.MAX_VALUE);
+    Session s =
+        session(
+            Dispatcher.builder().streamAsync("endless", (ctx, params) -> endless).build(),
+            PeerOptions.defaults(),
+            null,
+            PeerOptions.builder().streamBufferFrames(8).build());
+    CallStream<Map<String, Object>> stream = s.client().stream("endless", Map.of());
+    assertThat(stream.next()).containsEntry("n", 0L);
+    // The client reads no more: the server's sends back up, then the connection closes under them.
+    s.client().close();
+    awaitLatch(endless.closed);
+    wait(s.server().closeFuture().handle((v, e) -> null));
+  }
+
+  @Test
+  void aSlowReaderBoundsHowFarAnAsyncStreamGetsAhead() throws Exception {
+    int buffer = 16;
+    long total = 3_000;
+    CountingItems items = new CountingItems(total);
+    Session s =
+        session(
+            Dispatcher.builder().streamAsync("flood", (ctx, params) -> items).build(),
+            PeerOptions.defaults(),
+            null,
+            PeerOptions.builder().streamBufferFrames(buffer).build());
+    long bound = buffer + transportBufferedMessages() + 3;
+    try (CallStream<Map<String, Object>> stream = s.client().stream("flood", Map.of())) {
+      for (long consumed = 0; consumed < total; consumed++) {
+        if (consumed % 500 == 0) {
+          // Time for a producer that ignored backpressure to run away; a bounded one stops (its
+          // reader pauses at a full buffer and resumes when it has drained part of it).
+          Thread.sleep(20);
+          assertThat(items.pulled.get() - consumed)
+              .as("items pulled ahead of the reader")
+              .isLessThanOrEqualTo(bound);
+        }
+        assertThat(stream.next()).as("item %d", consumed).containsEntry("n", consumed);
+      }
+      assertThat(stream.hasNext()).isFalse();
+    }
   }
 
   @Test
