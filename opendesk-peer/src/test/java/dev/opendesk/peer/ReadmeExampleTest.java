@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The "Using Peer" snippets of docs/readme/opendesk-peer.md, verbatim apart from the assertions.
+ * The "A server" and "A client, over Loopback" snippets of README.md, verbatim apart from the
+ * assertions.
  */
 @Timeout(30)
 class ReadmeExampleTest {
@@ -34,6 +36,40 @@ class ReadmeExampleTest {
     Peer server = Peer.server(connection, dispatcher);
     server.hello().join(); // sends our HELLO (listing "count" and "echo"), returns the client's
     return server.start();
+  }
+
+  @Test
+  void theAsyncStreamSnippetServesTheRange() {
+    Dispatcher dispatcher =
+        Dispatcher.builder()
+            .streamAsync(
+                "count",
+                Range.class,
+                (ctx, range) ->
+                    LongStream.rangeClosed(range.from(), range.to())
+                        .mapToObj(n -> Map.of("n", n))
+                        .iterator())
+            .build();
+    LoopbackConnection.Pair pair = LoopbackConnection.pair();
+    CompletableFuture<Peer> server =
+        CompletableFuture.supplyAsync(
+            () -> {
+              Peer peer = Peer.server(pair.second(), dispatcher);
+              peer.hello().join();
+              return peer.start();
+            });
+    List<Object> printed = new ArrayList<>();
+    try (Peer client = Peer.client(pair.first())) {
+      client.hello().join();
+      client.start();
+      server.join();
+      try (CallStream<Map<String, Object>> numbers =
+          client.stream("count", Map.of("from", 1L, "to", 5L))) {
+        numbers.forEachRemaining(item -> printed.add(item.get("n")));
+      }
+    }
+    assertThat(printed).containsExactly(1L, 2L, 3L, 4L, 5L);
+    server.join().closeFuture().join();
   }
 
   @Test

@@ -333,17 +333,27 @@ public final class ComparisonTable {
                     new Peer("RSocket WebSocket (plaintext)", "rsocket", RSOCKET_WS))));
     for (Transport t : streamTransports) {
       for (int size : List.of(64, 65536)) {
-        String name = "stream " + t.name + ", " + (size == 64 ? "64 B" : "64 KiB") + " frames";
-        Metric metric = size == 64 ? Metric.FRAMES_PER_S : Metric.MB_PER_S;
-        Select od = stream(t.opendesk, "Opendesk", size);
-        for (Peer p : t.peers) {
-          rows.add(
-              new Row(
-                  name, metric, size, od, p.name, stream(p.select, p.benchmarkClass(""), size)));
-        }
-        if (t.opendesk == OD_WS_ENCRYPTED) {
-          for (String impl : List.of("BC", "JDK")) {
-            rows.add(new Row(name, metric, size, od, aeadName(impl), aead(impl, size)));
+        for (String handler : List.of("ASYNC", "SINK")) {
+          String name =
+              "stream "
+                  + t.name
+                  + ", "
+                  + (size == 64 ? "64 B" : "64 KiB")
+                  + " frames"
+                  + (handler.equals("SINK") ? ", handler that may block (sink)" : "");
+          Metric metric = size == 64 ? Metric.FRAMES_PER_S : Metric.MB_PER_S;
+          Select od = odStream(t.opendesk, size, handler);
+          for (Peer p : t.peers) {
+            Select peer =
+                p.name.startsWith("opendesk")
+                    ? odStream(p.select, size, handler)
+                    : stream(p.select, p.benchmarkClass(""), size);
+            rows.add(new Row(name, metric, size, od, p.name, peer));
+          }
+          if (t.opendesk == OD_WS_ENCRYPTED) {
+            for (String impl : List.of("BC", "JDK")) {
+              rows.add(new Row(name, metric, size, od, aeadName(impl), aead(impl, size)));
+            }
           }
         }
       }
@@ -402,7 +412,7 @@ public final class ComparisonTable {
             "stream Loopback, 256 × 64 B items",
             Metric.FRAMES_PER_S,
             64,
-            stream(OD_LOOPBACK, "Opendesk", 64),
+            odStream(OD_LOOPBACK, 64, "ASYNC"),
             List.of(
                 new Peer("gRPC in-process", "grpc", stream(GRPC_STREAM_INPROCESS, "Grpc", 64)),
                 new Peer("RSocket local", "rsocket", stream(RSOCKET_LOCAL, "RSocket", 64))),
@@ -413,7 +423,7 @@ public final class ComparisonTable {
             "stream WebSocket, 256 × 64 B items",
             Metric.FRAMES_PER_S,
             64,
-            stream(OD_WS, "Opendesk", 64),
+            odStream(OD_WS, 64, "ASYNC"),
             List.of(
                 new Peer("gRPC Netty", "grpc", stream(GRPC_STREAM_NETTY, "Grpc", 64)),
                 new Peer("RSocket TCP", "rsocket", stream(RSOCKET_TCP, "RSocket", 64)),
@@ -440,7 +450,7 @@ public final class ComparisonTable {
             "encrypted WebSocket stream, 64 KiB items, vs the fastest AEAD seal+open",
             Metric.MB_PER_S,
             65536,
-            stream(OD_WS_ENCRYPTED, "Opendesk", 65536),
+            odStream(OD_WS_ENCRYPTED, 65536, "ASYNC"),
             List.of(
                 new Peer(aeadName("BC"), "aead", aead("BC", 65536)),
                 new Peer(aeadName("JDK"), "aead", aead("JDK", 65536))),
@@ -506,6 +516,16 @@ public final class ComparisonTable {
     return side.params().containsKey("handler")
         ? select
         : select.with(select.benchmark(), "handler", "ASYNC");
+  }
+
+  /**
+   * {@code OpendeskStreamBenchmark.stream} on {@code side}, its stream registered as {@code
+   * handler} says: {@code ASYNC} ({@code streamAsync}, the documented kind for a producer that
+   * never blocks, as the benchmark's is) or {@code SINK} ({@code stream}, for one that may block).
+   */
+  private static Select odStream(Select side, int size, String handler) {
+    Select select = stream(side, "Opendesk", size);
+    return select.with(select.benchmark(), "handler", handler);
   }
 
   private static Select stream(Select transport, String prefix, int size) {

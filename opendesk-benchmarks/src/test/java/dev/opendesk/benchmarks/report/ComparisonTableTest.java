@@ -50,8 +50,12 @@ class ComparisonTableTest {
   @TempDir Path dir;
 
   private List<String> table() throws IOException {
+    return table(RESULTS);
+  }
+
+  private List<String> table(String json) throws IOException {
     Path file = dir.resolve("results.json");
-    Files.writeString(file, RESULTS);
+    Files.writeString(file, json);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     new ComparisonTable(JmhResult.read(file))
         .print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -108,6 +112,37 @@ class ComparisonTableTest {
                 table(),
                 "| stream Loopback, 64 KiB frames | MB/s | — | gRPC in-process, msgpack |"))
         .endsWith("| 131 | — |");
+  }
+
+  @Test
+  void streamRowsTakeTheAsyncHandlerAndListTheSinkOneBeside() throws IOException {
+    List<String> table =
+        table(
+            """
+            [
+              {"benchmark": "dev.opendesk.benchmarks.opendesk.OpendeskStreamBenchmark.stream", "mode": "thrpt",
+               "params": {"frameSize": "64", "handler": "ASYNC", "transport": "LOOPBACK"},
+               "primaryMetric": {"score": 3000000.0, "scoreUnit": "ops/s"}, "secondaryMetrics": {}},
+              {"benchmark": "dev.opendesk.benchmarks.opendesk.OpendeskStreamBenchmark.stream", "mode": "thrpt",
+               "params": {"frameSize": "64", "handler": "SINK", "transport": "LOOPBACK"},
+               "primaryMetric": {"score": 1000000.0, "scoreUnit": "ops/s"}, "secondaryMetrics": {}},
+              {"benchmark": "dev.opendesk.benchmarks.grpc.GrpcStreamBenchmark.stream", "mode": "thrpt",
+               "params": {"frameSize": "64", "marshaller": "msgpack", "transport": "INPROCESS"},
+               "primaryMetric": {"score": 2000000.0, "scoreUnit": "ops/s"}, "secondaryMetrics": {}}
+            ]
+            """);
+    assertThat(
+            row(
+                table,
+                "| stream Loopback, 64 B frames | frames/s | 3,000,000 | gRPC in-process, msgpack |"))
+        .endsWith("| 2,000,000 | 1.50 |");
+    assertThat(
+            row(
+                table,
+                "| stream Loopback, 64 B frames, handler that may block (sink) | frames/s | 1,000,000 | gRPC in-process, msgpack |"))
+        .endsWith("| 2,000,000 | 0.50 |");
+    assertThat(row(table, "| stream Loopback, 256 × 64 B items | frames/s | 3,000,000 |"))
+        .endsWith("| ≥ 1.50 | met |");
   }
 
   @Test
