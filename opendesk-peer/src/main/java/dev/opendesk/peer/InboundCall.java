@@ -462,9 +462,9 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
 
   /**
    * One turn of an async stream: sends items while the connection takes them at once, up to {@link
-   * #ITEMS_PER_TURN}; then the next turn starts when the connection takes the last one, or on the
-   * handler executor. Ends the stream when the iterator does, and closes the iterator once no item
-   * will be pulled again.
+   * #ITEMS_PER_TURN} or {@link #BYTES_PER_TURN}; the next turn starts where the connection takes
+   * the last one if it pushed back, else on the handler executor. Ends the stream when the iterator
+   * does, and closes the iterator once no item will be pulled again.
    */
   private void pullItems() {
     while (true) {
@@ -473,7 +473,7 @@ final class InboundCall implements CallContext, StreamSink, Runnable {
         CompletableFuture<Void> taken;
         try {
           if (cancelled || !items.hasNext()) {
-            // Cancelled or closed: the final RES went out already, or never will.
+            // The end; once cancelled or closed the final RES went out already, or never will.
             finishStream(null);
             closeItems();
             return;

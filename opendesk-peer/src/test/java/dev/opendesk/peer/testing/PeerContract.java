@@ -162,6 +162,32 @@ public abstract class PeerContract {
     return pool;
   }
 
+  /** A pool of {@code threads} that counts the tasks handed to it: the peer's thread hand-offs. */
+  protected static final class CountingExecutor implements Executor {
+    private final AtomicInteger handOffs = new AtomicInteger();
+    private final Executor pool;
+
+    private CountingExecutor(Executor pool) {
+      this.pool = pool;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      handOffs.incrementAndGet();
+      pool.execute(task);
+    }
+
+    /** How many tasks were handed over so far. */
+    public int handOffs() {
+      return handOffs.get();
+    }
+  }
+
+  /** A {@link CountingExecutor} on a pool of {@code threads}, shut down after the test. */
+  protected final CountingExecutor countingPool(int threads) {
+    return new CountingExecutor(pool(threads));
+  }
+
   /** Waits for {@code future}, rethrowing its failure unwrapped. */
   protected final <T> T wait(CompletableFuture<T> future) throws Exception {
     try {
@@ -353,13 +379,7 @@ public abstract class PeerContract {
 
   @Test
   void receivePathHandlerAnswersWithoutAHandOffToTheHandlerExecutor() throws Exception {
-    AtomicInteger handOffs = new AtomicInteger();
-    ExecutorService pool = pool(4);
-    Executor counting =
-        task -> {
-          handOffs.incrementAndGet();
-          pool.execute(task);
-        };
+    CountingExecutor counting = countingPool(4);
     Dispatcher dispatcher =
         Dispatcher.builder()
             .unaryAsync("echo", (ctx, params) -> CompletableFuture.completedFuture(params))
@@ -372,13 +392,15 @@ public abstract class PeerContract {
             null,
             PeerOptions.defaults());
     wait(s.client().call("echo", Map.of("warm", 1L)));
-    int before = handOffs.get();
+    int before = counting.handOffs();
     for (long i = 0; i < 20; i++) {
       assertThat(wait(s.client().call("echo", Map.of("i", i)))).containsEntry("i", i);
     }
-    assertThat(handOffs.get() - before).as("hand-offs for 20 receive-path calls").isZero();
+    assertThat(counting.handOffs() - before).as("hand-offs for 20 receive-path calls").isZero();
     wait(s.client().call("blockingEcho", Map.of()));
-    assertThat(handOffs.get() - before).as("hand-offs for one blocking-kind call").isEqualTo(1);
+    assertThat(counting.handOffs() - before)
+        .as("hand-offs for one blocking-kind call")
+        .isEqualTo(1);
   }
 
   /** A server whose "later" call answers when {@code later} completes; "echo" answers at once. */
@@ -444,13 +466,7 @@ public abstract class PeerContract {
   @Test
   void resultsCompleteWithoutAHandOffUnlessCallbacksMayBlock() throws Exception {
     for (boolean mayBlock : new boolean[] {false, true}) {
-      AtomicInteger handOffs = new AtomicInteger();
-      ExecutorService pool = pool(2);
-      Executor counting =
-          task -> {
-            handOffs.incrementAndGet();
-            pool.execute(task);
-          };
+      CountingExecutor counting = countingPool(2);
       Session s =
           session(
               Dispatcher.builder().unary("echo", (ctx, params) -> params).build(),
@@ -458,7 +474,7 @@ public abstract class PeerContract {
               null,
               PeerOptions.builder().handlerExecutor(counting).callbacksMayBlock(mayBlock).build());
       wait(s.client().call("echo", Map.of("warm", 1L)));
-      int before = handOffs.get();
+      int before = counting.handOffs();
       for (long i = 0; i < 10; i++) {
         AtomicReference<Object> seen = new AtomicReference<>();
         CompletableFuture<Map<String, Object>> call = s.client().call("echo", Map.of("i", i));
@@ -467,7 +483,7 @@ public abstract class PeerContract {
       }
       // The handler answers on a server thread, never on the calling one: with callbacksMayBlock
       // each result is one hand-off to the handler executor, else none.
-      assertThat(handOffs.get() - before)
+      assertThat(counting.handOffs() - before)
           .as("client hand-offs for 10 calls, callbacksMayBlock=" + mayBlock)
           .isEqualTo(mayBlock ? 10 : 0);
     }
@@ -884,13 +900,7 @@ public abstract class PeerContract {
 
   @Test
   void aShortAsyncStreamIsServedWithoutAHandOffToTheHandlerExecutor() throws Exception {
-    AtomicInteger handOffs = new AtomicInteger();
-    ExecutorService pool = pool(2);
-    Executor counting =
-        task -> {
-          handOffs.incrementAndGet();
-          pool.execute(task);
-        };
+    CountingExecutor counting = countingPool(2);
     Dispatcher dispatcher =
         Dispatcher.builder()
             .streamAsync(
@@ -916,13 +926,15 @@ public abstract class PeerContract {
             PeerOptions.defaults());
     long to = 20;
     assertThat(countItems(s.client(), "count", to)).isEqualTo(to);
-    int before = handOffs.get();
+    int before = counting.handOffs();
     for (int i = 0; i < 5; i++) {
       assertThat(countItems(s.client(), "count", to)).isEqualTo(to);
     }
-    assertThat(handOffs.get() - before).as("hand-offs for 5 async streams of 20 items").isZero();
+    assertThat(counting.handOffs() - before)
+        .as("hand-offs for 5 async streams of 20 items")
+        .isZero();
     assertThat(countItems(s.client(), "sinkCount", to)).isEqualTo(to);
-    assertThat(handOffs.get() - before).as("hand-offs for one sink stream").isEqualTo(1);
+    assertThat(counting.handOffs() - before).as("hand-offs for one sink stream").isEqualTo(1);
   }
 
   private static long countItems(Peer client, String method, long to) {
@@ -1227,13 +1239,7 @@ public abstract class PeerContract {
 
   @Test
   void theIteratorThatDrainsAFullBufferReadsOnWithoutAHandOff() throws Exception {
-    AtomicInteger handOffs = new AtomicInteger();
-    ExecutorService pool = pool(2);
-    Executor counting =
-        task -> {
-          handOffs.incrementAndGet();
-          pool.execute(task);
-        };
+    CountingExecutor counting = countingPool(2);
     Flood flood = new Flood(2_000);
     long total = flood.total;
     Session s =
@@ -1242,7 +1248,7 @@ public abstract class PeerContract {
             PeerOptions.defaults(),
             null,
             PeerOptions.builder().streamBufferFrames(16).handlerExecutor(counting).build());
-    int before = handOffs.get();
+    int before = counting.handOffs();
     try (CallStream<Map<String, Object>> stream = s.client().stream("flood", Map.of())) {
       for (long n = 0; n < total; n++) {
         assertThat(stream.next()).as("item %d", n).containsEntry("n", n);
@@ -1250,7 +1256,7 @@ public abstract class PeerContract {
       assertThat(stream.hasNext()).isFalse();
     }
     // Whenever the buffer was full, the iterator that drained it to half read on itself.
-    assertThat(handOffs.get() - before).as("client hand-offs for 2 000 items").isZero();
+    assertThat(counting.handOffs() - before).as("client hand-offs for 2 000 items").isZero();
   }
 
   /** A session whose server serves {@code flood}, its client buffering {@code buffer} items. */
